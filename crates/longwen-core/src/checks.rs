@@ -1,0 +1,1 @@
+//! What a file must be before it leaves the machine.

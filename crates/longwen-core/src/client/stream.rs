@@ -1,0 +1,1 @@
+//! SSE → deltas, usage, finish reason, in-stream errors.

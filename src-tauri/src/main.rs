@@ -1,0 +1,1 @@
+fn main() { longwen_desktop::run() }
