@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds and starts the desktop app. Extra arguments are documents to open.
+#   LONGWEN_DEMO=1 scripts/run.sh   starts the local mock service and points the app at it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+scripts/setup-system.sh
+cargo build --release -p longwen-desktop
+if [ "${LONGWEN_DEMO:-0}" = 1 ]; then
+  cargo build --release -p mock-dashscope
+  exec 3< <(target/release/mock-dashscope --port 0 --parse-delay-ms 800 --chunk-delay-ms 15)
+  read -r line <&3
+  export LONGWEN_BASE_URL=${line#listening on }
+  export DASHSCOPE_API_KEY=${DASHSCOPE_API_KEY:-sk-demo-key}
+  echo "demo: using the mock service at $LONGWEN_BASE_URL"
+fi
+exec target/release/longwen-desktop "$@"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Longwen needs on Debian/Ubuntu, skipping what is there.
+set -euo pipefail
+
+packages=(build-essential pkg-config file curl ca-certificates libssl-dev libdbus-1-dev
+  libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver
+  dbus dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools keyutils fonts-noto-cjk
+  python3 python3-venv python3-pip imagemagick xdotool time)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing system packages: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "Rust is missing: install it from https://rustup.rs, then run this again." >&2
+  exit 1
+fi

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test of Longwen on a fresh Debian/Ubuntu machine: formatting and lints, unit and
+# integration tests (engine, CLI and shell against the mock service), the Python SDK checks, and the
+# end-to-end tests in the real webview. Installs what it needs, and starts Xvfb, a D-Bus session with
+# an unlocked gnome-keyring, and the mock service itself.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+scripts/setup-system.sh
+
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# The tests point HOME at a temp dir; keep the toolchain where it is.
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+export CARGO_TERM_COLOR=never
+export LONGWEN_FIXTURES="${LONGWEN_FIXTURES:-$root/../shared/fixtures}"
+
+if ! command -v tauri-driver >/dev/null; then
+  echo "installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+fi
+
+echo "== format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== build"
+cargo build --workspace --all-targets --locked
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/home" "$scratch/data"
+export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/home/.config"
+unset DASHSCOPE_API_KEY LONGWEN_BASE_URL LONGWEN_DATA_DIR
+
+echo "== tests (Xvfb, D-Bus session, gnome-keyring)"
+xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- bash -c '
+  set -euo pipefail
+  echo -n longwen-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  cargo test --workspace --locked
+  tests/python/run.sh
+'
