@@ -1,0 +1,128 @@
+// Wiring: loads the strings, asks the shell for the state, and connects the views.
+
+import * as ipc from './ipc.js';
+import * as i18n from './i18n.js';
+import * as documents from './documents.js';
+import * as conversation from './conversation.js';
+import * as settingsView from './settings.js';
+import * as sidebar from './sidebar.js';
+
+const $ = (id) => document.getElementById(id);
+const darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+
+let themeSetting = 'system';
+let resolvedTheme = 'light';
+
+function applyTheme() {
+  let theme;
+  if (themeSetting === 'light' || themeSetting === 'dark') theme = themeSetting;
+  else if (darkQuery) theme = darkQuery.matches ? 'dark' : 'light';
+  else theme = resolvedTheme;
+  document.documentElement.dataset.theme = theme;
+  document.documentElement.style.colorScheme = theme;
+}
+
+function applySettings(settings, lang, theme) {
+  themeSetting = (settings && settings.theme) || 'system';
+  if (theme) resolvedTheme = theme;
+  applyTheme();
+  if (lang && lang !== i18n.lang()) i18n.setLang(lang);
+}
+
+async function openChat(id) {
+  try {
+    const c = await ipc.openChat(id);
+    documents.setChat(c);
+    conversation.setChat(c);
+    sidebar.setCurrent(c.summary.id);
+    return c;
+  } catch (e) {
+    showBootError(e);
+    return null;
+  }
+}
+
+async function newChat() {
+  const c = await openChat(null);
+  await sidebar.refresh();
+  if (c) sidebar.setCurrent(c.summary.id);
+  $('question').focus();
+  return c;
+}
+
+function showBootError(e) {
+  const p = $('boot-error');
+  p.hidden = false;
+  p.textContent = (e && e.message) || i18n.t('errors.generic');
+  setTimeout(() => { p.hidden = true; }, 10000);
+}
+
+async function boot() {
+  await i18n.loadLanguages();
+  i18n.setLang((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');
+  applyTheme();
+  if (darkQuery) {
+    const onChange = () => applyTheme();
+    if (darkQuery.addEventListener) darkQuery.addEventListener('change', onChange);
+    else if (darkQuery.addListener) darkQuery.addListener(onChange);
+  }
+
+  sidebar.init({
+    onOpen: (id) => openChat(id),
+    onNew: () => newChat(),
+    onSettings: () => settingsView.open(),
+    onDeleted: async (id) => {
+      if (conversation.currentChatId() === id) {
+        const list = await ipc.listChats().catch(() => []);
+        sidebar.setChats(list);
+        await openChat(list.length ? list[0].id : null);
+        if (!list.length) await sidebar.refresh();
+      }
+    },
+  });
+  documents.init({
+    onChange: () => conversation.updateCostNote(),
+    onOpenSettings: () => settingsView.open(true),
+  });
+  conversation.init({
+    ensureChat: () => openChat(null).then(async (c) => { await sidebar.refresh(); return c; }),
+    documents: () => documents.readyDocuments(),
+    onOpenSettings: () => settingsView.open(true),
+    onAnswered: () => sidebar.refresh(),
+  });
+  settingsView.init({
+    onSettings: (r) => applySettings(r.settings, r.lang, r.theme),
+    onKey: (k) => conversation.setKeyPresent(k.present),
+  });
+  i18n.onLangChange(() => {
+    documents.relabel();
+    conversation.relabel();
+    sidebar.relabel();
+    settingsView.relabel();
+  });
+
+  let state;
+  try {
+    state = await ipc.getState();
+  } catch (e) {
+    $('app').hidden = false;
+    showBootError(e);
+    return;
+  }
+  applySettings(state.settings, state.lang, state.theme);
+  settingsView.setState(state.settings, state.key, state.version);
+  conversation.setKeyPresent(!!(state.key && state.key.present));
+  sidebar.setChats(state.chats || []);
+  try {
+    await ipc.watchDocuments((ev) => documents.onDocumentEvent(ev));
+  } catch (e) {
+    showBootError(e);
+  }
+  const chats = state.chats || [];
+  await openChat(chats.length ? chats[0].id : null);
+  if (!chats.length) await sidebar.refresh();
+  $('app').hidden = false;
+  $('question').focus();
+}
+
+boot();

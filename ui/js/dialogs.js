@@ -1,0 +1,123 @@
+// In-app dialogs (no window.confirm: it is not localized and blocks the webview), and the
+// shared way to show an AppError where it happened.
+
+import { t } from './i18n.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Opens a <dialog> modally; Escape closes it (native `cancel`). Returns focus on close. */
+export function openDialog(dlg, focusEl) {
+  const back = document.activeElement;
+  dlg.addEventListener('close', () => {
+    if (back && typeof back.focus === 'function' && document.contains(back)) back.focus();
+  }, { once: true });
+  dlg.showModal();
+  if (focusEl) focusEl.focus();
+}
+
+export function wireCloseButtons(dlg) {
+  for (const b of dlg.querySelectorAll('[data-close]')) b.addEventListener('click', () => dlg.close());
+}
+
+/**
+ * Asks a yes/no question in the app's language. Resolves true on OK, false on Cancel/Escape.
+ * `detail` (e.g. a URL) is shown verbatim in a monospace line.
+ */
+export function confirmDialog({ title, body, detail = null, ok, cancel = t('common.cancel'), danger = false }) {
+  const dlg = $('confirm-dialog');
+  $('confirm-heading').textContent = title;
+  $('confirm-body').textContent = body;
+  const d = $('confirm-detail');
+  d.hidden = !detail;
+  d.textContent = detail || '';
+  const okBtn = $('confirm-ok');
+  const cancelBtn = $('confirm-cancel');
+  okBtn.textContent = ok;
+  okBtn.classList.toggle('btn-danger-solid', danger);
+  cancelBtn.textContent = cancel;
+  return new Promise((resolve) => {
+    let result = false;
+    const onOk = () => { result = true; dlg.close(); };
+    const onCancel = () => { result = false; dlg.close(); };
+    okBtn.addEventListener('click', onOk);
+    cancelBtn.addEventListener('click', onCancel);
+    dlg.addEventListener('close', () => {
+      okBtn.removeEventListener('click', onOk);
+      cancelBtn.removeEventListener('click', onCancel);
+      resolve(result);
+    }, { once: true });
+    openDialog(dlg, danger ? cancelBtn : okBtn);
+  });
+}
+
+/** The confirmation before any link leaves the app. */
+export function confirmLink(url) {
+  return confirmDialog({
+    title: t('link.title'),
+    body: t('link.body'),
+    detail: url,
+    ok: t('link.open'),
+  });
+}
+
+const ACTION_LABEL = {
+  open_settings: 'actions.openSettings',
+  retry: 'actions.retry',
+  remove_file: 'actions.removeFile',
+};
+
+/**
+ * Builds the box that shows an AppError: the localized sentence, the next step as a button
+ * (from `action`, when a handler for it is given) and the request id / detail under a
+ * collapsed "Details". `handlers` maps action names to functions.
+ */
+export function errorBox(err, handlers = {}, { compact = false, skipActions = [] } = {}) {
+  const box = document.createElement('div');
+  box.className = compact ? 'error-box compact' : 'error-box';
+  box.setAttribute('role', 'alert');
+  const msg = document.createElement('p');
+  msg.className = 'error-message';
+  msg.textContent = (err && err.message) || t('errors.generic');
+  box.appendChild(msg);
+
+  const action = err && err.action;
+  if (action && handlers[action] && ACTION_LABEL[action] && !skipActions.includes(action)) {
+    const row = document.createElement('div');
+    row.className = 'error-actions';
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'btn btn-secondary btn-small';
+    b.textContent = t(ACTION_LABEL[action]);
+    b.dataset.action = action;
+    b.addEventListener('click', () => handlers[action]());
+    row.appendChild(b);
+    box.appendChild(row);
+  }
+  const details = detailsBlock(err);
+  if (details) box.appendChild(details);
+  return box;
+}
+
+/** `<details>` with the request id and technical detail, or null when there is nothing. */
+export function detailsBlock(err) {
+  if (!err || (!err.request_id && !err.detail && !err.kind)) return null;
+  const det = document.createElement('details');
+  det.className = 'error-details';
+  const sum = document.createElement('summary');
+  sum.textContent = t('errors.details');
+  det.appendChild(sum);
+  const dl = document.createElement('dl');
+  const add = (k, v) => {
+    if (!v) return;
+    const dt = document.createElement('dt');
+    dt.textContent = t(k);
+    const dd = document.createElement('dd');
+    dd.textContent = String(v);
+    dl.append(dt, dd);
+  };
+  add('errors.kind', err.kind);
+  add('errors.requestId', err.request_id);
+  add('errors.detail', err.detail);
+  det.appendChild(dl);
+  return det;
+}

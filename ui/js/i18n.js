@@ -1,0 +1,110 @@
+// Every user-visible string comes from i18n/en.json or i18n/zh-CN.json.
+//
+// t('key', {n: 3}) interpolates {n}. When `count` is given, `key.one` / `key.other` are
+// chosen with Intl.PluralRules. Static markup uses attributes:
+//   data-i18n="key"             → textContent
+//   data-i18n-aria-label="key"  → aria-label
+//   data-i18n-title="key"       → title
+//   data-i18n-placeholder="key" → placeholder
+
+const FILES = { en: 'i18n/en.json', zh: 'i18n/zh-CN.json' };
+const HTML_LANG = { en: 'en', zh: 'zh-CN' };
+
+const tables = {};
+let current = 'en';
+const listeners = new Set();
+
+export async function loadLanguages() {
+  await Promise.all(
+    Object.entries(FILES).map(async ([code, file]) => {
+      const res = await fetch(new URL(`../${file}`, import.meta.url));
+      tables[code] = await res.json();
+    }),
+  );
+}
+
+export function lang() {
+  return current;
+}
+
+/** BCP-47 tag for Intl and <html lang>. */
+export function locale() {
+  return HTML_LANG[current];
+}
+
+function lookup(table, key) {
+  return key.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), table);
+}
+
+export function t(key, params = {}) {
+  let v = lookup(tables[current], key);
+  if (v === undefined) v = lookup(tables.en, key);
+  if (v && typeof v === 'object' && 'count' in params) {
+    const cat = new Intl.PluralRules(locale()).select(params.count);
+    v = v[cat] ?? v.other;
+  }
+  if (typeof v !== 'string') {
+    console.warn('missing i18n key', key);
+    return key;
+  }
+  return v.replace(/\{(\w+)\}/g, (m, name) => {
+    if (!(name in params)) return m;
+    const p = params[name];
+    return typeof p === 'number' ? formatNumber(p) : String(p);
+  });
+}
+
+export function formatNumber(n, opts) {
+  return new Intl.NumberFormat(locale(), opts).format(n);
+}
+
+export function formatBytes(bytes) {
+  if (bytes == null) return '';
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let i = 0;
+  let v = bytes;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${formatNumber(v, { maximumFractionDigits: v < 10 && i > 0 ? 1 : 0 })} ${units[i]}`;
+}
+
+export function formatDuration(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const m = Math.floor(s / 60);
+  if (m === 0) return t('time.seconds', { s });
+  return t('time.minutesSeconds', { m, s: s % 60 });
+}
+
+export function formatDate(ts) {
+  if (ts == null) return '';
+  const ms = ts > 1e12 ? ts : ts * 1000;
+  const d = new Date(ms);
+  const now = new Date();
+  const sameDay = d.toDateString() === now.toDateString();
+  return new Intl.DateTimeFormat(locale(), sameDay
+    ? { hour: '2-digit', minute: '2-digit' }
+    : { month: 'short', day: 'numeric' }).format(d);
+}
+
+/** Fills data-i18n* attributes under `root`. */
+export function apply(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.setAttribute('title', t(el.dataset.i18nTitle));
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder));
+}
+
+/** Switches language ("zh" or "en"), updates <html lang>, static markup and listeners. */
+export function setLang(code) {
+  current = code === 'zh' ? 'zh' : 'en';
+  document.documentElement.lang = locale();
+  document.title = t('app.title');
+  apply(document);
+  for (const fn of listeners) fn(current);
+}
+
+export function onLangChange(fn) {
+  listeners.add(fn);
+}

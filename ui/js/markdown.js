@@ -1,0 +1,197 @@
+// Markdown → sanitised DOM. Model output is untrusted: raw HTML in the Markdown is shown as
+// text, the rendered HTML goes through DOMPurify, and links never navigate by themselves.
+//
+// Streaming: `StreamRenderer.append(delta)` only appends to a buffer. At most one
+// parse+render runs per animation frame, and only the tail after the last finished block
+// (a blank line outside a code fence) is re-parsed; finished blocks keep their DOM.
+
+import { Marked } from '../vendor/marked.esm.js';
+import DOMPurify from '../vendor/purify.es.mjs';
+
+const marked = new Marked({
+  gfm: true,
+  breaks: true,
+  async: false,
+  renderer: {
+    // Raw HTML written by the model is displayed, never interpreted.
+    html({ text }) {
+      return escapeHtml(text);
+    },
+    // Images would be remote loads: show their alt text as a link instead.
+    image({ href, text }) {
+      return `<a href="${escapeHtml(href || '')}">${escapeHtml(text || href || '')}</a>`;
+    },
+  },
+});
+
+function escapeHtml(s) {
+  return String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+const PURIFY = {
+  FORBID_TAGS: ['style', 'script', 'iframe', 'frame', 'object', 'embed', 'form', 'input', 'button',
+    'textarea', 'select', 'option', 'link', 'meta', 'base', 'img', 'video', 'audio', 'source', 'svg', 'math'],
+  FORBID_ATTR: ['style', 'srcset', 'target', 'formaction', 'action', 'id', 'name'],
+  ALLOW_DATA_ATTR: false,
+  RETURN_DOM_FRAGMENT: true,
+};
+
+export function isSafeUrl(href) {
+  try {
+    const u = new URL(href);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  if (node.tagName === 'A') {
+    const href = node.getAttribute('href');
+    if (!href || !isSafeUrl(href)) {
+      node.removeAttribute('href');
+    } else {
+      node.setAttribute('rel', 'noopener noreferrer');
+      node.setAttribute('title', href);
+    }
+  }
+});
+
+/** Markdown string → sanitised DocumentFragment. */
+export function renderMarkdown(text) {
+  const html = marked.parse(text || '');
+  return DOMPurify.sanitize(html, PURIFY);
+}
+
+/** Replaces the children of `el` with the rendered Markdown. */
+export function renderInto(el, text) {
+  el.replaceChildren(renderMarkdown(text));
+}
+
+/**
+ * Intercepts clicks on links under `root`: only http(s), and only after `confirm(url)`
+ * resolves true, then `open(url)`.
+ */
+export function interceptLinks(root, confirm, open) {
+  root.addEventListener('click', async (e) => {
+    const a = e.target.closest && e.target.closest('a');
+    if (!a || !root.contains(a)) return;
+    e.preventDefault();
+    const href = a.getAttribute('href');
+    if (!href || !isSafeUrl(href)) return;
+    if (await confirm(href)) open(href);
+  });
+  // Middle-click / auxclick must not navigate either.
+  root.addEventListener('auxclick', (e) => {
+    if (e.target.closest && e.target.closest('a')) e.preventDefault();
+  });
+}
+
+/**
+ * Where the last finished block ends: the offset just after a blank line that is outside a
+ * code fence and followed by a line starting at column 0 (so indented list continuations and
+ * the like stay in the tail). Returns 0 when there is none.
+ */
+export function lastBlockBoundary(text, from = 0) {
+  let inFence = false;
+  let fenceChar = '';
+  let fenceLen = 0;
+  let boundary = 0;
+  // `from` is itself a boundary (outside any fence), so scanning can start there.
+  let pos = from;
+  let prevBlank = false;
+  let blankEnd = -1;
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos);
+    if (nl === -1) break; // the last line is unfinished: never a boundary decision
+    const line = text.slice(pos, nl);
+    pos = nl + 1;
+    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      const ch = fence[1][0];
+      if (!inFence) {
+        inFence = true;
+        fenceChar = ch;
+        fenceLen = fence[1].length;
+      } else if (ch === fenceChar && fence[1].length >= fenceLen && /^ {0,3}[`~]+\s*$/.test(line)) {
+        inFence = false;
+      }
+      prevBlank = false;
+      continue;
+    }
+    if (inFence) continue;
+    const blank = line.trim() === '';
+    if (blank) {
+      prevBlank = true;
+      blankEnd = pos;
+    } else {
+      if (prevBlank && /^\S/.test(line)) boundary = blankEnd;
+      prevBlank = false;
+    }
+  }
+  return boundary;
+}
+
+export class StreamRenderer {
+  /** `el` receives the rendered answer. */
+  constructor(el) {
+    this.el = el;
+    this.buffer = '';
+    this.committed = 0; // characters of `buffer` already rendered as finished blocks
+    this.done = document.createElement('div');
+    this.done.className = 'md-done';
+    this.tail = document.createElement('div');
+    this.tail.className = 'md-tail';
+    el.replaceChildren(this.done, this.tail);
+    this.frame = 0;
+    this.onRender = null;
+  }
+
+  /** Starts over from `text` (e.g. a regenerate). */
+  reset(text = '') {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.buffer = text;
+    this.committed = 0;
+    this.done.replaceChildren();
+    this.tail.replaceChildren();
+    if (text) this.schedule();
+  }
+
+  append(delta) {
+    if (!delta) return;
+    this.buffer += delta;
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.flush();
+    });
+  }
+
+  flush() {
+    const boundary = lastBlockBoundary(this.buffer, this.committed);
+    if (boundary > this.committed) {
+      this.done.appendChild(renderMarkdown(this.buffer.slice(this.committed, boundary)));
+      this.committed = boundary;
+    }
+    this.tail.replaceChildren(renderMarkdown(this.buffer.slice(this.committed)));
+    if (this.onRender) this.onRender();
+  }
+
+  /** The whole answer is in: one full render so lists and references join up. */
+  finish(finalText) {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    if (typeof finalText === 'string') this.buffer = finalText;
+    this.el.replaceChildren(renderMarkdown(this.buffer));
+    if (this.onRender) this.onRender();
+  }
+}

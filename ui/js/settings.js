@@ -1,0 +1,198 @@
+// The Settings dialog: the API key (stored by Rust in the system keychain; the UI only ever
+// sees KeyStatus), region and address, model, language and theme. Changes to the choices
+// apply at once through save_settings.
+
+import * as ipc from './ipc.js';
+import { t } from './i18n.js';
+import { openDialog, errorBox, confirmDialog, confirmLink } from './dialogs.js';
+
+const $ = (id) => document.getElementById(id);
+const CONSOLE_URL = 'https://bailian.console.aliyun.com/?apiKey=1';
+
+let settings = null;
+let key = { present: false, source: null, masked: null };
+let hooks = { onSettings() {}, onKey() {} };
+
+export function init(h) {
+  hooks = { ...hooks, ...h };
+  const dlg = $('settings-dialog');
+  $('settings-close').addEventListener('click', () => dlg.close());
+  $('settings-form').addEventListener('submit', (e) => e.preventDefault());
+  $('key-save').addEventListener('click', saveKey);
+  $('api-key').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.isComposing) {
+      e.preventDefault();
+      saveKey();
+    }
+  });
+  $('key-test').addEventListener('click', testKey);
+  $('key-delete').addEventListener('click', deleteKey);
+  $('key-console').addEventListener('click', async () => {
+    if (await confirmLink(CONSOLE_URL)) ipc.openLink(CONSOLE_URL).catch(() => {});
+  });
+  $('region').addEventListener('change', () => {
+    $('custom-url-field').hidden = $('region').value !== 'custom';
+    if ($('region').value === 'custom' && !$('custom-url').value.trim()) {
+      $('custom-url').focus();
+      return; // saved once an address is entered
+    }
+    save();
+  });
+  $('custom-url').addEventListener('change', save);
+  $('model').addEventListener('change', save);
+  $('language').addEventListener('change', save);
+  $('theme').addEventListener('change', save);
+}
+
+export function setState(s, k, version) {
+  settings = { ...s };
+  key = k;
+  if (version) $('version').textContent = t('settings.version', { version });
+  fill();
+}
+
+function fill() {
+  if (!settings) return;
+  $('region').value = settings.region || 'beijing';
+  $('custom-url-field').hidden = $('region').value !== 'custom';
+  $('custom-url').value = settings.custom_base_url || '';
+  const model = $('model');
+  if (![...model.options].some((o) => o.value === settings.model)) {
+    const o = document.createElement('option');
+    o.value = settings.model;
+    o.textContent = settings.model;
+    model.appendChild(o);
+  }
+  model.value = settings.model || 'qwen-long';
+  $('language').value = settings.language || 'system';
+  $('theme').value = settings.theme || 'system';
+  modelWarning(null);
+  keyStatus();
+}
+
+function modelWarning(fromRust) {
+  const w = $('model-warning');
+  const text = fromRust || ($('model').value === 'qwen-long-2025-01-25' ? t('settings.snapshotWarning') : '');
+  w.hidden = !text;
+  w.textContent = text;
+}
+
+function keyStatus() {
+  const s = $('key-status');
+  s.classList.toggle('ok', !!key.present);
+  if (!key.present) s.textContent = t('settings.keyNone');
+  else if (key.source === 'environment') s.textContent = t('settings.keyEnv', { masked: key.masked || '' });
+  else s.textContent = t('settings.keySaved', { masked: key.masked || '' });
+  $('key-delete').hidden = !key.present || key.source === 'environment';
+  $('key-test').disabled = !key.present;
+}
+
+export function open(focusKey = false) {
+  fill();
+  $('key-result').replaceChildren();
+  $('settings-result').replaceChildren();
+  $('version').hidden = !$('version').textContent;
+  openDialog($('settings-dialog'), focusKey || !key.present ? $('api-key') : $('settings-close'));
+}
+
+function result(where, node) {
+  $(where).replaceChildren(node);
+}
+
+function success(text) {
+  const p = document.createElement('p');
+  p.className = 'success';
+  p.setAttribute('role', 'status');
+  p.textContent = text;
+  return p;
+}
+
+async function saveKey() {
+  const input = $('api-key');
+  const value = input.value.trim();
+  if (!value) {
+    input.focus();
+    result('key-result', errorBox({ message: t('settings.keyEmpty') }, {}, { compact: true }));
+    return;
+  }
+  const btn = $('key-save');
+  btn.disabled = true;
+  try {
+    key = await ipc.setApiKey(value);
+    input.value = '';
+    keyStatus();
+    result('key-result', success(t('settings.keyStored')));
+    hooks.onKey(key);
+  } catch (e) {
+    result('key-result', errorBox(e, {}, { compact: true }));
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+async function testKey() {
+  const btn = $('key-test');
+  btn.disabled = true;
+  const wait = document.createElement('p');
+  wait.className = 'muted small';
+  wait.setAttribute('role', 'status');
+  wait.textContent = t('settings.testing');
+  result('key-result', wait);
+  try {
+    await ipc.testConnection();
+    result('key-result', success(t('settings.testOk')));
+  } catch (e) {
+    result('key-result', errorBox(e, { retry: testKey }, { compact: true }));
+  } finally {
+    btn.disabled = !key.present;
+  }
+}
+
+async function deleteKey() {
+  const ok = await confirmDialog({
+    title: t('settings.removeKeyTitle'),
+    body: t('settings.removeKeyBody'),
+    ok: t('settings.removeKey'),
+    danger: true,
+  });
+  if (!ok) return;
+  try {
+    key = await ipc.deleteApiKey();
+    keyStatus();
+    result('key-result', success(t('settings.keyRemoved')));
+    hooks.onKey(key);
+  } catch (e) {
+    result('key-result', errorBox(e, {}, { compact: true }));
+  }
+}
+
+async function save() {
+  const next = {
+    ...settings,
+    region: $('region').value,
+    custom_base_url: $('custom-url').value.trim() || null,
+    model: $('model').value,
+    language: $('language').value,
+    theme: $('theme').value,
+  };
+  modelWarning(null);
+  try {
+    const r = await ipc.saveSettings(next);
+    settings = { ...r.settings };
+    hooks.onSettings(r);
+    if (r.warning) modelWarning(r.warning);
+    $('settings-result').replaceChildren();
+  } catch (e) {
+    result('settings-result', errorBox(e, {}, { compact: true }));
+  }
+}
+
+/** Current settings (for theme "system" handling). */
+export function current() {
+  return settings;
+}
+
+export function relabel() {
+  keyStatus();
+  modelWarning(null);
+}
