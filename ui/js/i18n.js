@@ -1,4 +1,6 @@
-// Every user-visible string comes from i18n/en.json or i18n/zh-CN.json.
+// Every user-visible string comes from i18n/en.js or i18n/zh-CN.js (plain JSON objects
+// exported as ES modules: the CSP in tauri.conf.json has no 'self' in connect-src, so fetch()
+// of a bundled .json file would be refused, while module scripts from 'self' are allowed).
 //
 // t('key', {n: 3}) interpolates {n}. When `count` is given, `key.one` / `key.other` are
 // chosen with Intl.PluralRules. Static markup uses attributes:
@@ -7,20 +9,18 @@
 //   data-i18n-title="key"       → title
 //   data-i18n-placeholder="key" → placeholder
 
-const FILES = { en: 'i18n/en.json', zh: 'i18n/zh-CN.json' };
+import en from '../i18n/en.js';
+import zh from '../i18n/zh-CN.js';
+
 const HTML_LANG = { en: 'en', zh: 'zh-CN' };
 
-const tables = {};
+const tables = { en, zh };
 let current = 'en';
 const listeners = new Set();
 
+/** Kept async so a later split into lazily loaded languages does not change callers. */
 export async function loadLanguages() {
-  await Promise.all(
-    Object.entries(FILES).map(async ([code, file]) => {
-      const res = await fetch(new URL(`../${file}`, import.meta.url));
-      tables[code] = await res.json();
-    }),
-  );
+  return tables;
 }
 
 export function lang() {

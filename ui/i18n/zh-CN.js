@@ -1,6 +1,13 @@
-{
-  "app": { "title": "长文 Longwen" },
-  "common": { "close": "关闭", "cancel": "取消" },
+// User-visible strings, 简体中文. The object below is plain JSON (i18n.js reads it as an ES module:
+// the webview's CSP allows scripts from 'self' but not fetch()).
+export default {
+  "app": {
+    "title": "长文 Longwen"
+  },
+  "common": {
+    "close": "关闭",
+    "cancel": "取消"
+  },
   "sidebar": {
     "newChat": "新对话",
     "history": "对话记录",
@@ -19,7 +26,9 @@
     "dropHint": "将文件拖放到这里，或点击“添加文档”",
     "dropNow": "松开鼠标即可添加文件",
     "formats": "DOCX · PDF · XLSX · TXT · MD · CSV · JSON · EPUB · MOBI",
-    "skipped": { "other": "文件夹中有 {count} 个文件的类型不受支持，已跳过。" },
+    "skipped": {
+      "other": "文件夹中有 {count} 个文件的类型不受支持，已跳过。"
+    },
     "typeText": "粘贴的文本",
     "remove": "移除 {name}",
     "tokens": "约 {n} 个 token",
@@ -44,7 +53,9 @@
     "you": "你",
     "assistant": "长文",
     "streamingStored": "仍在回答…",
-    "reading": { "other": "正在阅读 {count} 个文档… {time}" },
+    "reading": {
+      "other": "正在阅读 {count} 个文档… {time}"
+    },
     "thinking": "正在思考… {time}",
     "preparing": "正在准备 {name}… {time}",
     "busyRetry": "服务繁忙，{s} 秒后重试",
@@ -63,8 +74,12 @@
   },
   "cost": {
     "noDocs": "请先添加文档 — 回答以你附上的文档为依据。",
-    "rereads": { "other": "每次提问都会完整重新读取全部 {count} 个文档，并按读取量计费。" },
-    "withLast": { "other": "每次提问都会重新读取全部 {count} 个文档：上一次读取了 {n} 个 token（约 ¥{cost}）。" }
+    "rereads": {
+      "other": "每次提问都会完整重新读取全部 {count} 个文档，并按读取量计费。"
+    },
+    "withLast": {
+      "other": "每次提问都会重新读取全部 {count} 个文档：上一次读取了 {n} 个 token（约 ¥{cost}）。"
+    }
   },
   "empty": {
     "title": "就你的文档提问",
@@ -159,4 +174,4 @@
     "seconds": "{s} 秒",
     "minutesSeconds": "{m} 分 {s} 秒"
   }
-}
+};

@@ -1,6 +1,13 @@
-{
-  "app": { "title": "长文 Longwen" },
-  "common": { "close": "Close", "cancel": "Cancel" },
+// User-visible strings, English. The object below is plain JSON (i18n.js reads it as an ES module:
+// the webview's CSP allows scripts from 'self' but not fetch()).
+export default {
+  "app": {
+    "title": "长文 Longwen"
+  },
+  "common": {
+    "close": "Close",
+    "cancel": "Cancel"
+  },
   "sidebar": {
     "newChat": "New conversation",
     "history": "Conversations",
@@ -19,7 +26,10 @@
     "dropHint": "Drop files here, or use Add documents",
     "dropNow": "Release to add these files",
     "formats": "DOCX · PDF · XLSX · TXT · MD · CSV · JSON · EPUB · MOBI",
-    "skipped": { "one": "{count} file in the folder was skipped because its type is not supported.", "other": "{count} files in the folder were skipped because their type is not supported." },
+    "skipped": {
+      "one": "{count} file in the folder was skipped because its type is not supported.",
+      "other": "{count} files in the folder were skipped because their type is not supported."
+    },
     "typeText": "Pasted text",
     "remove": "Remove {name}",
     "tokens": "about {n} tokens",
@@ -44,7 +54,10 @@
     "you": "You",
     "assistant": "Longwen",
     "streamingStored": "Still answering…",
-    "reading": { "one": "Reading {count} document… {time}", "other": "Reading {count} documents… {time}" },
+    "reading": {
+      "one": "Reading {count} document… {time}",
+      "other": "Reading {count} documents… {time}"
+    },
     "thinking": "Thinking… {time}",
     "preparing": "Preparing {name}… {time}",
     "busyRetry": "Service busy, retrying in {s} s",
@@ -63,8 +76,14 @@
   },
   "cost": {
     "noDocs": "Add a document first — answers are based on the documents you attach.",
-    "rereads": { "one": "Every question re-reads the attached document in full, and each reading is billed.", "other": "Every question re-reads all {count} attached documents in full, and each reading is billed." },
-    "withLast": { "one": "Every question re-reads the attached document: the last one read {n} tokens (about ¥{cost}).", "other": "Every question re-reads all {count} documents: the last one read {n} tokens (about ¥{cost})." }
+    "rereads": {
+      "one": "Every question re-reads the attached document in full, and each reading is billed.",
+      "other": "Every question re-reads all {count} attached documents in full, and each reading is billed."
+    },
+    "withLast": {
+      "one": "Every question re-reads the attached document: the last one read {n} tokens (about ¥{cost}).",
+      "other": "Every question re-reads all {count} documents: the last one read {n} tokens (about ¥{cost})."
+    }
   },
   "empty": {
     "title": "Ask questions about your documents",
@@ -159,4 +178,4 @@
     "seconds": "{s}s",
     "minutesSeconds": "{m}m {s}s"
   }
-}
+};
