@@ -43,6 +43,11 @@ async function openChat(id) {
 }
 
 async function newChat() {
+  // Already on an untouched chat: do not pile up empty ones.
+  if (conversation.isEmpty() && documents.readyDocuments().length === 0 && documents.busyCount() === 0) {
+    $('question').focus();
+    return null;
+  }
   const c = await openChat(null);
   await sidebar.refresh();
   if (c) sidebar.setCurrent(c.summary.id);

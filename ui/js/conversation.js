@@ -55,6 +55,11 @@ export function currentChatId() {
   return chat ? chat.summary.id : null;
 }
 
+/** True when the current chat has no messages yet (a fresh "New conversation"). */
+export function isEmpty() {
+  return !!chat && chat.messages.length === 0 && !running;
+}
+
 export function isRunning() {
   return !!running;
 }
