@@ -342,6 +342,8 @@ async function stream(a, start, question) {
     detached: false,
   };
   running = run;
+  // Screen readers: announce the answer once it is complete, not every frame of it.
+  a.setAttribute('aria-busy', 'true');
   renderer.onRender = () => scrollToEnd(false);
   updateComposer();
   tick(run);
@@ -386,6 +388,7 @@ async function stream(a, start, question) {
     error = e;
   }
   clearInterval(run.timer);
+  a.removeAttribute('aria-busy');
   if (run.detached) return;
 
   if (answer && answer.message) {
@@ -475,9 +478,9 @@ function scrollToEnd(force) {
   const log = $('conversation');
   const near = log.scrollHeight - log.scrollTop - log.clientHeight < 120;
   if (force || near) {
-    log.scrollTo({ top: log.scrollHeight, behavior: 'instant' });
+    log.scrollTop = log.scrollHeight;
     // Fonts and late layout can grow the content after this frame.
-    if (force) requestAnimationFrame(() => log.scrollTo({ top: log.scrollHeight, behavior: 'instant' }));
+    if (force) requestAnimationFrame(() => { log.scrollTop = log.scrollHeight; });
   }
 }
 
