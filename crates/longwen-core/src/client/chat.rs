@@ -1,9 +1,30 @@
 //! `POST /chat/completions` with `stream: true`: retries before the first token, timeouts,
 //! cancellation.
 
-use super::{ChatEvent, ChatOutcome, ChatRequest, Client};
-use crate::error::Result;
+use super::stream::{decode, SseItem};
+use super::{
+    check, map_reqwest, request_id, ChatEvent, ChatOutcome, ChatRequest, Client, WaitReason,
+};
+use crate::error::{Error, Result};
 use crate::CancellationToken;
+use futures_util::StreamExt;
+use std::time::Duration;
+use tokio::time::{timeout_at, Instant};
+
+/// Doubling backoff from `base`, capped at `cap`.
+pub(crate) fn backoff(base: Duration, attempt: u32, cap: Duration) -> Duration {
+    base.saturating_mul(1u32 << attempt.min(16)).min(cap)
+}
+
+const RETRY_CAP: Duration = Duration::from_secs(60);
+
+/// A body error while reading the stream: the answer was cut, unless it was a timeout.
+fn map_body_error(e: reqwest::Error) -> Error {
+    match map_reqwest(e) {
+        Error::Timeout(d) => Error::Timeout(d),
+        other => Error::StreamCut(other.to_string()),
+    }
+}
 
 impl Client {
     /// Streams one answer. Events arrive in order through `on_event`. On an error after some
@@ -14,7 +35,169 @@ impl Client {
         cancel: &CancellationToken,
         on_event: &mut (dyn FnMut(ChatEvent) + Send),
     ) -> Result<ChatOutcome> {
-        let _ = (request, cancel, on_event);
-        todo!()
+        let cfg = &self.inner.config;
+        let body = serde_json::json!({
+            "model": request.model,
+            "messages": request.messages,
+            "stream": true,
+            "stream_options": {"include_usage": true},
+        });
+        let parse_deadline = Instant::now() + cfg.parse_wait;
+        let mut retries = 0u32;
+        let mut parse_polls = 0u32;
+        loop {
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            // The first-token wait covers connecting, the headers and the silence before
+            // the first text: reading a huge document can take minutes.
+            let first_deadline = Instant::now() + cfg.first_token_timeout;
+            let send = self
+                .request(reqwest::Method::POST, "chat/completions")
+                .header(reqwest::header::ACCEPT, "text/event-stream")
+                .json(&body)
+                .send();
+            let resp = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                r = timeout_at(first_deadline, send) => match r {
+                    Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
+                    Ok(r) => r.map_err(map_reqwest)?,
+                },
+            };
+            let err = if resp.status().is_success() {
+                return self
+                    .read_stream(resp, first_deadline, cancel, on_event)
+                    .await;
+            } else {
+                tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => return Err(Error::Cancelled),
+                    r = timeout_at(first_deadline, check(resp)) => match r {
+                        Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
+                        Ok(Ok(_)) => unreachable!("non-success status"),
+                        Ok(Err(e)) => e,
+                    },
+                }
+            };
+            // Nothing has been delivered yet, so a retry cannot duplicate text.
+            let (reason, wait) = match &err {
+                Error::RateLimited(_, after) if retries < cfg.max_retries => (
+                    WaitReason::RateLimited,
+                    after.unwrap_or_else(|| backoff(cfg.retry_base_delay, retries, RETRY_CAP)),
+                ),
+                Error::Service(info) if info.status >= 500 && retries < cfg.max_retries => (
+                    WaitReason::ServerError,
+                    backoff(cfg.retry_base_delay, retries, RETRY_CAP),
+                ),
+                Error::FileParsing(_) => {
+                    let cap = cfg.poll_interval.max(Duration::from_secs(5));
+                    let wait = backoff(cfg.poll_interval, parse_polls, cap);
+                    if Instant::now() + wait > parse_deadline {
+                        return Err(err);
+                    }
+                    (WaitReason::FileParsing, wait)
+                }
+                _ => return Err(err),
+            };
+            let attempt = if reason == WaitReason::FileParsing {
+                parse_polls += 1;
+                parse_polls
+            } else {
+                retries += 1;
+                retries
+            };
+            on_event(ChatEvent::Waiting {
+                reason,
+                attempt,
+                retry_in: wait,
+            });
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    async fn read_stream(
+        &self,
+        resp: reqwest::Response,
+        first_deadline: Instant,
+        cancel: &CancellationToken,
+        on_event: &mut (dyn FnMut(ChatEvent) + Send),
+    ) -> Result<ChatOutcome> {
+        let cfg = &self.inner.config;
+        let rid = request_id(resp.headers());
+        let bytes = resp.bytes_stream().map(|r| r.map_err(map_body_error));
+        let events = decode(bytes, rid.clone());
+        futures_util::pin_mut!(events);
+        let mut outcome = ChatOutcome {
+            request_id: rid,
+            ..Default::default()
+        };
+        let mut got_text = false;
+        loop {
+            let deadline = if got_text {
+                Instant::now() + cfg.idle_timeout
+            } else {
+                first_deadline
+            };
+            let next = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                r = timeout_at(deadline, events.next()) => r,
+            };
+            let item = match next {
+                Err(_) if got_text => {
+                    return Err(Error::Timeout(format!(
+                        "no data for {} s in the middle of the answer",
+                        cfg.idle_timeout.as_secs_f32()
+                    )))
+                }
+                Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
+                Ok(None) if outcome.finish_reason.is_some() => return Ok(outcome),
+                Ok(None) => {
+                    return Err(Error::StreamCut(
+                        "the stream ended before the answer was complete".into(),
+                    ))
+                }
+                Ok(Some(item)) => item?,
+            };
+            match item {
+                SseItem::Done => return Ok(outcome),
+                SseItem::Chunk(c) => {
+                    if !c.content.is_empty() {
+                        got_text = true;
+                        on_event(ChatEvent::Delta(c.content));
+                    }
+                    if c.finish_reason.is_some() {
+                        outcome.finish_reason = c.finish_reason;
+                    }
+                    if let Some(u) = c.usage {
+                        outcome.usage = Some(u);
+                        on_event(ChatEvent::Usage(u));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn first_token_timeout(d: Duration) -> Error {
+    Error::Timeout(format!("no answer within {} s", d.as_secs_f32()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let b = Duration::from_millis(500);
+        let cap = Duration::from_secs(5);
+        let got: Vec<_> = (0..6).map(|i| backoff(b, i, cap).as_millis()).collect();
+        assert_eq!(got, vec![500, 1000, 2000, 4000, 5000, 5000]);
+        assert_eq!(backoff(b, 40, cap), cap);
     }
 }

@@ -1,12 +1,49 @@
 //! `/files`: upload (streamed from disk, known length, rate-limited), retrieve, list, delete.
 
-use super::{Client, RemoteFile};
-use crate::error::Result;
+use super::chat::backoff;
+use super::{check, map_reqwest, Client, RemoteFile};
+use crate::error::{Error, Result, ServiceInfo};
 use crate::CancellationToken;
+use futures_util::StreamExt;
+use reqwest::multipart::{Form, Part};
+use reqwest::Method;
+use serde::Deserialize;
 use std::path::Path;
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// Called with (bytes sent, total bytes).
 pub type UploadProgress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
+
+#[derive(Deserialize)]
+struct FileList {
+    #[serde(default)]
+    data: Vec<RemoteFile>,
+    #[serde(default)]
+    has_more: bool,
+}
+
+#[derive(Deserialize)]
+struct Deleted {
+    #[serde(default)]
+    deleted: bool,
+}
+
+/// Ids are opaque, but they go into a path: refuse anything that would change the URL.
+fn file_path(id: &str) -> Result<String> {
+    if id.is_empty() || id.contains(['/', '?', '#', '%']) || id.chars().any(char::is_whitespace) {
+        return Err(Error::InvalidArgument(format!("file id {id:?}")));
+    }
+    Ok(format!("files/{id}"))
+}
+
+/// A 404 on `/files/{id}` that the table did not name means the file is gone.
+fn not_found_is_file_not_found(e: Error) -> Error {
+    match e {
+        Error::Service(info) if info.status == 404 => Error::FileNotFound(info),
+        e => e,
+    }
+}
 
 impl Client {
     /// Uploads with `purpose=file-extract`. `filename` is sent as given (UTF-8 intact).
@@ -17,13 +54,86 @@ impl Client {
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
-        let _ = (path, filename, progress, cancel);
-        todo!()
+        let file = tokio::fs::File::open(path)
+            .await
+            .map_err(|_| Error::InputMissing(path.to_path_buf()))?;
+        let meta = file
+            .metadata()
+            .await
+            .map_err(|_| Error::InputMissing(path.to_path_buf()))?;
+        if meta.is_dir() {
+            return Err(Error::InputIsDirectory(path.to_path_buf()));
+        }
+        let total = meta.len();
+
+        // The queue: every upload of this client waits its turn here.
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(Error::Cancelled),
+            _ = self.inner.upload_limiter.until_ready() => {}
+        }
+        progress(0, total);
+
+        // Streamed from disk; the stream reports what hyper has pulled through a watch
+        // channel, because the body must be 'static and the callback is borrowed.
+        let (tx, mut rx) = tokio::sync::watch::channel(0u64);
+        let mut read = 0u64;
+        let body = tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024).map(move |r| {
+            if let Ok(b) = &r {
+                read += b.len() as u64;
+                let _ = tx.send(read);
+            }
+            r
+        });
+        let mime = mime_guess::from_path(filename).first_or_octet_stream();
+        // reqwest 0.12 writes `filename="…"` as raw UTF-8 (only quotes, backslashes and
+        // line breaks escaped), as the Python SDK does; the test checks it arrives intact.
+        let part = Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
+            .file_name(filename.to_string())
+            .mime_str(mime.essence_str())
+            .map_err(|e| Error::Internal(format!("content type: {e}")))?;
+        // `purpose` first, like the official SDKs.
+        let form = Form::new()
+            .text("purpose", "file-extract")
+            .part("file", part);
+        let send = self.request(Method::POST, "files").multipart(form).send();
+        tokio::pin!(send);
+        let mut reported = 0u64;
+        let resp = loop {
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                r = &mut send => break r.map_err(map_reqwest)?,
+                Ok(()) = rx.changed() => {
+                    let n = *rx.borrow_and_update();
+                    if n > reported {
+                        reported = n;
+                        progress(n, total);
+                    }
+                }
+            }
+        };
+        let resp = check(resp).await?;
+        if reported < total {
+            progress(total, total);
+        }
+        let body = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(Error::Cancelled),
+            b = resp.bytes() => b.map_err(map_reqwest)?,
+        };
+        serde_json::from_slice(&body).map_err(|e| {
+            Error::Service(Box::new(ServiceInfo {
+                status: 200,
+                message: Some(format!("unexpected answer to the upload: {e}")),
+                ..Default::default()
+            }))
+        })
     }
 
     pub async fn get_file(&self, id: &str) -> Result<RemoteFile> {
-        let _ = id;
-        todo!()
+        let req = self.request(Method::GET, &file_path(id)?);
+        self.json(req).await.map_err(not_found_is_file_not_found)
     }
 
     /// Polls with backoff until `processed`; bounded by `ClientConfig::parse_wait`.
@@ -32,17 +142,83 @@ impl Client {
         id: &str,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
-        let _ = (id, cancel);
-        todo!()
+        let cfg = &self.inner.config;
+        let deadline = Instant::now() + cfg.parse_wait;
+        let cap = cfg.poll_interval.max(Duration::from_secs(5));
+        let mut polls = 0u32;
+        loop {
+            let file = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                f = self.get_file(id) => f?,
+            };
+            match file.status.as_str() {
+                "processed" => return Ok(file),
+                "error" | "failed" => {
+                    let details = match &file.status_details {
+                        Some(serde_json::Value::String(s)) => Some(s.clone()),
+                        Some(v) if !v.is_null() => Some(v.to_string()),
+                        _ => None,
+                    };
+                    return Err(Error::FileParseFailed(Box::new(ServiceInfo {
+                        status: 200,
+                        code: Some(file.status),
+                        message: details,
+                        request_id: None,
+                    })));
+                }
+                _ => {}
+            }
+            let wait = backoff(cfg.poll_interval, polls, cap);
+            polls += 1;
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::Timeout(format!(
+                    "the service was still reading file {id} after {} s",
+                    cfg.parse_wait.as_secs()
+                )));
+            }
+            let until = (now + wait).min(deadline);
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                _ = tokio::time::sleep_until(until) => {}
+            }
+        }
     }
 
     /// Every file, following `after`/`has_more`.
     pub async fn list_files(&self) -> Result<Vec<RemoteFile>> {
-        todo!()
+        let limit = self.inner.config.list_page_size.clamp(1, 2000).to_string();
+        let mut all: Vec<RemoteFile> = Vec::new();
+        loop {
+            let mut query = vec![("limit", limit.as_str()), ("purpose", "file-extract")];
+            let after = all.last().map(|f| f.id.clone());
+            if let Some(a) = &after {
+                query.push(("after", a));
+            }
+            let page: FileList = self
+                .json(self.request(Method::GET, "files").query(&query))
+                .await?;
+            let more = page.has_more && !page.data.is_empty();
+            all.extend(page.data);
+            if !more {
+                return Ok(all);
+            }
+        }
     }
 
     pub async fn delete_file(&self, id: &str) -> Result<()> {
-        let _ = id;
-        todo!()
+        let req = self.request(Method::DELETE, &file_path(id)?);
+        let d: Deleted = self.json(req).await.map_err(not_found_is_file_not_found)?;
+        if d.deleted {
+            Ok(())
+        } else {
+            Err(Error::Service(Box::new(ServiceInfo {
+                status: 200,
+                message: Some(format!("file {id} was not deleted")),
+                ..Default::default()
+            })))
+        }
     }
 }

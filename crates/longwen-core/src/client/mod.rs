@@ -6,7 +6,7 @@ pub mod files;
 pub mod messages;
 pub mod stream;
 
-use crate::error::Result;
+use crate::error::{Error, Result, ServiceInfo};
 use crate::secrets::ApiKey;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -33,6 +33,15 @@ pub struct ClientConfig {
     pub parse_wait: Duration,
     /// Upload queue: at most this many uploads start per second.
     pub uploads_per_second: u32,
+    /// `limit` of one `GET /files` page (1–2000).
+    pub list_page_size: u32,
+    /// First delay of the exponential backoff for 429/5xx without `Retry-After`.
+    pub retry_base_delay: Duration,
+    /// First delay when polling a file's status or retrying "File parsing in progress";
+    /// doubles up to 5 s (or this value, if larger).
+    pub poll_interval: Duration,
+    /// Whole-request bound for the small JSON calls (get, list, delete); not uploads or chat.
+    pub request_timeout: Duration,
 }
 
 impl Default for ClientConfig {
@@ -45,6 +54,10 @@ impl Default for ClientConfig {
             max_retries: 4,
             parse_wait: Duration::from_secs(600),
             uploads_per_second: 3,
+            list_page_size: 2000,
+            retry_base_delay: Duration::from_secs(1),
+            poll_interval: Duration::from_millis(500),
+            request_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -89,6 +102,7 @@ pub struct ChatRequest {
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct Usage {
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
@@ -108,7 +122,11 @@ pub enum WaitReason {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChatEvent {
     /// A retry is scheduled (only ever before the first token).
-    Waiting { reason: WaitReason, attempt: u32, retry_in: Duration },
+    Waiting {
+        reason: WaitReason,
+        attempt: u32,
+        retry_in: Duration,
+    },
     /// Text to append to the answer.
     Delta(String),
     Usage(Usage),
@@ -124,24 +142,473 @@ pub struct ChatOutcome {
 /// The DashScope client. Cheap to clone.
 #[derive(Clone)]
 pub struct Client {
-    #[allow(dead_code)]
     pub(crate) inner: std::sync::Arc<ClientInner>,
 }
+
+type UploadLimiter = governor::DefaultDirectRateLimiter;
 
 pub(crate) struct ClientInner {
     pub(crate) config: ClientConfig,
     pub(crate) key: ApiKey,
     pub(crate) http: reqwest::Client,
+    /// Shared by every upload of this client (and its clones).
+    pub(crate) upload_limiter: UploadLimiter,
+    /// `base_url` without a trailing slash.
+    pub(crate) base: String,
 }
 
 impl Client {
     /// Fails with `InsecureUrl` for `http://` to anything but loopback.
     pub fn new(config: ClientConfig, key: ApiKey) -> Result<Client> {
-        let _ = (config, key);
-        todo!("client: build reqwest client (proxy from env, OS roots), validate base URL")
+        if key.is_empty() {
+            return Err(Error::KeyMissing);
+        }
+        let base = config.base_url.trim().trim_end_matches('/').to_string();
+        let url = url::Url::parse(&base)
+            .map_err(|e| Error::InvalidArgument(format!("service address {base:?}: {e}")))?;
+        let loopback = is_loopback(&url);
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            "http" => return Err(Error::InsecureUrl(base)),
+            other => {
+                return Err(Error::InvalidArgument(format!(
+                    "service address must be https, not {other}"
+                )))
+            }
+        }
+        // Proxies come from HTTPS_PROXY/NO_PROXY (reqwest's default) and certificates from
+        // the OS store (rustls-tls-native-roots), so corporate networks work.
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .user_agent(concat!("longwen/", env!("CARGO_PKG_VERSION")));
+        if loopback {
+            // A local service is never reached through a proxy.
+            builder = builder.no_proxy();
+        }
+        let http = builder
+            .build()
+            .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
+        let per_second = config.uploads_per_second.max(1);
+        // Burst of one: uploads start evenly spaced, so no 1-second window sees more than
+        // `per_second` starts (a larger burst would allow nearly twice that).
+        let quota = governor::Quota::with_period(Duration::from_secs(1) / per_second)
+            .expect("non-zero period")
+            .allow_burst(std::num::NonZeroU32::MIN);
+        Ok(Client {
+            inner: std::sync::Arc::new(ClientInner {
+                upload_limiter: governor::RateLimiter::direct(quota),
+                config,
+                key,
+                http,
+                base,
+            }),
+        })
     }
 
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
+    }
+
+    /// `base` + `/path`.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.inner.base, path.trim_start_matches('/'))
+    }
+
+    /// A request with the key attached.
+    pub(crate) fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.inner
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(self.inner.key.expose())
+    }
+
+    /// Sends a small JSON request and decodes the answer, mapping every failure.
+    pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T> {
+        let resp = req
+            .timeout(self.inner.config.request_timeout)
+            .send()
+            .await
+            .map_err(map_reqwest)?;
+        let resp = check(resp).await?;
+        let rid = request_id(resp.headers());
+        let body = resp.bytes().await.map_err(map_reqwest)?;
+        serde_json::from_slice(&body).map_err(|e| {
+            Error::Service(Box::new(ServiceInfo {
+                status: 200,
+                code: None,
+                message: Some(format!("unexpected answer: {e}")),
+                request_id: rid,
+            }))
+        })
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        None => false,
+    }
+}
+
+pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .or_else(|| headers.get("x-dashscope-request-id"))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+}
+
+/// Passes a success through; turns any other status into the typed error.
+pub(crate) async fn check(resp: reqwest::Response) -> Result<reqwest::Response> {
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let headers = resp.headers().clone();
+    let body = resp.bytes().await.unwrap_or_default();
+    Err(map_http_error(status.as_u16(), &headers, &body))
+}
+
+/// The error body of compatible mode (`{"error":{...},"request_id"}`) or, just in case, of
+/// the native API (`{"code","message","request_id"}`).
+pub(crate) fn service_info(status: u16, request_id: Option<String>, body: &[u8]) -> ServiceInfo {
+    let mut info = ServiceInfo {
+        status,
+        code: None,
+        message: None,
+        request_id,
+    };
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        let text = String::from_utf8_lossy(body).trim().to_string();
+        if !text.is_empty() {
+            info.message = Some(text.chars().take(500).collect());
+        }
+        return info;
+    };
+    let s = |v: Option<&serde_json::Value>| {
+        v.and_then(|v| match v {
+            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    let err = v.get("error").filter(|e| e.is_object()).unwrap_or(&v);
+    info.code = s(err.get("code")).or_else(|| s(err.get("type")));
+    info.message = s(err.get("message"));
+    if info.request_id.is_none() {
+        info.request_id = s(v.get("request_id")).or_else(|| s(err.get("request_id")));
+    }
+    info
+}
+
+/// The contract's error table, then the file messages, then the status alone.
+pub(crate) fn classify(
+    info: ServiceInfo,
+    retry_after: Option<Duration>,
+    empty_body: bool,
+) -> Error {
+    let code = info.code.clone().unwrap_or_default();
+    let lc = code.to_ascii_lowercase();
+    let msg = info
+        .message
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let b = Box::new(info);
+    let status = b.status;
+    if status == 404 && empty_body {
+        return Error::WrongAddress(b);
+    }
+    if status == 413 {
+        return Error::FileTooLarge(b);
+    }
+    match lc.as_str() {
+        "invalid_api_key" => return Error::KeyRefused(b),
+        "limit_requests" | "limit_burst_rate" | "insufficient_quota" | "throttling" => {
+            return Error::RateLimited(b, retry_after)
+        }
+        "arrearage" => return Error::Arrears(b),
+        "allocationquota.freetieronly" => return Error::FreeTierOnly(b),
+        "data_inspection_failed" | "datainspectionfailed" => return Error::ContentRefused(b),
+        "model_not_found" => return Error::ModelNotFound(b),
+        "badrequest.toolarge" => return Error::FileTooLarge(b),
+        _ => {}
+    }
+    if msg.contains("file parsing in progress") {
+        Error::FileParsing(b)
+    } else if msg.contains("upload file capacity exceed")
+        || msg.contains("upload file number exceed")
+    {
+        Error::UploadQuota(b)
+    } else if msg.contains("exceeds size limit") {
+        Error::FileTooLarge(b)
+    } else if msg.contains("exceeds page limit") {
+        Error::FileTooManyPages(b)
+    } else if msg.contains("invalid file") {
+        Error::FileInvalid(b)
+    } else if msg.contains("cannot be found") && msg.contains("file") {
+        Error::FileNotFound(b)
+    } else if msg.contains("format is not supported") {
+        Error::FileFormatUnsupported(b)
+    } else if msg.contains("content blank") {
+        Error::FileBlank(b)
+    } else if msg.contains("too many files") {
+        Error::TooManyFiles(b)
+    } else if msg.contains("exceed model limit") || msg.contains("token length exceed") {
+        Error::ContextTooLong(b)
+    } else if status == 401 {
+        Error::KeyRefused(b)
+    } else if status == 429 {
+        Error::RateLimited(b, retry_after)
+    } else {
+        Error::Service(b)
+    }
+}
+
+pub(crate) fn map_http_error(
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+) -> Error {
+    let info = service_info(status, request_id(headers), body);
+    let empty = body.iter().all(u8::is_ascii_whitespace);
+    classify(info, retry_after(headers), empty)
+}
+
+/// Transport failures: proxy, TLS, timeout, or plain network.
+pub(crate) fn map_reqwest(e: reqwest::Error) -> Error {
+    // The reqwest error's own Display hides the cause; the chain says what really failed.
+    let mut chain = e.to_string();
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        src = s.source();
+    }
+    let lc = chain.to_ascii_lowercase();
+    if e.is_timeout() {
+        Error::Timeout(chain)
+    } else if lc.contains("proxy") || lc.contains("tunnel") {
+        Error::Proxy(chain)
+    } else if lc.contains("certificate")
+        || lc.contains("tls")
+        || lc.contains("handshake")
+        || lc.contains("rustls")
+    {
+        Error::Tls(chain)
+    } else if e.is_connect() && proxy_configured() {
+        Error::Proxy(format!(
+            "{chain} (through the proxy set in HTTPS_PROXY/ALL_PROXY)"
+        ))
+    } else {
+        Error::Network(chain)
+    }
+}
+
+fn proxy_configured() -> bool {
+    ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        .iter()
+        .any(|v| std::env::var(v).is_ok_and(|s| !s.trim().is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(status: u16, code: &str, message: &str) -> Error {
+        let body = serde_json::json!({
+            "error": {"message": message, "type": "invalid_request_error", "param": null, "code": code},
+            "request_id": "req-body"
+        });
+        let mut h = reqwest::header::HeaderMap::new();
+        if status == 429 {
+            h.insert("retry-after", "7".parse().unwrap());
+        }
+        map_http_error(status, &h, body.to_string().as_bytes())
+    }
+
+    #[test]
+    fn error_table() {
+        let cases = [
+            (
+                401,
+                "invalid_api_key",
+                "Incorrect API key provided.",
+                "key_refused",
+            ),
+            (
+                429,
+                "limit_requests",
+                "Requests rate limit exceeded",
+                "rate_limited",
+            ),
+            (429, "limit_burst_rate", "burst", "rate_limited"),
+            (429, "insufficient_quota", "tpm", "rate_limited"),
+            (
+                400,
+                "Arrearage",
+                "Access denied, please make sure your account is in good standing.",
+                "arrears",
+            ),
+            (
+                403,
+                "AllocationQuota.FreeTierOnly",
+                "free tier only",
+                "free_tier_only",
+            ),
+            (
+                400,
+                "data_inspection_failed",
+                "Input data may contain inappropriate content.",
+                "content_refused",
+            ),
+            (
+                404,
+                "model_not_found",
+                "The model `qwen-x` does not exist",
+                "model_not_found",
+            ),
+            (
+                400,
+                "BadRequest.TooLarge",
+                "Payload Too Large",
+                "file_too_large",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "File parsing in progress, please try again later.",
+                "file_parsing",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "Invalid file [id:file-fe-1].",
+                "file_invalid",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "File [id:file-fe-1] cannot be found.",
+                "file_not_found",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "File [id:file-fe-1] format is not supported.",
+                "file_format_unsupported",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "File [id:file-fe-1] exceeds size limit.",
+                "file_too_large",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "File [id:file-fe-1] exceeds page limits (15000 pages).",
+                "file_too_many_pages",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "File [id:file-fe-1] content blank.",
+                "file_blank",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "Too many files provided.",
+                "too_many_files",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "Total message token length exceed model limit (10000000 tokens).",
+                "context_too_long",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "Upload file capacity exceed limit.",
+                "upload_quota",
+            ),
+            (
+                400,
+                "invalid_parameter_error",
+                "Upload file number exceed limit.",
+                "upload_quota",
+            ),
+            (500, "internal_error", "oops", "service_error"),
+        ];
+        for (status, code, message, kind) in cases {
+            let e = err(status, code, message);
+            assert_eq!(e.kind(), kind, "{status} {code} {message}");
+            assert_eq!(e.request_id(), Some("req-body"));
+        }
+        match err(429, "limit_requests", "x") {
+            Error::RateLimited(_, after) => assert_eq!(after, Some(Duration::from_secs(7))),
+            e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn empty_404_is_wrong_address_and_header_id_wins() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("x-request-id", "req-header".parse().unwrap());
+        let e = map_http_error(404, &h, b"");
+        assert_eq!(e.kind(), "wrong_address");
+        assert_eq!(e.request_id(), Some("req-header"));
+        let e = map_http_error(502, &h, b"<html>Bad gateway</html>");
+        assert_eq!(e.kind(), "service_error");
+        assert_eq!(e.service_info().unwrap().status, 502);
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        let key = || ApiKey::new("sk-test-0000000000");
+        let cfg = |u: &str| ClientConfig {
+            base_url: u.into(),
+            ..Default::default()
+        };
+        for ok in [
+            "http://127.0.0.1:8080/compatible-mode/v1",
+            "http://localhost:1/v1/",
+            "http://[::1]:9/v1",
+            BEIJING_URL,
+        ] {
+            assert!(Client::new(cfg(ok), key()).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://dashscope.aliyuncs.com/compatible-mode/v1",
+            "http://10.0.0.1/v1",
+        ] {
+            let e = Client::new(cfg(bad), key()).err().unwrap();
+            assert_eq!(e.kind(), "insecure_url", "{bad}");
+        }
+        let c = Client::new(cfg("http://localhost:1/v1/"), key()).unwrap();
+        assert_eq!(c.url("/files"), "http://localhost:1/v1/files");
     }
 }
