@@ -1,7 +1,12 @@
 //! A faithful local stand-in for DashScope's compatible-mode API (see `docs/mock.md`).
 
+mod answer;
+mod server;
+
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -12,6 +17,10 @@ pub struct MockConfig {
     pub parse_delay: Duration,
     /// Delay between answer chunks.
     pub chunk_delay: Duration,
+    /// Upload limit for documents (the service's is 150 MB); lower it in tests.
+    pub max_file_bytes: u64,
+    /// Upload limit for images bmp/png/jpg/jpeg/gif (the service's is 20 MB).
+    pub max_image_bytes: u64,
 }
 
 impl Default for MockConfig {
@@ -20,6 +29,8 @@ impl Default for MockConfig {
             addr: "127.0.0.1:0".parse().unwrap(),
             parse_delay: Duration::from_millis(0),
             chunk_delay: Duration::from_millis(0),
+            max_file_bytes: 150 * 1024 * 1024,
+            max_image_bytes: 20 * 1024 * 1024,
         }
     }
 }
@@ -30,7 +41,14 @@ impl Default for MockConfig {
 pub enum Fault {
     /// Answer with `{"error":{...}}` and this status (any error row of the contract).
     /// `retry_after` sets the `Retry-After` header in seconds.
-    HttpError { on: Target, status: u16, code: String, message: String, retry_after: Option<u64> },
+    HttpError {
+        on: Target,
+        status: u16,
+        code: String,
+        message: String,
+        #[serde(default)]
+        retry_after: Option<u64>,
+    },
     /// 404 with an empty body (a client pointed at the wrong path).
     EmptyNotFound { on: Target },
     /// Close the connection after N content chunks, with no `[DONE]`.
@@ -40,7 +58,11 @@ pub enum Fault {
     /// Wait this long before the first byte of the stream body.
     FirstTokenDelay { delay_ms: u64 },
     /// Send `data: {"error":{...}}` after N chunks (output moderation), then end.
-    StreamError { after_chunks: usize, code: String, message: String },
+    StreamError {
+        after_chunks: usize,
+        code: String,
+        message: String,
+    },
     /// Write the stream in tiny pieces split inside UTF-8 characters, with CRLF line ends and
     /// keep-alive comments.
     SplitUtf8,
@@ -67,29 +89,83 @@ pub struct RecordedRequest {
     pub body: serde_json::Value,
 }
 
-pub struct MockServer {/* private */}
+impl RecordedRequest {
+    /// The value of a recorded header (name in lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The fingerprint the mock records instead of a key (also the account id the key maps to).
+pub fn key_fingerprint(key: &str) -> String {
+    format!("fp-{}", &sha256_hex(key.as_bytes())[..12])
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+pub struct MockServer {
+    state: Arc<server::Shared>,
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
 
 impl MockServer {
     pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
-        let _ = config;
-        todo!()
+        let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(server::Shared::new(&config));
+        let app = server::router(state.clone());
+        let task = tokio::spawn(async move {
+            use axum::serve::ListenerExt;
+            // Small SSE writes must leave at once, not wait for Nagle.
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(MockServer { state, addr, task })
     }
     /// e.g. `http://127.0.0.1:PORT/compatible-mode/v1`
     pub fn base_url(&self) -> String {
-        todo!()
+        format!("http://{}/compatible-mode/v1", self.addr)
+    }
+    /// `http://127.0.0.1:PORT` (the admin routes live under `/_mock/`).
+    pub fn root_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
     }
     pub fn push_fault(&self, fault: Fault) {
-        let _ = fault;
-        todo!()
+        self.state.lock().faults.push_back(fault);
     }
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        todo!()
+        self.state.lock().requests.clone()
     }
+    /// Forgets files, queued faults, recorded requests and marker counters; keeps the config.
     pub fn reset(&self) {
-        todo!()
+        self.state.lock().reset();
     }
+    /// Applies to uploads made after this call.
     pub fn set_parse_delay(&self, d: Duration) {
-        let _ = d;
-        todo!()
+        self.state.lock().parse_delay = d;
+    }
+    pub fn set_chunk_delay(&self, d: Duration) {
+        self.state.lock().chunk_delay = d;
+    }
+    /// Waits until the server task ends (it runs until the process exits or the server is dropped).
+    pub async fn wait(mut self) {
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }
