@@ -1,1 +1,231 @@
-//! What a file must be before it leaves the machine.
+//! What a file must be before it leaves the machine. Everything here is local: no network.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// Per-document limit of the service (150 MB). Decimal MB: the stricter reading.
+pub const MAX_FILE_BYTES: u64 = 150_000_000;
+/// Per-image limit of the service (20 MB).
+pub const MAX_IMAGE_BYTES: u64 = 20_000_000;
+/// At most this many documents (file ids + texts) in one question.
+pub const MAX_DOCUMENTS_PER_QUESTION: usize = 100;
+/// The contract's safe limit for one plain-text system message (the English page says 9,000
+/// tokens; older pages allowed more). Beyond it, text must be uploaded as a file.
+pub const TEXT_TOKEN_LIMIT: usize = 9_000;
+
+/// Text formats Qwen-Long reads.
+pub const TEXT_TYPES: &[&str] = &[
+    "txt", "docx", "pdf", "xlsx", "epub", "mobi", "md", "csv", "json",
+];
+/// Images: accepted for upload (the model may not answer from them).
+pub const IMAGE_TYPES: &[&str] = &["bmp", "png", "jpg", "jpeg", "gif"];
+/// Old Office formats: refused with "save as DOCX/PDF".
+pub const LEGACY_TYPES: &[&str] = &["doc", "ppt", "pptx"];
+
+/// A file that passed the checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedFile {
+    pub path: PathBuf,
+    pub size: u64,
+    /// Lower-case extension.
+    pub file_type: String,
+    pub is_image: bool,
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+}
+
+/// Whether the extension is one we upload.
+pub fn is_supported(path: &Path) -> bool {
+    extension(path)
+        .is_some_and(|e| TEXT_TYPES.contains(&e.as_str()) || IMAGE_TYPES.contains(&e.as_str()))
+}
+
+/// Missing/unreadable → `InputMissing`, folder → `InputIsDirectory`, DOC/PPT/PPTX →
+/// `InputUnsupported{legacy:true}`, other unknown types (HTML...) → `InputUnsupported{legacy:false}`,
+/// empty → `InputEmpty`, over 150 MB (images 20 MB) → `InputTooLarge`.
+pub fn check_file(path: &Path) -> Result<CheckedFile> {
+    let meta = std::fs::metadata(path).map_err(|_| Error::InputMissing(path.to_path_buf()))?;
+    if meta.is_dir() {
+        return Err(Error::InputIsDirectory(path.to_path_buf()));
+    }
+    let ext = extension(path).unwrap_or_default();
+    if LEGACY_TYPES.contains(&ext.as_str()) {
+        return Err(Error::InputUnsupported {
+            path: path.to_path_buf(),
+            legacy: true,
+        });
+    }
+    let is_image = IMAGE_TYPES.contains(&ext.as_str());
+    if !is_image && !TEXT_TYPES.contains(&ext.as_str()) {
+        return Err(Error::InputUnsupported {
+            path: path.to_path_buf(),
+            legacy: false,
+        });
+    }
+    // Metadata can be readable while the content is not (permissions).
+    std::fs::File::open(path).map_err(|_| Error::InputMissing(path.to_path_buf()))?;
+    let size = meta.len();
+    if size == 0 {
+        return Err(Error::InputEmpty(path.to_path_buf()));
+    }
+    let limit = if is_image {
+        MAX_IMAGE_BYTES
+    } else {
+        MAX_FILE_BYTES
+    };
+    if size > limit {
+        return Err(Error::InputTooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit,
+        });
+    }
+    Ok(CheckedFile {
+        path: path.to_path_buf(),
+        size,
+        file_type: ext,
+        is_image,
+    })
+}
+
+/// Fails with `InputTooManyDocuments` past 100 documents in one question.
+pub fn check_document_count(count: usize) -> Result<()> {
+    if count > MAX_DOCUMENTS_PER_QUESTION {
+        return Err(Error::InputTooManyDocuments {
+            count,
+            limit: MAX_DOCUMENTS_PER_QUESTION,
+        });
+    }
+    Ok(())
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF     // radicals
+        | 0x3000..=0x303F   // CJK punctuation
+        | 0x3040..=0x30FF   // kana
+        | 0x3100..=0x31BF   // bopomofo
+        | 0x3400..=0x4DBF   // ext A
+        | 0x4E00..=0x9FFF   // unified
+        | 0xAC00..=0xD7AF   // hangul
+        | 0xF900..=0xFAFF   // compatibility
+        | 0xFF00..=0xFFEF   // full-width forms
+        | 0x20000..=0x3134F // ext B..G
+    )
+}
+
+/// A rough token count, not the service's tokenizer: each CJK character counts as one token,
+/// other text as one token per 4 bytes (rounded up). Good enough to warn before sending.
+pub fn estimate_tokens(text: &str) -> usize {
+    let mut cjk = 0usize;
+    let mut other_bytes = 0usize;
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += 1;
+        } else {
+            other_bytes += c.len_utf8();
+        }
+    }
+    cjk + other_bytes.div_ceil(4)
+}
+
+/// Expands what was dropped or picked into files to add.
+///
+/// Files named explicitly are kept as they are, even unsupported ones, so that adding them
+/// reports the precise reason. Folders are walked recursively (symlinks are not followed,
+/// hidden entries are ignored); their supported files are returned in path order and the
+/// rest are counted as skipped.
+pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, usize) {
+    let mut files = Vec::new();
+    let mut skipped = 0;
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut files, &mut skipped);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, skipped)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(ft) = entry.file_type() else { continue };
+        let path = entry.path();
+        if ft.is_dir() {
+            walk(&path, files, skipped);
+        } else if ft.is_file() && is_supported(&path) {
+            files.push(path);
+        } else {
+            *skipped += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimates_cjk_and_latin() {
+        assert_eq!(estimate_tokens(""), 0);
+        assert_eq!(estimate_tokens("长文"), 2);
+        assert_eq!(estimate_tokens("abcd"), 1);
+        assert_eq!(estimate_tokens("abcde"), 2);
+        assert_eq!(estimate_tokens("合同abcd"), 3);
+    }
+
+    #[test]
+    fn checks_types_and_sizes() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = dir.path().join("a.TXT");
+        std::fs::write(&ok, "hi").unwrap();
+        assert_eq!(check_file(&ok).unwrap().file_type, "txt");
+        let html = dir.path().join("a.html");
+        std::fs::write(&html, "<p>").unwrap();
+        assert!(matches!(
+            check_file(&html),
+            Err(Error::InputUnsupported { legacy: false, .. })
+        ));
+        let img = dir.path().join("a.png");
+        std::fs::File::create(&img)
+            .unwrap()
+            .set_len(MAX_IMAGE_BYTES + 1)
+            .unwrap();
+        assert!(matches!(check_file(&img), Err(Error::InputTooLarge { .. })));
+        assert!(matches!(
+            check_file(dir.path()),
+            Err(Error::InputIsDirectory(_))
+        ));
+        assert!(check_document_count(100).is_ok());
+        assert!(check_document_count(101).is_err());
+    }
+
+    #[test]
+    fn expands_folders_recursively() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("a.pdf"), "x").unwrap();
+        std::fs::write(dir.path().join("b.doc"), "x").unwrap();
+        std::fs::write(dir.path().join("sub/c.md"), "x").unwrap();
+        std::fs::write(dir.path().join(".hidden.md"), "x").unwrap();
+        let (files, skipped) = expand_paths(&[dir.path().to_path_buf()]);
+        assert_eq!(
+            files,
+            vec![dir.path().join("a.pdf"), dir.path().join("sub/c.md")]
+        );
+        assert_eq!(skipped, 1);
+    }
+}

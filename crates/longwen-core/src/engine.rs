@@ -1,13 +1,16 @@
 //! The facade both faces use. Every public type here serialises for the UI (serde), and none
 //! carries the API key.
 
-use crate::client::{RemoteFile, Usage, WaitReason};
-use crate::error::{Lang, Result};
-use crate::secrets::KeyStatus;
+use crate::client::{Client, ClientConfig, RemoteFile, Usage, WaitReason};
+use crate::error::{Error, Lang, Result};
+use crate::secrets::{ApiKey, KeyStatus};
 use crate::settings::Settings;
 use crate::CancellationToken;
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Where the engine keeps its data and which service it talks to.
 #[derive(Debug, Clone)]
@@ -17,12 +20,37 @@ pub struct EngineConfig {
     /// Overrides the base URL from settings (`--base-url`, `LONGWEN_BASE_URL`).
     pub base_url_override: Option<String>,
     pub lang: Lang,
+    /// A key used before the environment and the keyring (tests, embedding). Never stored.
+    pub api_key: Option<ApiKey>,
+    /// Client knobs (timeouts, retries); `base_url` is replaced by the URL in force.
+    pub client: ClientConfig,
 }
 
 impl EngineConfig {
+    /// Defaults around a given data dir: no override, English, key from env/keyring.
+    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> EngineConfig {
+        EngineConfig {
+            data_dir: data_dir.into(),
+            base_url_override: None,
+            lang: Lang::default(),
+            api_key: None,
+            client: ClientConfig::default(),
+        }
+    }
+
     /// `LONGWEN_DATA_DIR` or the per-user data dir; `LONGWEN_BASE_URL`; language from the env.
     pub fn from_env() -> Result<EngineConfig> {
-        todo!()
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let data_dir = match env("LONGWEN_DATA_DIR") {
+            Some(d) => PathBuf::from(d),
+            None => directories::ProjectDirs::from("", "", "Longwen")
+                .map(|p| p.data_dir().to_path_buf())
+                .ok_or_else(|| Error::Storage("no home folder to keep data in".into()))?,
+        };
+        let mut config = EngineConfig::with_data_dir(data_dir);
+        config.base_url_override = env("LONGWEN_BASE_URL").map(|u| u.trim().to_string());
+        config.lang = Lang::from_env();
+        Ok(config)
     }
 }
 
@@ -61,13 +89,23 @@ pub struct Document {
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum DocumentProgress {
     Checking,
-    Hashing { done: u64, total: u64 },
+    Hashing {
+        done: u64,
+        total: u64,
+    },
     /// Identical content was uploaded before to this account: no upload.
-    AlreadyUploaded { remote_id: String },
-    Uploading { sent: u64, total: u64 },
+    AlreadyUploaded {
+        remote_id: String,
+    },
+    Uploading {
+        sent: u64,
+        total: u64,
+    },
     /// Uploaded; the service is parsing it.
     Reading,
-    Ready { document: Document },
+    Ready {
+        document: Document,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -141,11 +179,23 @@ pub enum AnswerEvent {
         answer_id: MessageId,
     },
     /// A document is being uploaded or re-uploaded before asking.
-    Preparing { document_id: DocumentId, progress: DocumentProgress },
+    Preparing {
+        document_id: DocumentId,
+        progress: DocumentProgress,
+    },
     /// Waiting before the first token (retrying, or the service is still reading).
-    Waiting { reason: WaitReason, attempt: u32, retry_in_ms: u64 },
-    Delta { text: String },
-    Usage { usage: Usage, cost_cny: f64 },
+    Waiting {
+        reason: WaitReason,
+        attempt: u32,
+        retry_in_ms: u64,
+    },
+    Delta {
+        text: String,
+    },
+    Usage {
+        usage: Usage,
+        cost_cny: f64,
+    },
 }
 
 /// Result of `ask`, also returned (inside the stored message) when it ends early.
@@ -158,52 +208,189 @@ pub struct Answer {
 /// The engine. Cheap to clone; safe to share across tasks.
 #[derive(Clone)]
 pub struct Engine {
-    #[allow(dead_code)]
-    inner: std::sync::Arc<()>,
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: EngineConfig,
+    /// One connection; never held across an await.
+    db: Mutex<Connection>,
+    lang: RwLock<Lang>,
+    /// The client for (base URL, key fingerprint): reused so its upload rate limit is shared.
+    client: Mutex<Option<(String, String, Client)>>,
+    /// Serialises adds of the same content so it is uploaded once even when two adds race.
+    pub(crate) upload_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// A client plus the identity remote ids are stored under.
+#[derive(Clone)]
+pub(crate) struct Session {
+    pub(crate) client: Client,
+    /// The base URL, without a trailing slash.
+    pub(crate) endpoint: String,
+    /// `ApiKey::fingerprint()`, never the key.
+    pub(crate) account: String,
+}
+
+impl Engine {
+    /// Runs `f` with the connection locked. Never call across an await.
+    pub(crate) fn db<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self
+            .inner
+            .db
+            .lock()
+            .map_err(|_| Error::Internal("database lock poisoned".into()))?;
+        f(&mut conn)
+    }
+
+    fn key(&self) -> Result<Option<ApiKey>> {
+        if let Some(k) = &self.inner.config.api_key {
+            return Ok(Some(k.clone()));
+        }
+        Ok(crate::secrets::load()?.map(|(k, _)| k))
+    }
+
+    /// Built on demand so a newly saved key or region is used at once.
+    pub(crate) fn session(&self) -> Result<Session> {
+        let key = self.key()?.ok_or(Error::KeyMissing)?;
+        let endpoint = self.base_url()?;
+        let account = key.fingerprint();
+        let mut cache = self
+            .inner
+            .client
+            .lock()
+            .map_err(|_| Error::Internal("client lock poisoned".into()))?;
+        if let Some((url, fp, client)) = cache.as_ref() {
+            if *url == endpoint && *fp == account {
+                return Ok(Session {
+                    client: client.clone(),
+                    endpoint,
+                    account,
+                });
+            }
+        }
+        let config = ClientConfig {
+            base_url: endpoint.clone(),
+            ..self.inner.config.client.clone()
+        };
+        let client = Client::new(config, key)?;
+        *cache = Some((endpoint.clone(), account.clone(), client.clone()));
+        Ok(Session {
+            client,
+            endpoint,
+            account,
+        })
+    }
+
+    /// (endpoint, account) when a key is available, for showing remote ids; never fails.
+    pub(crate) fn account_hint(&self) -> Option<(String, String)> {
+        let key = self.key().ok().flatten()?;
+        Some((self.base_url().ok()?, key.fingerprint()))
+    }
+
+    fn forget_client(&self) {
+        if let Ok(mut c) = self.inner.client.lock() {
+            *c = None;
+        }
+    }
 }
 
 impl Engine {
     /// Opens (and migrates) the database; marks answers left `streaming` by a crash as
     /// `interrupted`.
+    ///
+    /// The language is the settings' `language` when it is "zh"/"en", else `config.lang`;
+    /// a face with an explicit choice (`--lang`) calls `set_lang` afterwards.
     pub fn open(config: EngineConfig) -> Result<Engine> {
-        let _ = config;
-        todo!()
+        let conn = crate::store::open(&config.data_dir)?;
+        let settings = crate::settings::load(&conn)?;
+        let lang = Lang::parse(&settings.language)
+            .filter(|_| settings.language != "system")
+            .unwrap_or(config.lang);
+        let engine = Engine {
+            inner: Arc::new(Inner {
+                config,
+                db: Mutex::new(conn),
+                lang: RwLock::new(lang),
+                client: Mutex::new(None),
+                upload_locks: Mutex::new(HashMap::new()),
+            }),
+        };
+        engine.recover_streaming()?;
+        Ok(engine)
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.inner.config
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.config.data_dir
     }
 
     pub fn lang(&self) -> Lang {
-        todo!()
+        self.inner.lang.read().map(|l| *l).unwrap_or_default()
     }
     pub fn set_lang(&self, lang: Lang) {
-        let _ = lang;
-        todo!()
+        if let Ok(mut l) = self.inner.lang.write() {
+            *l = lang;
+        }
     }
 
     // --- settings and the key ---------------------------------------------------
     pub fn settings(&self) -> Result<Settings> {
-        todo!()
+        self.db(|c| crate::settings::load(c))
     }
+    /// Validates and stores; a "zh"/"en" language also becomes the engine's language.
     pub fn save_settings(&self, settings: &Settings) -> Result<Settings> {
-        let _ = settings;
-        todo!()
+        settings.validate()?;
+        self.db(|c| crate::settings::save(c, settings))?;
+        if let Some(lang) =
+            Lang::parse(&settings.language).filter(|_| settings.language != "system")
+        {
+            self.set_lang(lang);
+        }
+        self.settings()
     }
-    /// The base URL in force (override, then settings).
+    /// The base URL in force: the override, then the settings' region, then Beijing.
     pub fn base_url(&self) -> Result<String> {
-        todo!()
+        if let Some(u) = &self.inner.config.base_url_override {
+            return Ok(u.trim_end_matches('/').to_string());
+        }
+        Ok(self
+            .settings()?
+            .region_url()
+            .unwrap_or_else(|| crate::client::BEIJING_URL.to_string()))
     }
     pub fn key_status(&self) -> Result<KeyStatus> {
-        todo!()
+        if let Some(k) = &self.inner.config.api_key {
+            return Ok(KeyStatus {
+                present: true,
+                source: None,
+                masked: Some(k.masked()),
+            });
+        }
+        crate::secrets::status()
     }
     /// Stores the key in the OS keyring (never anywhere else).
     pub fn set_key(&self, key: &str) -> Result<KeyStatus> {
-        let _ = key;
-        todo!()
+        let key = ApiKey::new(key);
+        if key.expose().is_empty() {
+            return Err(Error::InvalidArgument("the key is empty".into()));
+        }
+        crate::secrets::store(&key)?;
+        self.forget_client();
+        self.key_status()
     }
     pub fn delete_key(&self) -> Result<KeyStatus> {
-        todo!()
+        crate::secrets::delete()?;
+        self.forget_client();
+        self.key_status()
     }
-    /// A cheap authenticated call (`GET /files?limit=1`).
+    /// A cheap authenticated call: lists the files (the client has no single-page call).
     pub async fn test_connection(&self) -> Result<()> {
-        todo!()
+        let session = self.session()?;
+        session.client.list_files().await.map(|_| ())
     }
 
     // --- documents ------------------------------------------------------------------
@@ -214,14 +401,12 @@ impl Engine {
         on_progress: &(dyn Fn(DocumentProgress) + Send + Sync),
         cancel: &CancellationToken,
     ) -> Result<Document> {
-        let _ = (path, on_progress, cancel);
-        todo!()
+        self.add_file(path, None, true, on_progress, cancel).await
     }
     /// A plain-text document (no upload). Named by its first words unless `name` is given.
     /// Fails with `TextTooLong` past the plain-text limit.
     pub fn add_text(&self, text: &str, name: Option<&str>) -> Result<Document> {
-        let _ = (text, name);
-        todo!()
+        self.add_text_document(text, name)
     }
     /// Uploads a long text as a `.txt` file instead (the UI's "upload it as a file").
     pub async fn add_text_as_file(
@@ -231,47 +416,51 @@ impl Engine {
         on_progress: &(dyn Fn(DocumentProgress) + Send + Sync),
         cancel: &CancellationToken,
     ) -> Result<Document> {
-        let _ = (text, name, on_progress, cancel);
-        todo!()
+        self.add_text_file(text, name, on_progress, cancel).await
     }
     pub fn document(&self, id: DocumentId) -> Result<Document> {
-        let _ = id;
-        todo!()
+        let hint = self.account_hint();
+        self.db(|c| crate::library::get_document(c, id, hint.as_ref()))
     }
+    /// Newest first.
     pub fn documents(&self) -> Result<Vec<Document>> {
-        todo!()
+        let hint = self.account_hint();
+        self.db(|c| crate::library::list_documents(c, hint.as_ref()))
     }
     pub async fn remote_files(&self) -> Result<Vec<RemoteFile>> {
-        todo!()
+        self.session()?.client.list_files().await
     }
-    /// Deletes a cloud file and forgets its id locally.
+    /// Deletes a cloud file and forgets its id locally (also when the service no longer has it).
     pub async fn delete_remote_file(&self, remote_id: &str) -> Result<()> {
-        let _ = remote_id;
-        todo!()
+        let session = self.session()?;
+        match session.client.delete_file(remote_id).await {
+            Ok(()) | Err(Error::FileNotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        self.db(|c| crate::library::forget_remote_id(c, remote_id))
     }
 
     // --- conversations -----------------------------------------------------------------
     pub fn create_chat(&self) -> Result<ChatSummary> {
-        todo!()
+        self.db(|c| crate::conversations::create_chat(c, None))
     }
+    /// Newest first (by last activity).
     pub fn chats(&self) -> Result<Vec<ChatSummary>> {
-        todo!()
+        self.db(|c| crate::conversations::list_chats(c))
     }
     pub fn chat(&self, id: ChatId) -> Result<Chat> {
-        let _ = id;
-        todo!()
+        self.recover_streaming()?;
+        let hint = self.account_hint();
+        self.db(|c| crate::conversations::load_chat(c, id, hint.as_ref()))
     }
     pub fn delete_chat(&self, id: ChatId) -> Result<()> {
-        let _ = id;
-        todo!()
+        self.db(|c| crate::conversations::delete_chat(c, id))
     }
     pub fn attach_document(&self, chat: ChatId, document: DocumentId) -> Result<()> {
-        let _ = (chat, document);
-        todo!()
+        self.db(|c| crate::conversations::attach(c, chat, &[document]))
     }
     pub fn detach_document(&self, chat: ChatId, document: DocumentId) -> Result<()> {
-        let _ = (chat, document);
-        todo!()
+        self.db(|c| crate::conversations::detach(c, chat, document))
     }
     /// Asks one question and streams the answer. The answer is stored as it arrives (at least
     /// once a second). On stop, a cut or an error, the partial text stays stored with status
@@ -282,17 +471,16 @@ impl Engine {
         cancel: &CancellationToken,
         on_event: &mut (dyn FnMut(AnswerEvent) + Send),
     ) -> Result<Answer> {
-        let _ = (request, cancel, on_event);
-        todo!()
+        self.ask_impl(request, cancel, on_event).await
     }
-    /// Asks the question behind `answer_id` again, replacing that answer.
+    /// Asks the question behind `answer_id` again, replacing that answer in place (same row:
+    /// its text, status and figures are reset and streamed anew).
     pub async fn regenerate(
         &self,
         answer_id: MessageId,
         cancel: &CancellationToken,
         on_event: &mut (dyn FnMut(AnswerEvent) + Send),
     ) -> Result<Answer> {
-        let _ = (answer_id, cancel, on_event);
-        todo!()
+        self.regenerate_impl(answer_id, cancel, on_event).await
     }
 }
