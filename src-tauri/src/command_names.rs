@@ -1,0 +1,25 @@
+// Shared by build.rs (AppManifest::commands) and lib.rs (tests). Keep in sync with
+// `generate_handler!` in lib.rs and docs/ipc.md.
+
+/// Every command the webview may call. Keep in sync with `generate_handler!` in lib.rs and
+/// with docs/ipc.md (a unit test checks the capability file against this list).
+pub const COMMANDS: &[&str] = &[
+    "get_state",
+    "save_settings",
+    "set_api_key",
+    "delete_api_key",
+    "test_connection",
+    "list_chats",
+    "open_chat",
+    "delete_chat",
+    "watch_documents",
+    "pick_documents",
+    "retry_document",
+    "add_text",
+    "add_text_as_file",
+    "remove_document",
+    "ask",
+    "stop_answer",
+    "regenerate",
+    "open_link",
+];

@@ -1,0 +1,6 @@
+//! The commands the webview may call (docs/ipc.md); each is a few lines over the core.
+
+pub mod chat;
+pub mod documents;
+pub mod links;
+pub mod settings;

@@ -1,0 +1,189 @@
+//! Commands on Tauri's mock runtime, with a real engine in a temp dir (no window, no network).
+
+use super::*;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+/// A key that must never come back from any command.
+const SECRET: &str = "sk-unit-test-0123456789abcdef-SECRET";
+
+struct TestApp {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+fn app() -> TestApp {
+    // The engine reads the key from the environment first: the key is present, so any
+    // command that leaked it would show it.
+    std::env::set_var(longwen_core::secrets::ENV_VAR, SECRET);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = EngineConfig::with_data_dir(dir.path());
+    config.base_url_override = Some("http://127.0.0.1:9/compatible-mode/v1".into());
+    let engine = open_engine(config).expect("engine opens in a temp dir");
+    let app = builder(mock_builder(), AppState::new(engine))
+        .build(tauri::generate_context!())
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    TestApp {
+        _app: app,
+        window,
+        _dir: dir,
+    }
+}
+
+fn invoke(app: &TestApp, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        &app.window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn capability_grants_exactly_our_commands() {
+    let text = include_str!("../../capabilities/main.json");
+    let capability: Value = serde_json::from_str(text).unwrap();
+    let mut granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().expect("plain permission ids only").to_string())
+        .collect();
+    granted.sort();
+    let mut expected: Vec<String> = command_names::COMMANDS
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .chain([
+            "core:event:allow-listen".into(),
+            "core:event:allow-unlisten".into(),
+        ])
+        .collect();
+    expected.sort();
+    assert_eq!(granted, expected);
+    assert_eq!(capability["windows"], json!(["main"]));
+    for plugin in ["fs:", "shell:", "http:", "dialog:", "opener:"] {
+        assert!(!text.contains(plugin), "capability grants {plugin}");
+    }
+}
+
+#[test]
+fn config_is_strict() {
+    let conf: Value = serde_json::from_str(include_str!("../../tauri.conf.json")).unwrap();
+    let csp = conf["app"]["security"]["csp"].to_string();
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    assert_eq!(conf["app"]["withGlobalTauri"], json!(true));
+    assert_eq!(conf["app"]["windows"][0]["dragDropEnabled"], json!(true));
+}
+
+#[test]
+fn get_state_has_the_contract_shape_and_no_key() {
+    let app = app();
+    let state = invoke(&app, "get_state", json!({})).expect("get_state");
+    for field in ["settings", "key", "lang", "theme", "chats", "version"] {
+        assert!(state.get(field).is_some(), "missing {field}: {state}");
+    }
+    assert!(["en", "zh"].contains(&state["lang"].as_str().unwrap()));
+    assert!(["light", "dark"].contains(&state["theme"].as_str().unwrap()));
+    assert_eq!(state["key"]["present"], json!(true));
+    assert_eq!(state["key"]["source"], json!("environment"));
+    assert!(!state.to_string().contains(SECRET));
+}
+
+#[test]
+fn no_command_returns_the_key() {
+    let app = app();
+    let calls = [
+        ("get_state", json!({})),
+        ("list_chats", json!({})),
+        ("open_chat", json!({ "chatId": null })),
+        (
+            "add_text",
+            json!({ "text": "合同总金额为人民币474,860.00元。", "name": null }),
+        ),
+        ("open_link", json!({ "url": format!("file:///{SECRET}") })),
+    ];
+    for (cmd, args) in calls {
+        let response = invoke(&app, cmd, args);
+        let text = match &response {
+            Ok(v) | Err(v) => v.to_string(),
+        };
+        let leaked = text.matches(SECRET).count();
+        assert_eq!(leaked, 0, "{cmd} returned the key: {text}");
+    }
+}
+
+#[test]
+fn errors_are_app_errors_in_the_ui_language() {
+    let app = app();
+    let err = invoke(&app, "open_link", json!({ "url": "javascript:alert(1)" })).unwrap_err();
+    assert_eq!(err["kind"], json!("invalid_argument"));
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Invalid input"));
+    let err = invoke(&app, "retry_document", json!({ "jobId": "j999" })).unwrap_err();
+    assert_eq!(err["kind"], json!("not_found"));
+}
+
+#[test]
+fn open_chat_makes_it_current_and_text_attaches_there() {
+    let app = app();
+    let chat = invoke(&app, "open_chat", json!({ "chatId": null })).unwrap();
+    let id = chat["summary"]["id"].as_i64().unwrap();
+    let doc = invoke(
+        &app,
+        "add_text",
+        json!({ "text": "第一条 合同标的", "name": "条款" }),
+    )
+    .unwrap();
+    assert_eq!(doc["source"], json!("text"));
+    let chat = invoke(&app, "open_chat", json!({ "chatId": id })).unwrap();
+    let docs = chat["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["id"], doc["id"]);
+}
+
+#[test]
+fn every_declared_command_is_registered() {
+    let app = app();
+    // Called without arguments: a registered command rejects for the missing argument or
+    // runs; an unknown one says it does not exist. (pick_documents would open a dialog.)
+    for cmd in command_names::COMMANDS {
+        if ["pick_documents", "delete_api_key", "test_connection"].contains(cmd) {
+            continue;
+        }
+        let text = match invoke(&app, cmd, json!({})) {
+            Ok(v) | Err(v) => v.to_string(),
+        };
+        assert!(
+            !text.contains("not found") || text.contains("kind"),
+            "{cmd}: {text}"
+        );
+        assert!(!text.contains("not allowed"), "{cmd}: {text}");
+    }
+}
+
+#[test]
+fn command_line_paths_are_absolute_and_skip_options() {
+    let paths = open_with_paths(["--flag".into(), "a.docx".into(), "/tmp/b.pdf".into()]);
+    assert_eq!(paths.len(), 2);
+    assert!(paths.iter().all(|p| p.is_absolute()));
+    assert_eq!(paths[1], PathBuf::from("/tmp/b.pdf"));
+}
