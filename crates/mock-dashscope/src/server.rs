@@ -965,8 +965,15 @@ fn body_from(rx: mpsc::Receiver<Result<Bytes, std::io::Error>>) -> Body {
     Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)))
 }
 
-fn cut_error() -> std::io::Error {
-    std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "mock: cut")
+/// Breaks the connection mid-body. hyper drops unflushed bytes on a body error, so first wait
+/// until it has taken everything queued and had a moment to write it out.
+async fn abort(tx: &Tx) {
+    while tx.capacity() < tx.max_capacity() && !tx.is_closed() {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let err = std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "mock: cut");
+    let _ = tx.send(Err(err)).await;
 }
 
 async fn plain_response(plan: Plan) -> Response {
@@ -990,7 +997,7 @@ async fn plain_response(plan: Plan) -> Response {
         let half = Bytes::copy_from_slice(&bytes[..bytes.len() / 2]);
         tokio::spawn(async move {
             let _ = tx.send(Ok(half)).await;
-            let _ = tx.send(Err(cut_error())).await;
+            abort(&tx).await;
         });
         return ([(header::CONTENT_TYPE, "application/json")], body_from(rx)).into_response();
     }
@@ -1052,7 +1059,7 @@ async fn write_stream_inner(plan: &Plan, tx: &Tx) -> Result<(), ()> {
     let last = plan.pieces.len().saturating_sub(1);
     for (i, piece) in plan.pieces.iter().enumerate() {
         if plan.cut == Some(i) {
-            let _ = tx.send(Err(cut_error())).await;
+            abort(tx).await;
             return Err(());
         }
         if let Some((n, code, message)) = &plan.error {
@@ -1078,7 +1085,7 @@ async fn write_stream_inner(plan: &Plan, tx: &Tx) -> Result<(), ()> {
         send_event(tx, &chunk.to_string(), plan.split, i).await?;
     }
     if plan.cut.is_some() {
-        let _ = tx.send(Err(cut_error())).await;
+        abort(tx).await;
         return Err(());
     }
     if let Some((_, code, message)) = &plan.error {
