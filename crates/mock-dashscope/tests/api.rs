@@ -636,3 +636,37 @@ fn binary_prints_its_url_first() {
     child.wait().unwrap();
     connected.unwrap();
 }
+
+#[tokio::test]
+async fn raw_utf8_and_rfc5987_filenames_are_kept_exactly() {
+    let m = server().await;
+    let send = |disposition: &str| {
+        let body = format!(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nfile-extract\r\n\
+             --XyZ\r\nContent-Disposition: form-data; name=\"file\"; {disposition}\r\n\
+             Content-Type: application/octet-stream\r\n\r\nhello\r\n--XyZ--\r\n"
+        );
+        client()
+            .post(format!("{}/files", m.base_url()))
+            .bearer_auth(KEY)
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body(body)
+            .send()
+    };
+    for (disposition, expected) in [
+        (
+            "filename=\"报价 单 \\\"终版\\\" 🚀.txt\"",
+            "报价 单 \"终版\" 🚀.txt",
+        ),
+        (
+            "filename=\"fallback.txt\"; filename*=UTF-8''%E6%8A%A5%E4%BB%B7%20%E5%8D%95.txt",
+            "报价 单.txt",
+        ),
+    ] {
+        let r = send(disposition).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["filename"], expected);
+        assert_eq!(v["bytes"], 5);
+    }
+}
