@@ -146,7 +146,11 @@ pub enum Error {
     #[error("unsupported file type: {}", .path.display())]
     InputUnsupported { path: PathBuf, legacy: bool },
     #[error("file too large: {} ({size} bytes, limit {limit})", .path.display())]
-    InputTooLarge { path: PathBuf, size: u64, limit: u64 },
+    InputTooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("too many documents in one question: {count} (limit {limit})")]
     InputTooManyDocuments { count: usize, limit: usize },
     #[error("text too long for a plain-text document: about {tokens} tokens (limit {limit})")]
@@ -214,11 +218,25 @@ impl Error {
     pub fn service_info(&self) -> Option<&ServiceInfo> {
         use Error::*;
         match self {
-            KeyRefused(s) | RateLimited(s, _) | Arrears(s) | FreeTierOnly(s) | ContentRefused(s)
-            | ModelNotFound(s) | WrongAddress(s) | FileTooLarge(s) | FileParsing(s)
-            | FileInvalid(s) | FileNotFound(s) | FileFormatUnsupported(s) | FileTooManyPages(s)
-            | FileBlank(s) | TooManyFiles(s) | ContextTooLong(s) | UploadQuota(s)
-            | FileParseFailed(s) | Service(s) => Some(s),
+            KeyRefused(s)
+            | RateLimited(s, _)
+            | Arrears(s)
+            | FreeTierOnly(s)
+            | ContentRefused(s)
+            | ModelNotFound(s)
+            | WrongAddress(s)
+            | FileTooLarge(s)
+            | FileParsing(s)
+            | FileInvalid(s)
+            | FileNotFound(s)
+            | FileFormatUnsupported(s)
+            | FileTooManyPages(s)
+            | FileBlank(s)
+            | TooManyFiles(s)
+            | ContextTooLong(s)
+            | UploadQuota(s)
+            | FileParseFailed(s)
+            | Service(s) => Some(s),
             _ => None,
         }
     }
@@ -246,10 +264,22 @@ impl Error {
             | InputTooLarge { .. }
             | InputTooManyDocuments { .. }
             | TextTooLong { .. } => 6,
-            Arrears(_) | FreeTierOnly(_) | ContentRefused(_) | ModelNotFound(_)
-            | WrongAddress(_) | FileTooLarge(_) | FileParsing(_) | FileInvalid(_)
-            | FileNotFound(_) | FileFormatUnsupported(_) | FileTooManyPages(_) | FileBlank(_)
-            | TooManyFiles(_) | ContextTooLong(_) | UploadQuota(_) | FileParseFailed(_)
+            Arrears(_)
+            | FreeTierOnly(_)
+            | ContentRefused(_)
+            | ModelNotFound(_)
+            | WrongAddress(_)
+            | FileTooLarge(_)
+            | FileParsing(_)
+            | FileInvalid(_)
+            | FileNotFound(_)
+            | FileFormatUnsupported(_)
+            | FileTooManyPages(_)
+            | FileBlank(_)
+            | TooManyFiles(_)
+            | ContextTooLong(_)
+            | UploadQuota(_)
+            | FileParseFailed(_)
             | Service(_) => 7,
             Cancelled => 130,
             InvalidArgument(_) => 2,
@@ -526,14 +556,22 @@ mod tests {
     #[test]
     fn every_message_is_translated_and_distinct() {
         let p = PathBuf::from("/tmp/合同.doc");
-        let svc = || Box::new(ServiceInfo { status: 400, ..Default::default() });
+        let svc = || {
+            Box::new(ServiceInfo {
+                status: 400,
+                ..Default::default()
+            })
+        };
         let all = vec![
             Error::KeyMissing,
             Error::KeyRefused(svc()),
             Error::RateLimited(svc(), Some(Duration::from_secs(3))),
             Error::Arrears(svc()),
             Error::FileInvalid(svc()),
-            Error::InputUnsupported { path: p.clone(), legacy: true },
+            Error::InputUnsupported {
+                path: p.clone(),
+                legacy: true,
+            },
             Error::Cancelled,
             Error::Storage("x".into()),
         ];
@@ -548,7 +586,10 @@ mod tests {
 
     #[test]
     fn legacy_office_files_say_save_as() {
-        let e = Error::InputUnsupported { path: "a.doc".into(), legacy: true };
+        let e = Error::InputUnsupported {
+            path: "a.doc".into(),
+            legacy: true,
+        };
         assert!(e.message(Lang::En).contains("DOCX or PDF"));
         assert_eq!(e.exit_code(), 6);
     }
