@@ -465,8 +465,11 @@ impl Engine {
         if !filename.to_ascii_lowercase().ends_with(".txt") {
             filename.push_str(".txt");
         }
+        // Unique per process and call, so concurrent adds never share a folder.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = self.data_dir().join("tmp").join(format!(
-            "{}-{}",
+            "{}-{}-{n}",
             std::process::id(),
             crate::store::now_ms()
         ));

@@ -1,0 +1,373 @@
+//! Asking: the four ways, end states, the partial answer in storage, crash recovery.
+
+mod engine_support;
+use engine_support::*;
+use longwen_core::engine::{AnswerEvent, AskRequest, MessageStatus};
+use longwen_core::CancellationToken;
+use mock_dashscope::Fault;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+#[tokio::test]
+async fn one_document_answer_is_stored_with_usage_and_cost() {
+    let env = setup().await;
+    let (doc, _) = env.add(&fixture("采购合同-2026-华东.pdf")).await;
+    let doc = doc.unwrap();
+    let (answer, events) = env.ask(question("合同总金额是多少？", &[doc.id])).await;
+    let answer = answer.unwrap();
+
+    assert!(matches!(events[0], AnswerEvent::Started { .. }));
+    let m = &answer.message;
+    assert_eq!(m.status, MessageStatus::Complete);
+    assert_eq!(m.text, deltas(&events));
+    assert!(m.text.contains("合同总金额是多少"), "{}", m.text);
+    let usage = m.usage.expect("usage stored");
+    assert!(usage.prompt_tokens > 0 && usage.completion_tokens > 0);
+    let cost = m.cost_cny.unwrap();
+    assert!((cost - longwen_core::settings::cost_cny(&usage)).abs() < 1e-12);
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, AnswerEvent::Usage { usage: u, .. } if *u == usage)));
+    assert_eq!(m.model.as_deref(), Some("qwen-long"));
+    assert!(m.request_id.is_some());
+    assert!(m.first_token_ms.is_some() && m.total_ms.is_some());
+    assert_eq!(m.document_ids, vec![doc.id]);
+
+    let sent = &env.chats_sent()[0]["messages"];
+    assert_eq!(sent[0]["role"], "system");
+    assert_eq!(
+        sent[1]["content"],
+        format!("fileid://{}", doc.remote_id.unwrap())
+    );
+    assert_eq!(sent[2]["role"], "user");
+
+    // Stored, titled from the question, listed.
+    let chat = env.engine.chat(answer.chat_id).unwrap();
+    assert_eq!(chat.messages.len(), 2);
+    assert_eq!(chat.summary.title, "合同总金额是多少？");
+    assert_eq!(chat.documents.len(), 1);
+}
+
+#[tokio::test]
+async fn two_documents_go_in_one_fileid_message() {
+    let env = setup().await;
+    let a = env
+        .add(&fixture("Q3-2026-sales-report.docx"))
+        .await
+        .0
+        .unwrap();
+    let b = env.add(&fixture("报价单.xlsx")).await.0.unwrap();
+    let (answer, _) = env.ask(question("Compare them", &[a.id, b.id])).await;
+    assert_eq!(answer.unwrap().message.status, MessageStatus::Complete);
+    let sent = &env.chats_sent()[0]["messages"];
+    let expected = format!(
+        "fileid://{},fileid://{}",
+        a.remote_id.unwrap(),
+        b.remote_id.unwrap()
+    );
+    assert_eq!(sent[1]["content"], expected);
+    assert_eq!(sent.as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn plain_text_goes_as_a_system_message_and_follow_ups_send_earlier_turns() {
+    let env = setup().await;
+    let text = "The next meeting is on Monday at 10:00 in Room 4B.";
+    let doc = env.engine.add_text(text, Some("memo")).unwrap();
+    let first = env
+        .ask(question("When is the meeting?", &[doc.id]))
+        .await
+        .0
+        .unwrap();
+    let sent = &env.chats_sent()[0]["messages"];
+    assert_eq!(sent[1]["role"], "system");
+    assert_eq!(sent[1]["content"], text);
+    assert_eq!(env.uploads().len(), 0);
+
+    // Follow-up in the same chat: the document stays attached, the earlier turn is sent.
+    let follow = AskRequest {
+        chat_id: Some(first.chat_id),
+        question: "Where?".into(),
+        ..Default::default()
+    };
+    let second = env.ask(follow).await.0.unwrap();
+    assert_eq!(second.chat_id, first.chat_id);
+    let sent = env.chats_sent()[1]["messages"].as_array().unwrap().clone();
+    let roles: Vec<&str> = sent.iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["system", "system", "user", "assistant", "user"]);
+    assert_eq!(sent[2]["content"], "When is the meeting?");
+    assert_eq!(sent[3]["content"], first.message.text.as_str());
+    assert_eq!(sent[4]["content"], "Where?");
+    assert!(
+        !second.message.text.contains("Earlier turns: 0"),
+        "{}",
+        second.message.text
+    );
+
+    let chats = env.engine.chats().unwrap();
+    assert_eq!(chats.len(), 1);
+    assert_eq!(chats[0].message_count, 4);
+}
+
+#[tokio::test]
+async fn a_cut_keeps_the_partial_answer_as_interrupted() {
+    let env = setup().await;
+    let doc = env.engine.add_text("some text", None).unwrap();
+    env.mock.push_fault(Fault::CutAfter { chunks: 4 });
+    let (r, events) = env.ask(question("Tell me", &[doc.id])).await;
+    let e = r.unwrap_err();
+    assert_eq!(e.kind(), "stream_cut");
+    let answer_id = match events[0] {
+        AnswerEvent::Started { answer_id, .. } => answer_id,
+        _ => panic!("no Started"),
+    };
+    let chat = env.engine.chats().unwrap()[0].id;
+    let stored = env.engine.chat(chat).unwrap();
+    let m = stored.messages.iter().find(|m| m.id == answer_id).unwrap();
+    assert_eq!(m.status, MessageStatus::Interrupted);
+    assert!(!m.text.is_empty());
+    assert_eq!(m.text, deltas(&events));
+    assert_eq!(m.error_kind.as_deref(), Some("stream_cut"));
+    assert!(m.error_message.is_some());
+
+    // A follow-up still sends the interrupted turn (it has text).
+    let follow = AskRequest {
+        chat_id: Some(chat),
+        question: "Go on".into(),
+        ..Default::default()
+    };
+    env.ask(follow).await.0.unwrap();
+    let sent = env.chats_sent()[1]["messages"].as_array().unwrap().clone();
+    assert_eq!(sent[sent.len() - 2]["content"], m.text.as_str());
+}
+
+#[tokio::test]
+async fn a_service_error_is_stored_in_the_engine_language() {
+    let env = setup().await;
+    env.engine.set_lang(longwen_core::Lang::Zh);
+    let doc = env.engine.add_text("some text", None).unwrap();
+    env.mock.push_fault(Fault::HttpError {
+        on: mock_dashscope::Target::Chat,
+        status: 400,
+        code: "Arrearage".into(),
+        message: "Access denied, please make sure your account is in good standing.".into(),
+        retry_after: None,
+    });
+    let (r, _) = env.ask(question("Tell me", &[doc.id])).await;
+    assert_eq!(r.unwrap_err().kind(), "arrears");
+    let chat = env.engine.chat(env.engine.chats().unwrap()[0].id).unwrap();
+    let m = &chat.messages[1];
+    assert_eq!(m.status, MessageStatus::Error);
+    assert_eq!(m.error_kind.as_deref(), Some("arrears"));
+    let msg = m.error_message.clone().unwrap();
+    assert!(
+        msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{msg}"
+    );
+}
+
+/// Runs `ask` in a task and hands its events over a channel, so a test can act mid-stream.
+fn spawn_ask(
+    env: &Env,
+    request: AskRequest,
+    cancel: CancellationToken,
+) -> (
+    mpsc::UnboundedReceiver<(Instant, AnswerEvent)>,
+    tokio::task::JoinHandle<longwen_core::Result<longwen_core::engine::Answer>>,
+) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let engine = env.engine.clone();
+    let task = tokio::spawn(async move {
+        engine
+            .ask(request, &cancel, &mut |e| {
+                let _ = tx.send((Instant::now(), e));
+            })
+            .await
+    });
+    (rx, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_partial_answer_is_in_storage_while_streaming_and_stop_keeps_it() {
+    let env = setup().await;
+    let doc = env.engine.add_text("some text", None).unwrap();
+    env.mock.push_fault(Fault::SlowChunks { delay_ms: 300 });
+    let cancel = CancellationToken::new();
+    let (mut rx, task) = spawn_ask(&env, question("Tell me", &[doc.id]), cancel.clone());
+
+    let mut answer_id = None;
+    let mut first: Option<(Instant, String)> = None;
+    let mut received = String::new();
+    while let Some((at, e)) = rx.recv().await {
+        match e {
+            AnswerEvent::Started { answer_id: id, .. } => answer_id = Some(id),
+            AnswerEvent::Delta { text } => {
+                received.push_str(&text);
+                match &first {
+                    None => first = Some((at, text)),
+                    // More than the 1 s flush bound after the first text: it must be stored.
+                    Some((t0, _)) if at.duration_since(*t0) > Duration::from_millis(1100) => break,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let answer_id = answer_id.unwrap();
+    let (_, first_text) = first.unwrap();
+    let chat = env.engine.chats().unwrap()[0].id;
+    let m = env
+        .engine
+        .chat(chat)
+        .unwrap()
+        .messages
+        .into_iter()
+        .find(|m| m.id == answer_id)
+        .unwrap();
+    assert_eq!(m.status, MessageStatus::Streaming);
+    assert!(m.text.starts_with(&first_text), "stored {:?}", m.text);
+    assert!(received.starts_with(&m.text));
+
+    // Stop.
+    cancel.cancel();
+    while let Some((_, e)) = rx.recv().await {
+        if let AnswerEvent::Delta { text } = e {
+            received.push_str(&text);
+        }
+    }
+    let r = task.await.unwrap();
+    assert_eq!(r.unwrap_err().kind(), "cancelled");
+    let m = env
+        .engine
+        .chat(chat)
+        .unwrap()
+        .messages
+        .into_iter()
+        .find(|m| m.id == answer_id)
+        .unwrap();
+    assert_eq!(m.status, MessageStatus::Stopped);
+    assert_eq!(m.text, received);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_mid_answer_leaves_an_interrupted_answer_after_reopening() {
+    let env = setup().await;
+    let doc = env.engine.add_text("some text", None).unwrap();
+    env.mock.push_fault(Fault::SlowChunks { delay_ms: 200 });
+    let (mut rx, task) = spawn_ask(
+        &env,
+        question("Tell me", &[doc.id]),
+        CancellationToken::new(),
+    );
+    let mut answer_id = None;
+    while let Some((_, e)) = rx.recv().await {
+        match e {
+            AnswerEvent::Started { answer_id: id, .. } => answer_id = Some(id),
+            AnswerEvent::Delta { .. } => break,
+            _ => {}
+        }
+    }
+    // The process dies: the task is dropped mid-stream and nothing finishes the row.
+    task.abort();
+    let _ = task.await;
+    let answer_id = answer_id.unwrap();
+    // Its heartbeat ages past the liveness window (as after a real crash and restart).
+    {
+        let db = rusqlite::Connection::open(env.dir.path().join("longwen.db")).unwrap();
+        db.execute(
+            "UPDATE messages SET heartbeat_ms = 0 WHERE id = ?1 AND status = 'streaming'",
+            [answer_id],
+        )
+        .unwrap();
+    }
+    let engine = env.reopen();
+    let chat = engine.chats().unwrap()[0].id;
+    let m = engine
+        .chat(chat)
+        .unwrap()
+        .messages
+        .into_iter()
+        .find(|m| m.id == answer_id)
+        .unwrap();
+    assert_eq!(m.status, MessageStatus::Interrupted);
+}
+
+#[tokio::test]
+async fn a_live_answer_of_another_process_is_not_marked_interrupted() {
+    let env = setup().await;
+    {
+        let db = rusqlite::Connection::open(env.dir.path().join("longwen.db")).unwrap();
+        db.execute(
+            "INSERT INTO chats (title, created_at, updated_at) VALUES ('t', 0, 0)",
+            [],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO messages (chat_id, role, text, status, heartbeat_ms, created_at)
+             VALUES (1, 'assistant', 'live', 'streaming', ?1, 0),
+                    (1, 'assistant', 'dead', 'streaming', NULL, 0)",
+            [longwen_core::store::now_ms()],
+        )
+        .unwrap();
+    }
+    let engine = env.reopen();
+    let msgs = engine.chat(1).unwrap().messages;
+    assert_eq!(msgs[0].status, MessageStatus::Streaming);
+    assert_eq!(msgs[1].status, MessageStatus::Interrupted);
+    assert_eq!(msgs[1].text, "dead");
+}
+
+#[tokio::test]
+async fn regenerate_replaces_the_answer() {
+    let env = setup().await;
+    let doc = env.engine.add_text("some text", None).unwrap();
+    env.mock.push_fault(Fault::CutAfter { chunks: 2 });
+    let (r, events) = env.ask(question("Tell me", &[doc.id])).await;
+    assert!(r.is_err());
+    let answer_id = match events[0] {
+        AnswerEvent::Started { answer_id, .. } => answer_id,
+        _ => panic!(),
+    };
+    let mut ev = Vec::new();
+    let again = env
+        .engine
+        .regenerate(answer_id, &CancellationToken::new(), &mut |e| ev.push(e))
+        .await
+        .unwrap();
+    assert_eq!(again.message.id, answer_id);
+    assert_eq!(again.message.status, MessageStatus::Complete);
+    assert_eq!(again.message.text, deltas(&ev));
+    assert!(again.message.error_kind.is_none());
+    let chat = env.engine.chat(again.chat_id).unwrap();
+    assert_eq!(chat.messages.len(), 2);
+    // The same question went out again, with its document.
+    let sent = env.chats_sent();
+    assert_eq!(sent[1]["messages"], sent[0]["messages"]);
+}
+
+#[tokio::test]
+async fn the_key_never_reaches_the_database() {
+    let env = setup().await;
+    let (doc, _) = env.add(&fixture("meeting-notes.md")).await;
+    env.ask(question("When is the next meeting?", &[doc.unwrap().id]))
+        .await
+        .0
+        .unwrap();
+    drop(env.engine);
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(env.dir.path()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            bytes.extend(std::fs::read(&p).unwrap());
+        }
+    }
+    assert!(!bytes.is_empty());
+    let needle = KEY.as_bytes();
+    assert!(
+        !bytes.windows(needle.len()).any(|w| w == needle),
+        "the key is on disk"
+    );
+    // What is stored is the fingerprint.
+    let fp = longwen_core::secrets::ApiKey::new(KEY).fingerprint();
+    assert!(bytes.windows(fp.len()).any(|w| w == fp.as_bytes()));
+}

@@ -1,0 +1,136 @@
+//! Adding documents: dedupe per account (also racing adds), stale ids re-uploaded once.
+
+mod engine_support;
+use engine_support::*;
+use longwen_core::client::{Client, ClientConfig};
+use longwen_core::engine::{AnswerEvent, DocumentProgress, DocumentSource, MessageStatus};
+use longwen_core::secrets::ApiKey;
+
+#[tokio::test]
+async fn same_content_is_uploaded_once() {
+    let env = setup().await;
+    let path = fixture("采购合同-2026-华东.docx");
+    let (first, steps) = env.add(&path).await;
+    let first = first.unwrap();
+    assert!(steps
+        .iter()
+        .any(|s| matches!(s, DocumentProgress::Uploading { .. })));
+    assert!(matches!(steps.last(), Some(DocumentProgress::Ready { .. })));
+    let remote = first.remote_id.clone().expect("remote id");
+    assert_eq!(env.uploads().len(), 1);
+    // The filename goes out intact (UTF-8).
+    assert_eq!(env.uploads()[0].body["filename"], "采购合同-2026-华东.docx");
+
+    let (again, steps) = env.add(&path).await;
+    let again = again.unwrap();
+    assert!(steps.contains(&DocumentProgress::AlreadyUploaded {
+        remote_id: remote.clone()
+    }));
+    assert!(!steps
+        .iter()
+        .any(|s| matches!(s, DocumentProgress::Uploading { .. })));
+    assert_eq!(again.id, first.id);
+
+    // Same bytes under another name: a new document, the same remote file.
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("contract-copy.docx");
+    std::fs::copy(&path, &copy).unwrap();
+    let (other, steps) = env.add(&copy).await;
+    let other = other.unwrap();
+    assert!(steps.contains(&DocumentProgress::AlreadyUploaded {
+        remote_id: remote.clone()
+    }));
+    assert_ne!(other.id, first.id);
+    assert_eq!(other.remote_id.as_deref(), Some(remote.as_str()));
+    assert_eq!(env.uploads().len(), 1);
+    assert_eq!(env.engine.documents().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn racing_adds_of_the_same_content_upload_once() {
+    let env = setup().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a.md");
+    let b = tmp.path().join("b.md");
+    std::fs::copy(fixture("meeting-notes.md"), &a).unwrap();
+    std::fs::copy(fixture("meeting-notes.md"), &b).unwrap();
+    let (ra, rb) = tokio::join!(env.add(&a), env.add(&b));
+    let (da, db) = (ra.0.unwrap(), rb.0.unwrap());
+    assert_eq!(da.remote_id, db.remote_id);
+    assert_eq!(env.uploads().len(), 1);
+}
+
+#[tokio::test]
+async fn a_stale_id_is_uploaded_again_once_and_the_question_answered() {
+    let env = setup().await;
+    let (doc, _) = env.add(&fixture("meeting-notes.md")).await;
+    let doc = doc.unwrap();
+    let old = doc.remote_id.clone().unwrap();
+    // Deleted behind our back (another device, the console).
+    let other = Client::new(
+        ClientConfig {
+            base_url: env.mock.base_url(),
+            ..ClientConfig::default()
+        },
+        ApiKey::new(KEY),
+    )
+    .unwrap();
+    other.delete_file(&old).await.unwrap();
+
+    let (answer, events) = env
+        .ask(question("When is the next meeting?", &[doc.id]))
+        .await;
+    let answer = answer.unwrap();
+    assert_eq!(answer.message.status, MessageStatus::Complete);
+    assert!(events.iter().any(|e| matches!(
+        e,
+        AnswerEvent::Preparing { document_id, progress: DocumentProgress::Uploading { .. } } if *document_id == doc.id
+    )));
+    assert_eq!(env.uploads().len(), 2);
+    let chats = env.chats_sent();
+    assert_eq!(chats.len(), 2, "the question is retried once");
+    let new = env.engine.document(doc.id).unwrap().remote_id.unwrap();
+    assert_ne!(new, old);
+    assert_eq!(
+        chats[1]["messages"][1]["content"],
+        format!("fileid://{new}")
+    );
+}
+
+#[tokio::test]
+async fn text_documents_and_text_as_file() {
+    let env = setup().await;
+    let doc = env
+        .engine
+        .add_text(
+            "第五章 考勤与休假管理。员工每日工作8小时，每周工作40小时。",
+            None,
+        )
+        .unwrap();
+    assert_eq!(doc.source, DocumentSource::Text);
+    assert!(doc.name.starts_with("第五章 考勤与休假管理"));
+    assert!(doc.name.chars().count() <= 25);
+    assert!(doc.remote_id.is_none());
+    assert!(env.mock.requests().is_empty());
+
+    let steps = std::sync::Mutex::new(Vec::new());
+    let file = env
+        .engine
+        .add_text_as_file(
+            &"long text ".repeat(5000),
+            Some("notes"),
+            &|p| steps.lock().unwrap().push(p),
+            &longwen_core::CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(file.source, DocumentSource::File);
+    assert_eq!(file.name, "notes.txt");
+    assert!(file.remote_id.is_some());
+    assert_eq!(env.uploads()[0].body["filename"], "notes.txt");
+    // The temporary file is gone.
+    let tmp = env.dir.path().join("tmp");
+    assert!(std::fs::read_dir(&tmp)
+        .map(|d| d.count() == 0)
+        .unwrap_or(true));
+}
