@@ -555,7 +555,7 @@ async fn list_files(
     q: axum::extract::Query<ListQuery>,
 ) -> Response {
     record(&s, &method, &uri, &headers, Value::Null);
-    if let Some(Err(r)) = pre_checks(&s, &rid, &headers, Target::Files) {
+    if let Some(r) = queued_fault(&s, &rid, Target::Files) {
         return r;
     }
     let account = match auth(&rid, &headers) {
@@ -590,15 +590,10 @@ async fn list_files(
     Json(json!({"object": "list", "has_more": has_more, "data": page})).into_response()
 }
 
-/// Queued fault (Err = the response to send) or nothing.
-fn pre_checks(
-    s: &Shared,
-    rid: &str,
-    _headers: &HeaderMap,
-    t: Target,
-) -> Option<Result<(), Response>> {
+/// The response a queued fault asks for, if one matches this request.
+fn queued_fault(s: &Shared, rid: &str, t: Target) -> Option<Response> {
     let fault = s.lock().take_fault(t)?;
-    fault_response(rid, &fault).map(Err)
+    fault_response(rid, &fault)
 }
 
 async fn get_file(
@@ -610,7 +605,7 @@ async fn get_file(
     headers: HeaderMap,
 ) -> Response {
     record(&s, &method, &uri, &headers, Value::Null);
-    if let Some(Err(r)) = pre_checks(&s, &rid, &headers, Target::Files) {
+    if let Some(r) = queued_fault(&s, &rid, Target::Files) {
         return r;
     }
     let account = match auth(&rid, &headers) {
@@ -642,7 +637,7 @@ async fn delete_file(
     headers: HeaderMap,
 ) -> Response {
     record(&s, &method, &uri, &headers, Value::Null);
-    if let Some(Err(r)) = pre_checks(&s, &rid, &headers, Target::Files) {
+    if let Some(r) = queued_fault(&s, &rid, Target::Files) {
         return r;
     }
     let account = match auth(&rid, &headers) {
