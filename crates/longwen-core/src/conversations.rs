@@ -64,8 +64,8 @@ fn end_status(e: &Error) -> MessageStatus {
 pub(crate) fn create_chat(conn: &Connection, title: Option<&str>) -> Result<ChatSummary> {
     let t = now();
     conn.execute(
-        "INSERT INTO chats (title, created_at, updated_at) VALUES (?1, ?2, ?2)",
-        params![title.unwrap_or(""), t],
+        "INSERT INTO chats (title, created_at, updated_at, activity_ms) VALUES (?1, ?2, ?2, ?3)",
+        params![title.unwrap_or(""), t, now_ms()],
     )?;
     chat_summary(conn, conn.last_insert_rowid())
 }
@@ -96,7 +96,7 @@ fn chat_summary(conn: &Connection, id: ChatId) -> Result<ChatSummary> {
 
 pub(crate) fn list_chats(conn: &Connection) -> Result<Vec<ChatSummary>> {
     let mut stmt = conn.prepare(&format!(
-        "{SUMMARY_SELECT} ORDER BY c.updated_at DESC, c.id DESC"
+        "{SUMMARY_SELECT} ORDER BY c.activity_ms DESC, c.id DESC"
     ))?;
     let chats = stmt
         .query_map([], summary_from_row)?
@@ -113,8 +113,8 @@ pub(crate) fn delete_chat(conn: &Connection, id: ChatId) -> Result<()> {
 
 fn touch_chat(conn: &Connection, id: ChatId) -> Result<()> {
     conn.execute(
-        "UPDATE chats SET updated_at = ?2 WHERE id = ?1",
-        params![id, now()],
+        "UPDATE chats SET updated_at = ?2, activity_ms = ?3 WHERE id = ?1",
+        params![id, now(), now_ms()],
     )?;
     Ok(())
 }
@@ -354,6 +354,11 @@ impl Engine {
                 None => create_chat(&tx, Some(&title_from(&question, 30)))?.id,
             };
             attach(&tx, chat_id, &request.document_ids)?;
+            // A chat made empty ("New conversation") is named by its first question.
+            tx.execute(
+                "UPDATE chats SET title = ?2 WHERE id = ?1 AND title = ''",
+                params![chat_id, title_from(&question, 30)],
+            )?;
             let t = now();
             tx.execute(
                 "INSERT INTO messages (chat_id, role, text, status, file_ids, created_at)

@@ -387,10 +387,13 @@ impl Engine {
         self.forget_client();
         self.key_status()
     }
-    /// A cheap authenticated call: lists the files (the client has no single-page call).
+    /// A cheap authenticated call: one page of one file (`GET /files?limit=1`).
     pub async fn test_connection(&self) -> Result<()> {
-        let session = self.session()?;
-        session.client.list_files().await.map(|_| ())
+        let client = self.session()?.client;
+        let req = client
+            .request(reqwest::Method::GET, "files")
+            .query(&[("limit", "1"), ("purpose", "file-extract")]);
+        client.json::<serde_json::Value>(req).await.map(|_| ())
     }
 
     // --- documents ------------------------------------------------------------------

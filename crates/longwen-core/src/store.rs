@@ -11,8 +11,9 @@ pub const DB_FILE: &str = "longwen.db";
 
 /// Versioned migrations: append new `M::up` entries, never edit shipped ones.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -96,7 +97,10 @@ CREATE TABLE message_documents (
     PRIMARY KEY (message_id, document_id)
 );
 "#,
-    )])
+        ),
+        // Seconds tie too often to order chats by activity; unix ms does not.
+        M::up("ALTER TABLE chats ADD COLUMN activity_ms INTEGER NOT NULL DEFAULT 0;"),
+    ])
 }
 
 /// Opens (creating the folder and file if needed) and migrates the database.
