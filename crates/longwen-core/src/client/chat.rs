@@ -62,7 +62,7 @@ impl Client {
                 _ = cancel.cancelled() => return Err(Error::Cancelled),
                 r = timeout_at(first_deadline, send) => match r {
                     Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
-                    Ok(r) => r.map_err(map_reqwest)?,
+                    Ok(r) => r.map_err(|e| self.net_error(e))?,
                 },
             };
             let err = if resp.status().is_success() {

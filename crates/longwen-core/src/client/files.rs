@@ -1,7 +1,7 @@
 //! `/files`: upload (streamed from disk, known length, rate-limited), retrieve, list, delete.
 
 use super::chat::backoff;
-use super::{check, map_reqwest, Client, RemoteFile};
+use super::{check, Client, RemoteFile};
 use crate::error::{Error, Result, ServiceInfo};
 use crate::CancellationToken;
 use futures_util::StreamExt;
@@ -103,7 +103,7 @@ impl Client {
             tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(Error::Cancelled),
-                r = &mut send => break r.map_err(map_reqwest)?,
+                r = &mut send => break r.map_err(|e| self.net_error(e))?,
                 Ok(()) = rx.changed() => {
                     let n = *rx.borrow_and_update();
                     if n > reported {
@@ -120,7 +120,7 @@ impl Client {
         let body = tokio::select! {
             biased;
             _ = cancel.cancelled() => return Err(Error::Cancelled),
-            b = resp.bytes() => b.map_err(map_reqwest)?,
+            b = resp.bytes() => b.map_err(|e| self.net_error(e))?,
         };
         serde_json::from_slice(&body).map_err(|e| {
             Error::Service(Box::new(ServiceInfo {

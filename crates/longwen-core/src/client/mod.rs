@@ -155,6 +155,8 @@ pub(crate) struct ClientInner {
     pub(crate) upload_limiter: UploadLimiter,
     /// `base_url` without a trailing slash.
     pub(crate) base: String,
+    /// Whether requests go through a proxy from the environment (for naming connect errors).
+    pub(crate) proxied: bool,
 }
 
 impl Client {
@@ -195,8 +197,10 @@ impl Client {
         let quota = governor::Quota::with_period(Duration::from_secs(1) / per_second)
             .expect("non-zero period")
             .allow_burst(std::num::NonZeroU32::MIN);
+        let proxied = !loopback && env_proxy_applies(url.host_str().unwrap_or(""));
         Ok(Client {
             inner: std::sync::Arc::new(ClientInner {
+                proxied,
                 upload_limiter: governor::RateLimiter::direct(quota),
                 config,
                 key,
@@ -208,6 +212,17 @@ impl Client {
 
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
+    }
+
+    /// `map_reqwest`, plus: failing to connect while a proxy is in use is the proxy's fault.
+    pub(crate) fn net_error(&self, e: reqwest::Error) -> Error {
+        let connect = e.is_connect();
+        match map_reqwest(e) {
+            Error::Network(d) if connect && self.inner.proxied => Error::Proxy(format!(
+                "{d} (through the proxy set in HTTPS_PROXY/ALL_PROXY)"
+            )),
+            other => other,
+        }
     }
 
     /// `base` + `/path`.
@@ -232,10 +247,10 @@ impl Client {
             .timeout(self.inner.config.request_timeout)
             .send()
             .await
-            .map_err(map_reqwest)?;
+            .map_err(|e| self.net_error(e))?;
         let resp = check(resp).await?;
         let rid = request_id(resp.headers());
-        let body = resp.bytes().await.map_err(map_reqwest)?;
+        let body = resp.bytes().await.map_err(|e| self.net_error(e))?;
         serde_json::from_slice(&body).map_err(|e| {
             Error::Service(Box::new(ServiceInfo {
                 status: 200,
@@ -411,25 +426,60 @@ pub(crate) fn map_reqwest(e: reqwest::Error) -> Error {
         Error::Timeout(chain)
     } else if lc.contains("proxy") || lc.contains("tunnel") {
         Error::Proxy(chain)
-    } else if lc.contains("certificate")
+    } else if is_tls(&e)
+        || lc.contains("certificate")
         || lc.contains("tls")
         || lc.contains("handshake")
         || lc.contains("rustls")
     {
         Error::Tls(chain)
-    } else if e.is_connect() && proxy_configured() {
-        Error::Proxy(format!(
-            "{chain} (through the proxy set in HTTPS_PROXY/ALL_PROXY)"
-        ))
     } else {
         Error::Network(chain)
     }
 }
 
-fn proxy_configured() -> bool {
-    ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|s| !s.trim().is_empty()))
+/// A rustls failure anywhere in the chain. io::Errors nest (Other around InvalidData around
+/// rustls::Error) and hide their inner error from `source`, so look inside with `get_ref`.
+fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        cur = match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    false
+}
+
+/// Whether HTTPS_PROXY/ALL_PROXY is set and NO_PROXY does not exempt `host` (the same
+/// rules reqwest applies: `*`, exact names, and domain suffixes).
+fn env_proxy_applies(host: &str) -> bool {
+    let var = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+    };
+    if var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]).is_none() {
+        return false;
+    }
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    let exempt = var(&["NO_PROXY", "no_proxy"]).is_some_and(|list| {
+        list.split(',').map(str::trim).any(|entry| {
+            let entry = entry.trim_start_matches('.').to_ascii_lowercase();
+            entry == "*"
+                || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}"))))
+        })
+    });
+    !exempt
 }
 
 #[cfg(test)]
