@@ -279,6 +279,35 @@ struct Partial {
     last_flush: Option<Instant>,
 }
 
+/// Ends the answer as `interrupted` (keeping its text) when the answering future is dropped
+/// before it finishes: a face that drops the call instead of cancelling it.
+struct AbandonGuard<'a> {
+    engine: &'a Engine,
+    answer_id: MessageId,
+    partial: &'a Mutex<Partial>,
+    armed: bool,
+}
+
+impl Drop for AbandonGuard<'_> {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let text = self.partial.lock().ok().map(|p| p.text.clone());
+        let message =
+            Error::StreamCut("the answer was abandoned".into()).message(self.engine.lang());
+        let _ = self.engine.db(|c| {
+            c.execute(
+                "UPDATE messages SET text = COALESCE(?2, text), status = 'interrupted',
+                     error_kind = 'stream_cut', error_message = ?3
+                 WHERE id = ?1 AND status = 'streaming'",
+                params![self.answer_id, text, message],
+            )?;
+            Ok(())
+        });
+    }
+}
+
 /// The stale id named in a service message (`... [id:file-fe-...] ...`), if any.
 fn id_in_message(e: &Error) -> Option<String> {
     let msg = e.service_info()?.message.as_deref()?;
@@ -462,6 +491,12 @@ impl Engine {
             last_flush: Some(started),
             ..Default::default()
         });
+        let mut guard = AbandonGuard {
+            engine: self,
+            answer_id,
+            partial: &partial,
+            armed: true,
+        };
         let result = {
             let on_event = Mutex::new(on_event);
             let fut = self.stream_answer(
@@ -528,6 +563,7 @@ impl Engine {
             load_message(c, answer_id)
         });
         drop(p);
+        guard.armed = false;
         match err {
             Some(e) => Err(e),
             None => Ok(Answer {

@@ -267,10 +267,35 @@ async fn a_crash_mid_answer_leaves_an_interrupted_answer_after_reopening() {
             _ => {}
         }
     }
-    // The process dies: the task is dropped mid-stream and nothing finishes the row.
+    let answer_id = answer_id.unwrap();
+    // First a dropped call (the task aborted): the engine ends the row itself. Then a real
+    // crash, where nothing ends it, is simulated by putting the row back as a dead process leaves it.
+    let stored = |id| {
+        let db = rusqlite::Connection::open(env.dir.path().join("longwen.db")).unwrap();
+        db.query_row(
+            "SELECT status, text FROM messages WHERE id = ?1",
+            [id],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )
+        .unwrap()
+    };
     task.abort();
     let _ = task.await;
-    let answer_id = answer_id.unwrap();
+    // A dropped call is ended at once, keeping what arrived.
+    let (status, text) = stored(answer_id);
+    assert_eq!(status, "interrupted");
+    assert!(!text.is_empty());
+    {
+        let db = rusqlite::Connection::open(env.dir.path().join("longwen.db")).unwrap();
+        db.execute(
+            "UPDATE messages SET status = 'streaming', heartbeat_ms = ?2 WHERE id = ?1",
+            rusqlite::params![answer_id, longwen_core::store::now_ms()],
+        )
+        .unwrap();
+    }
+    // Reopened soon after, the row still looks alive and is left alone.
+    drop(env.reopen());
+    assert_eq!(stored(answer_id).0, "streaming");
     // Its heartbeat ages past the liveness window (as after a real crash and restart).
     {
         let db = rusqlite::Connection::open(env.dir.path().join("longwen.db")).unwrap();
