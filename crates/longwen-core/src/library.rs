@@ -7,12 +7,14 @@
 use crate::checks::{self, TEXT_TOKEN_LIMIT};
 use crate::engine::{Document, DocumentId, DocumentProgress, DocumentSource, Engine, Session};
 use crate::error::{Error, Result};
-use crate::store::now;
+use crate::store::{now, now_ms};
 use crate::CancellationToken;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::io::AsyncReadExt;
 
 /// (endpoint, account fingerprint).
@@ -160,6 +162,77 @@ fn upsert_file_document(
     Ok(conn.last_insert_rowid())
 }
 
+/// How often a process waiting on another's upload looks again.
+const CLAIM_POLL: Duration = Duration::from_millis(250);
+/// The uploader refreshes its claim this often...
+const CLAIM_HEARTBEAT: Duration = Duration::from_secs(2);
+/// ...so a claim silent this long belongs to a dead process.
+const CLAIM_STALE_MS: i64 = 15_000;
+
+fn claim_owner() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Takes the upload claim for `key` unless a live one exists; a stale one is taken over.
+pub(crate) fn try_claim(conn: &Connection, key: &str, owner: &str) -> Result<bool> {
+    let now = now_ms();
+    conn.execute(
+        "DELETE FROM upload_claims WHERE key = ?1 AND heartbeat_ms < ?2",
+        params![key, now - CLAIM_STALE_MS],
+    )?;
+    let inserted = conn.execute(
+        "INSERT OR IGNORE INTO upload_claims (key, owner, heartbeat_ms) VALUES (?1, ?2, ?3)",
+        params![key, owner, now],
+    )?;
+    Ok(inserted == 1)
+}
+
+/// A held upload claim; released on drop (also on error or cancellation).
+struct Claim<'a> {
+    engine: &'a Engine,
+    key: &'a str,
+    owner: &'a str,
+}
+
+impl Claim<'_> {
+    /// Runs `fut`, refreshing the claim so other processes keep waiting.
+    async fn hold_while<T>(&self, fut: impl std::future::Future<Output = T>) -> T {
+        tokio::pin!(fut);
+        let mut tick = tokio::time::interval(CLAIM_HEARTBEAT);
+        loop {
+            tokio::select! {
+                r = &mut fut => return r,
+                _ = tick.tick() => {
+                    let _ = self.engine.db(|c| {
+                        c.execute(
+                            "UPDATE upload_claims SET heartbeat_ms = ?3 WHERE key = ?1 AND owner = ?2",
+                            params![self.key, self.owner, now_ms()],
+                        )?;
+                        Ok(())
+                    });
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let _ = self.engine.db(|c| {
+            c.execute(
+                "DELETE FROM upload_claims WHERE key = ?1 AND owner = ?2",
+                params![self.key, self.owner],
+            )?;
+            Ok(())
+        });
+    }
+}
+
 /// The first `max` characters with whitespace collapsed, "…" when cut.
 pub(crate) fn title_from(text: &str, max: usize) -> String {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -304,7 +377,21 @@ impl Engine {
         };
         let _guard = lock.lock().await;
 
-        let existing = self.db(|c| remote_lookup(c, sha, session))?;
+        // Across processes: whoever claims the content uploads it; the others wait for its id.
+        let claim_key = format!("{sha}\n{}\n{}", session.endpoint, session.account);
+        let owner = claim_owner();
+        let existing = loop {
+            if let Some(found) = self.db(|c| remote_lookup(c, sha, session))? {
+                break Some(found);
+            }
+            if self.db(|c| try_claim(c, &claim_key, &owner))? {
+                break None;
+            }
+            tokio::select! {
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                _ = tokio::time::sleep(CLAIM_POLL) => {}
+            }
+        };
         let (file_id, status) = match existing {
             Some((id, status)) => {
                 on_progress(DocumentProgress::AlreadyUploaded {
@@ -313,16 +400,19 @@ impl Engine {
                 (id, status)
             }
             None => {
+                let claim = Claim {
+                    engine: self,
+                    key: &claim_key,
+                    owner: &owner,
+                };
                 on_progress(DocumentProgress::Uploading {
                     sent: 0,
                     total: size,
                 });
                 let progress =
                     |sent, total| on_progress(DocumentProgress::Uploading { sent, total });
-                let file = session
-                    .client
-                    .upload(path, filename, &progress, cancel)
-                    .await?;
+                let upload = session.client.upload(path, filename, &progress, cancel);
+                let file = claim.hold_while(upload).await?;
                 // Stored at once, so a crash while the service reads it cannot cause a second upload.
                 self.db(|c| {
                     c.execute(
@@ -336,6 +426,8 @@ impl Engine {
                     )?;
                     Ok(())
                 })?;
+                // The id is visible now: others waiting on the claim pick it up.
+                drop(claim);
                 on_progress(DocumentProgress::Reading);
                 (file.id, file.status)
             }
@@ -466,13 +558,10 @@ impl Engine {
             filename.push_str(".txt");
         }
         // Unique per process and call, so concurrent adds never share a folder.
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = self.data_dir().join("tmp").join(format!(
-            "{}-{}-{n}",
-            std::process::id(),
-            crate::store::now_ms()
-        ));
+        let dir = self
+            .data_dir()
+            .join("tmp")
+            .join(format!("{}-{}", claim_owner(), now_ms()));
         let io = |e: std::io::Error| Error::Storage(format!("cannot write a temporary file: {e}"));
         tokio::fs::create_dir_all(&dir).await.map_err(io)?;
         let path = dir.join(&filename);
@@ -490,6 +579,22 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_live_claim_blocks_and_a_stale_one_is_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = crate::store::open(dir.path()).unwrap();
+        let b = crate::store::open(dir.path()).unwrap();
+        assert!(try_claim(&a, "k", "a").unwrap());
+        assert!(!try_claim(&b, "k", "b").unwrap());
+        assert!(try_claim(&b, "other", "b").unwrap());
+        a.execute(
+            "UPDATE upload_claims SET heartbeat_ms = 0 WHERE key = 'k'",
+            [],
+        )
+        .unwrap();
+        assert!(try_claim(&b, "k", "b").unwrap());
+    }
 
     #[test]
     fn titles_are_short() {

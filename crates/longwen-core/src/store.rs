@@ -100,6 +100,14 @@ CREATE TABLE message_documents (
         ),
         // Seconds tie too often to order chats by activity; unix ms does not.
         M::up("ALTER TABLE chats ADD COLUMN activity_ms INTEGER NOT NULL DEFAULT 0;"),
+        // Cross-process upload lock: the CLI and the app may add the same file at once.
+        M::up(
+            "CREATE TABLE upload_claims (
+                 key          TEXT PRIMARY KEY,
+                 owner        TEXT NOT NULL,
+                 heartbeat_ms INTEGER NOT NULL
+             );",
+        ),
     ])
 }
 

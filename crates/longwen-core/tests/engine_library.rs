@@ -134,3 +134,68 @@ async fn text_documents_and_text_as_file() {
         .map(|d| d.count() == 0)
         .unwrap_or(true));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_adding_the_same_content_upload_once() {
+    let env = setup().await;
+    // A second engine on the same data dir stands for the CLI next to the app.
+    let other = env.reopen();
+    let path = fixture("policy-handbook.epub");
+    let noop = |_: DocumentProgress| {};
+    let cancel = longwen_core::CancellationToken::new();
+    let (a, b) = tokio::join!(
+        env.engine.add_document(&path, &noop, &cancel),
+        other.add_document(&path, &noop, &cancel)
+    );
+    assert_eq!(a.unwrap().remote_id, b.unwrap().remote_id);
+    assert_eq!(env.uploads().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_add_waits_for_another_process_uploading_the_same_content() {
+    let env = setup().await;
+    let path = fixture("config-export.json");
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(std::fs::read(&path).unwrap()))
+    };
+    let account = longwen_core::secrets::ApiKey::new(KEY).fingerprint();
+    let key = format!("{sha}\n{}\n{account}", env.mock.base_url());
+    let db = rusqlite::Connection::open(env.dir.path().join("longwen.db")).unwrap();
+    // Another process has claimed this content and is uploading it.
+    db.execute(
+        "INSERT INTO upload_claims (key, owner, heartbeat_ms) VALUES (?1, 'cli', ?2)",
+        rusqlite::params![key, longwen_core::store::now_ms()],
+    )
+    .unwrap();
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let engine = env.engine.clone();
+    let p = path.clone();
+    let task = tokio::spawn(async move {
+        let progress = move |s: DocumentProgress| {
+            let _ = tx.send(s);
+        };
+        engine
+            .add_document(&p, &progress, &longwen_core::CancellationToken::new())
+            .await
+    });
+    // Hashed: from here on, without the claim it would upload.
+    while let Some(step) = rx.recv().await {
+        if matches!(step, DocumentProgress::Hashing { done, total } if done == total) {
+            break;
+        }
+    }
+    // The other process finishes: its id appears and its claim goes.
+    db.execute(
+        "INSERT INTO remote_files (sha256, endpoint, account, file_id, filename, bytes, status, uploaded_at)
+         VALUES (?1, ?2, ?3, 'file-fe-other-process', 'config-export.json', 1962, 'processed', 0)",
+        rusqlite::params![sha, env.mock.base_url(), account],
+    )
+    .unwrap();
+    db.execute("DELETE FROM upload_claims", []).unwrap();
+
+    let doc = task.await.unwrap().unwrap();
+    assert_eq!(doc.remote_id.as_deref(), Some("file-fe-other-process"));
+    assert!(env.uploads().is_empty());
+}
