@@ -396,3 +396,29 @@ async fn the_key_never_reaches_the_database() {
     let fp = longwen_core::secrets::ApiKey::new(KEY).fingerprint();
     assert!(bytes.windows(fp.len()).any(|w| w == fp.as_bytes()));
 }
+
+#[tokio::test]
+async fn waiting_before_the_first_token_is_reported() {
+    let env = setup().await;
+    let doc = env.engine.add_text("some text", None).unwrap();
+    env.mock.push_fault(Fault::HttpError {
+        on: mock_dashscope::Target::Chat,
+        status: 429,
+        code: "limit_requests".into(),
+        message: "Requests rate limit exceeded, please try again later.".into(),
+        retry_after: Some(0),
+    });
+    let (answer, events) = env.ask(question("Tell me", &[doc.id])).await;
+    assert_eq!(answer.unwrap().message.status, MessageStatus::Complete);
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            AnswerEvent::Waiting {
+                reason: longwen_core::client::WaitReason::RateLimited,
+                attempt: 1,
+                ..
+            }
+        )),
+        "{events:?}"
+    );
+}
