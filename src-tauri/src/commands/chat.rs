@@ -20,6 +20,7 @@ pub fn open_chat(state: State<'_, AppState>, chat_id: Option<ChatId>) -> CmdResu
     };
     let chat = state.engine.chat(id).map_err(|e| state.err(e))?;
     state.set_current_chat(Some(id));
+    crate::commands::documents::start_open_with(&state);
     Ok(chat)
 }
 

@@ -165,19 +165,33 @@ fn percent(done: u64, total: u64) -> u8 {
     (done.min(total) * 100).checked_div(total).unwrap_or(0) as u8
 }
 
-/// Registers the channel all document progress goes to; replays what happened before, and
-/// starts the files given on the command line.
+/// Registers the channel all document progress goes to and replays what happened before.
 #[tauri::command]
 pub fn watch_documents(
     state: State<'_, AppState>,
     on_event: Channel<DocumentEvent>,
 ) -> CmdResult<()> {
     state.watch_documents(on_event);
-    let open_with = state.take_open_with();
-    if !open_with.is_empty() {
-        add_paths(&state, open_with);
-    }
+    start_open_with(&state);
     Ok(())
+}
+
+/// Starts the files given on the command line once the UI listens and has opened the chat
+/// they belong to (the UI calls `watch_documents`, then `open_chat`). They start a moment
+/// later, so the UI has drawn that chat (from `open_chat`'s answer) before their events arrive.
+pub fn start_open_with(state: &AppState) {
+    if !state.is_watching_documents() || state.current_chat().is_none() {
+        return;
+    }
+    let open_with = state.take_open_with();
+    if open_with.is_empty() {
+        return;
+    }
+    let state = state.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        add_paths(&state, open_with);
+    });
 }
 
 /// The native file picker (multi-select, supported types); returns how many were chosen.

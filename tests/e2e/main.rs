@@ -1,0 +1,512 @@
+//! Longwen end to end: the real app in its real webview (tauri-driver + WebKitWebDriver),
+//! against the mock DashScope service, one app at a time.
+//!
+//! Run under Xvfb and a D-Bus session with an unlocked keyring:
+//! ```sh
+//! cargo build -p longwen-desktop
+//! xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- bash -c \
+//!   'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo test -p longwen-desktop --test e2e'
+//! ```
+//! `cargo test -p longwen-desktop --test e2e -- NAME` runs the scenarios whose name contains NAME.
+//! Screenshots go to docs/screenshots/, failure shots and driver logs to e2e-artifacts/.
+
+mod harness;
+
+use anyhow::{bail, ensure, Context, Result};
+use harness::{files_containing, sha12, Launch, Suite, KEYRING_SERVICE, KEYRING_USER};
+use mock_dashscope::{Fault, Target};
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+const KEY: &str = "sk-e2e-0123456789abcdef0123";
+const CONTRACT: &str = "采购合同-2026-华东.docx";
+
+type Scenario = for<'a> fn(&'a Suite) -> Pin<Box<dyn Future<Output = Result<()>> + 'a>>;
+
+macro_rules! scenarios {
+    ($($f:ident),* $(,)?) => {
+        [$((stringify!($f), (|s| Box::pin($f(s))) as Scenario)),*]
+    };
+}
+
+fn main() {
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let code = runtime.block_on(async move {
+        let suite = match Suite::start().await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("e2e: {e:#}");
+                return 1;
+            }
+        };
+        let all = scenarios![
+            first_run_asks_for_a_key_and_keeps_it_in_the_keyring,
+            open_with_one_document_gets_a_streamed_answer,
+            two_documents_and_pasted_text_reach_the_answer,
+            stop_keeps_the_partial_answer,
+            refused_key_points_to_settings,
+            cut_stream_is_marked_interrupted,
+            language_switch_changes_the_ui,
+            screenshots_in_both_languages_and_themes,
+        ];
+        let mut failed = Vec::new();
+        let mut ran = 0;
+        for (name, scenario) in all {
+            if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+                continue;
+            }
+            ran += 1;
+            suite.mock.reset();
+            suite.mock.set_parse_delay(Duration::from_millis(0));
+            suite.mock.set_chunk_delay(Duration::from_millis(0));
+            let started = Instant::now();
+            eprintln!("e2e: {name} …");
+            match scenario(&suite).await {
+                Ok(()) => eprintln!("e2e: {name} ok ({:.1} s)", started.elapsed().as_secs_f64()),
+                Err(e) => {
+                    eprintln!("e2e: {name} FAILED: {e:#}");
+                    failed.push(name);
+                }
+            }
+        }
+        eprintln!(
+            "e2e: {} passed, {} failed{}",
+            ran - failed.len(),
+            failed.len(),
+            if failed.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", failed.join(", "))
+            }
+        );
+        if ran == 0 {
+            eprintln!("e2e: no scenario matched {filter:?}");
+            return 1;
+        }
+        i32::from(!failed.is_empty())
+    });
+    std::process::exit(code);
+}
+
+fn keyring_entry() -> Result<keyring::Entry> {
+    keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).context("keyring entry")
+}
+
+fn text_of(v: &Value) -> &str {
+    v["text"].as_str().unwrap_or_default()
+}
+
+// --- scenarios -------------------------------------------------------------------------
+
+async fn first_run_asks_for_a_key_and_keeps_it_in_the_keyring(suite: &Suite) -> Result<()> {
+    let entry = keyring_entry()?;
+    match entry.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => {}
+        Err(e) => bail!("the Secret Service is not usable (is gnome-keyring unlocked?): {e}"),
+    }
+    let app = suite.launch("first-run", Launch::default()).await?;
+    // No key anywhere: the conversation area welcomes and asks for one.
+    app.wait_js(
+        "the welcome asking for a key",
+        Duration::from_secs(10),
+        "const l = document.querySelector('[role=log]'); return l && /API key/.test(l.textContent);",
+    )
+    .await?;
+    app.click("Add API key").await?;
+    app.type_into("API key", KEY).await?;
+    app.click("Save").await?;
+    app.wait_js(
+        "the key status to say saved",
+        Duration::from_secs(10),
+        "const s = document.getElementById('key-status'); return s && /keychain/i.test(s.textContent) ? s.textContent : null;",
+    )
+    .await?;
+    let stored = entry
+        .get_password()
+        .context("reading the key back from the keyring")?;
+    ensure!(stored == KEY, "the keyring holds something else");
+    let source = app.client.source().await?;
+    ensure!(!source.contains(KEY), "the page shows the full key");
+    let profile = app.profile.clone();
+    app.quit().await?;
+    let leaks = files_containing(profile.path(), KEY.as_bytes());
+    ensure!(leaks.is_empty(), "the key was written to {leaks:?}");
+    // Leave the keyring as we found it: later scenarios use DASHSCOPE_API_KEY.
+    entry.delete_credential().ok();
+    Ok(())
+}
+
+async fn open_with_one_document_gets_a_streamed_answer(suite: &Suite) -> Result<()> {
+    let path = suite.fixture(CONTRACT);
+    let bytes = std::fs::read(&path)?;
+    let app = suite
+        .launch(
+            "one-document",
+            Launch {
+                args: vec![path],
+                env_key: Some(KEY.into()),
+                ..Launch::default()
+            },
+        )
+        .await?;
+    let docs = app.wait_documents_ready(1).await?;
+    ensure!(docs.to_string().contains(CONTRACT), "document row: {docs}");
+    app.ask("What is the penalty for late delivery? [[mock:slow=60]]")
+        .await?;
+    // Streamed: text shows while the answer is still streaming.
+    app.wait_js(
+        "streamed text while streaming",
+        Duration::from_secs(15),
+        "const a = [...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop();
+         return a && a.dataset.status === 'streaming' && a.querySelector('.msg-body').textContent.trim().length > 0;",
+    )
+    .await?;
+    let answer = app.wait_answer(&["complete"]).await?;
+    let text = text_of(&answer);
+    for needle in [
+        CONTRACT,
+        &format!("{} bytes", bytes.len()),
+        &sha12(&bytes),
+        "Documents (1)",
+    ] {
+        ensure!(text.contains(needle), "answer lacks {needle:?}: {text}");
+    }
+    app.quit().await
+}
+
+async fn two_documents_and_pasted_text_reach_the_answer(suite: &Suite) -> Result<()> {
+    let a = suite.fixture("meeting-notes.md");
+    let b = suite.fixture("Q3-2026-sales-report.pdf");
+    let (ab, bb) = (std::fs::read(&a)?, std::fs::read(&b)?);
+    let app = suite
+        .launch(
+            "two-documents",
+            Launch {
+                args: vec![a, b],
+                env_key: Some(KEY.into()),
+                ..Launch::default()
+            },
+        )
+        .await?;
+    app.wait_documents_ready(2).await?;
+    app.ask("When is the next meeting?").await?;
+    let answer = app.wait_answer(&["complete"]).await?;
+    let text = text_of(&answer);
+    for needle in [
+        "meeting-notes.md",
+        "Q3-2026-sales-report.pdf",
+        &sha12(&ab),
+        &sha12(&bb),
+        "Documents (2)",
+    ] {
+        ensure!(text.contains(needle), "answer lacks {needle:?}: {text}");
+    }
+
+    // Pasted text joins the same chat as a plain-text document.
+    let pasted = "ZX-4471 is the warehouse code for the Q4 pilot line in Suzhou.";
+    app.click("Paste text").await?;
+    app.type_into("Text", pasted).await?;
+    app.click("Add text").await?;
+    app.wait_documents_ready(3).await?;
+    app.ask("Which warehouse code is used?").await?;
+    let answer = app.wait_answer(&["complete"]).await?;
+    let text = text_of(&answer);
+    for needle in [
+        "Texts (1)",
+        &sha12(pasted.as_bytes()),
+        "ZX-4471",
+        "Earlier turns: 2",
+    ] {
+        ensure!(text.contains(needle), "answer lacks {needle:?}: {text}");
+    }
+    app.quit().await
+}
+
+async fn stop_keeps_the_partial_answer(suite: &Suite) -> Result<()> {
+    let app = suite
+        .launch(
+            "stop",
+            Launch {
+                args: vec![suite.fixture("meeting-notes.md")],
+                env_key: Some(KEY.into()),
+                ..Launch::default()
+            },
+        )
+        .await?;
+    app.wait_documents_ready(1).await?;
+    app.ask("Summarise the action items [[mock:slow=300]]")
+        .await?;
+    app.wait_js(
+        "a few streamed words",
+        Duration::from_secs(15),
+        "const a = [...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop();
+         return a && a.querySelector('.msg-body').textContent.trim().length > 10;",
+    )
+    .await?;
+    app.click("Stop").await?;
+    let stopped = app.wait_answer(&["stopped"]).await?;
+    let partial = text_of(&stopped).to_string();
+    ensure!(
+        partial.starts_with("Mock answer to:"),
+        "partial text: {partial}"
+    );
+    ensure!(
+        !partial.contains("Model:"),
+        "the answer ran to its end: {partial}"
+    );
+    // The partial text stays (also after the stream would have gone on).
+    app.wait_js(
+        "Send to be back",
+        Duration::from_secs(5),
+        "const s = document.getElementById('send'); return s && !s.hidden && !s.disabled;",
+    )
+    .await?;
+    let later = app.last_answer().await?;
+    ensure!(
+        later["status"] == "stopped" && text_of(&later) == partial,
+        "after stop: {later}"
+    );
+    app.quit().await
+}
+
+async fn refused_key_points_to_settings(suite: &Suite) -> Result<()> {
+    let app = suite
+        .launch(
+            "refused-key",
+            Launch {
+                env_key: Some("sk-refused-e2e-000000000000".into()),
+                ..Launch::default()
+            },
+        )
+        .await?;
+    app.ask("What is the contract total?").await?;
+    let answer = app.wait_answer(&["error"]).await?;
+    let all = answer["all"].as_str().unwrap_or_default();
+    ensure!(all.contains("refused the API key"), "error text: {all}");
+    app.click("Open settings").await?;
+    app.wait_js(
+        "the settings dialog",
+        Duration::from_secs(5),
+        "const d = document.getElementById('settings-dialog'); return d && d.open;",
+    )
+    .await?;
+    app.quit().await
+}
+
+async fn cut_stream_is_marked_interrupted(suite: &Suite) -> Result<()> {
+    let app = suite
+        .launch(
+            "cut",
+            Launch {
+                args: vec![suite.fixture("meeting-notes.md")],
+                env_key: Some(KEY.into()),
+                ..Launch::default()
+            },
+        )
+        .await?;
+    app.wait_documents_ready(1).await?;
+    app.ask("Who must release the payment? [[mock:cut=5]]")
+        .await?;
+    let answer = app.wait_answer(&["interrupted"]).await?;
+    let text = text_of(&answer);
+    ensure!(text.starts_with("Mock answer"), "partial text: {text}");
+    ensure!(
+        !text.contains("Model:"),
+        "the cut answer is complete: {text}"
+    );
+    let all = answer["all"].as_str().unwrap_or_default();
+    ensure!(
+        all.contains("Connection lost"),
+        "no interrupted mark: {all}"
+    );
+    app.quit().await
+}
+
+async fn language_switch_changes_the_ui(suite: &Suite) -> Result<()> {
+    let app = suite
+        .launch(
+            "language",
+            Launch {
+                env_key: Some(KEY.into()),
+                ..Launch::default()
+            },
+        )
+        .await?;
+    app.button("Send").await?;
+    app.click("Settings").await?;
+    app.select("Language", "zh").await?;
+    app.wait_js(
+        "the UI in Chinese",
+        Duration::from_secs(5),
+        "return document.documentElement.lang === 'zh-CN' && document.getElementById('send').textContent.trim() === '发送';",
+    )
+    .await?;
+    // Errors from Rust follow the language too (save_settings set the engine's language).
+    let msg = app
+        .js("try { await window.__TAURI__.core.invoke('open_link', {url: 'file:///x'}); return null; } catch (e) { return e.message; }")
+        .await?;
+    ensure!(
+        msg.as_str().is_some_and(|m| m.contains("输入无效")),
+        "error not in Chinese: {msg}"
+    );
+    app.select("语言", "en").await?;
+    app.wait_js(
+        "the UI in English again",
+        Duration::from_secs(5),
+        "return document.documentElement.lang === 'en' && document.getElementById('send').textContent.trim() === 'Send';",
+    )
+    .await?;
+    app.quit().await
+}
+
+/// empty, uploading, streaming, answered, error and settings, in zh and en, light and dark.
+async fn screenshots_in_both_languages_and_themes(suite: &Suite) -> Result<()> {
+    for lang in ["en", "zh"] {
+        for theme in ["light", "dark"] {
+            shoot(suite, lang, theme)
+                .await
+                .with_context(|| format!("screenshots {lang}-{theme}"))?;
+        }
+    }
+    Ok(())
+}
+
+async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
+    let shot = |state: &str| suite.screenshot_path(state, lang, theme);
+    suite.mock.reset();
+    // First launch: choose theme and language, then the empty window and the settings.
+    let app = suite
+        .launch(
+            &format!("shots-{lang}-{theme}"),
+            Launch {
+                env_key: Some(KEY.into()),
+                ..Launch::default()
+            },
+        )
+        .await?;
+    app.click("Settings").await?;
+    app.select("Theme", theme).await?;
+    app.wait_js(
+        "the theme",
+        Duration::from_secs(5),
+        &format!("return document.documentElement.dataset.theme === '{theme}';"),
+    )
+    .await?;
+    app.select("Language", lang).await?;
+    let html_lang = if lang == "zh" { "zh-CN" } else { "en" };
+    app.wait_js(
+        "the language",
+        Duration::from_secs(5),
+        &format!("return document.documentElement.lang === '{html_lang}';"),
+    )
+    .await?;
+    app.screenshot(&shot("settings")).await?;
+    app.js("document.getElementById('settings-close').click(); return true;")
+        .await?;
+    app.wait_js(
+        "settings closed",
+        Duration::from_secs(5),
+        "return !document.getElementById('settings-dialog').open;",
+    )
+    .await?;
+    app.screenshot(&shot("empty")).await?;
+    let profile = app.profile.clone();
+    app.quit().await?;
+
+    // Second launch, same profile: documents on the command line, read slowly.
+    suite.mock.set_parse_delay(Duration::from_millis(2500));
+    let app = suite
+        .launch(
+            &format!("shots-{lang}-{theme}-2"),
+            Launch {
+                args: vec![
+                    suite.fixture(CONTRACT),
+                    suite.fixture("Q3-2026-sales-report.pdf"),
+                ],
+                env_key: Some(KEY.into()),
+                profile: Some(profile),
+            },
+        )
+        .await?;
+    app.wait_js(
+        "documents on their way",
+        Duration::from_secs(10),
+        "return [...document.querySelectorAll('[role=list] [data-state]')].some(r => ['uploading','reading','checking'].includes(r.dataset.state));",
+    )
+    .await?;
+    app.screenshot(&shot("uploading")).await?;
+    app.wait_documents_ready(2).await?;
+    suite.mock.set_parse_delay(Duration::from_millis(0));
+
+    let question = if lang == "zh" {
+        "乙方逾期交货的违约金怎么计算？"
+    } else {
+        "What is the penalty for late delivery?"
+    };
+    suite.mock.set_chunk_delay(Duration::from_millis(120));
+    app.type_into_question(question).await?;
+    app.wait_js(
+        "streamed text",
+        Duration::from_secs(15),
+        "const a = [...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop();
+         return a && a.dataset.status === 'streaming' && a.querySelector('.msg-body').textContent.trim().length > 60;",
+    )
+    .await?;
+    app.screenshot(&shot("streaming")).await?;
+    app.wait_answer(&["complete"]).await?;
+    suite.mock.set_chunk_delay(Duration::from_millis(0));
+    app.screenshot(&shot("answered")).await?;
+
+    let follow_up = if lang == "zh" {
+        "合同总金额是多少？"
+    } else {
+        "What is the contract total?"
+    };
+    suite.mock.push_fault(Fault::HttpError {
+        on: Target::Chat,
+        status: 401,
+        code: "InvalidApiKey".into(),
+        message: "Invalid API-key provided.".into(),
+        retry_after: None,
+    });
+    app.type_into_question(follow_up).await?;
+    app.wait_answer(&["error"]).await?;
+    app.js("const l = document.querySelector('[role=log]'); l.scrollTop = l.scrollHeight; return true;")
+        .await?;
+    app.screenshot(&shot("error")).await?;
+    app.quit().await
+}
+
+impl harness::App {
+    /// Types into the question box (by id: its label is translated) and sends with Enter.
+    async fn type_into_question(&self, question: &str) -> Result<()> {
+        let before = self.assistant_count().await?;
+        let q = self
+            .wait_xpath("the question box", "//textarea[@id='question']")
+            .await?;
+        q.send_keys(question)
+            .await
+            .map_err(|e| anyhow::anyhow!("typing the question: {e}"))?;
+        self.js("document.getElementById('send').click(); return true;")
+            .await?;
+        self.wait_js(
+            "the answer to start",
+            Duration::from_secs(10),
+            &format!(
+                "return document.querySelectorAll('[role=log] article[data-role=assistant]').length > {before};"
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+}
