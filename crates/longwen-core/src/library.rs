@@ -221,15 +221,17 @@ impl Claim<'_> {
     }
 }
 
+fn release_claim(conn: &Connection, key: &str, owner: &str) -> Result<()> {
+    conn.execute(
+        "DELETE FROM upload_claims WHERE key = ?1 AND owner = ?2",
+        params![key, owner],
+    )?;
+    Ok(())
+}
+
 impl Drop for Claim<'_> {
     fn drop(&mut self) {
-        let _ = self.engine.db(|c| {
-            c.execute(
-                "DELETE FROM upload_claims WHERE key = ?1 AND owner = ?2",
-                params![self.key, self.owner],
-            )?;
-            Ok(())
-        });
+        let _ = self.engine.db(|c| release_claim(c, self.key, self.owner));
     }
 }
 
@@ -384,8 +386,19 @@ impl Engine {
             if let Some(found) = self.db(|c| remote_lookup(c, sha, session))? {
                 break Some(found);
             }
-            if self.db(|c| try_claim(c, &claim_key, &owner))? {
-                break None;
+            let claimed = self.db(|c| {
+                if !try_claim(c, &claim_key, &owner)? {
+                    return Ok(None);
+                }
+                // The other process may have stored its id between our look and our claim.
+                let found = remote_lookup(c, sha, session)?;
+                if found.is_some() {
+                    release_claim(c, &claim_key, &owner)?;
+                }
+                Ok(Some(found))
+            })?;
+            if let Some(found) = claimed {
+                break found;
             }
             tokio::select! {
                 _ = cancel.cancelled() => return Err(Error::Cancelled),
