@@ -135,6 +135,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli, lang: Lang, printer: &Printer) -> Result<(), Error> {
     let mut config = EngineConfig::from_env()?;
     config.lang = lang;
+    let explicit_lang = cli.lang.is_some();
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
     }
@@ -142,6 +143,11 @@ async fn run(cli: Cli, lang: Lang, printer: &Printer) -> Result<(), Error> {
         config.base_url_override = cli.base_url;
     }
     let engine = Engine::open(config)?;
+    // The app's language setting applies unless --lang was given.
+    if explicit_lang {
+        engine.set_lang(lang);
+    }
+    printer.set_lang(engine.lang());
     match cli.command {
         Command::Key(cmd) => key(&engine, cmd, printer),
         Command::Files(cmd) => files(&engine, cmd, printer).await,

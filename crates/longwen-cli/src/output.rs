@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
 
 pub struct Printer {
-    lang: Lang,
+    /// Chinese or English; follows the engine once the database (and its settings) is open.
+    zh: AtomicBool,
     tty: bool,
     /// Whether a progress line is open on stderr and needs a newline.
     open_line: AtomicBool,
@@ -19,9 +20,21 @@ pub struct Printer {
 impl Printer {
     pub fn new(lang: Lang) -> Printer {
         Printer {
-            lang,
+            zh: AtomicBool::new(lang == Lang::Zh),
             tty: std::io::stderr().is_terminal(),
             open_line: AtomicBool::new(false),
+        }
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        self.zh.store(lang == Lang::Zh, Ordering::Relaxed);
+    }
+
+    fn lang(&self) -> Lang {
+        if self.zh.load(Ordering::Relaxed) {
+            Lang::Zh
+        } else {
+            Lang::En
         }
     }
 
@@ -52,7 +65,7 @@ impl Printer {
             "request_id" => ("request id", "请求编号"),
             _ => ("", ""),
         };
-        match self.lang {
+        match self.lang() {
             Lang::En => en.to_string(),
             Lang::Zh => zh.to_string(),
         }
@@ -89,7 +102,7 @@ impl Printer {
 
     pub fn waiting(&self, reason: WaitReason, retry_in_ms: u64) {
         let secs = Duration::from_millis(retry_in_ms).as_secs().max(1);
-        let line = match (reason, self.lang) {
+        let line = match (reason, self.lang()) {
             (WaitReason::FileParsing, Lang::En) => {
                 format!("The service is still reading your documents; trying again in {secs} s")
             }
@@ -128,7 +141,7 @@ impl Printer {
 
     pub fn error(&self, error: &Error) {
         self.end_progress_line();
-        eprintln!("error [{}]: {}", error.kind(), error.message(self.lang));
+        eprintln!("error [{}]: {}", error.kind(), error.message(self.lang()));
         if let Some(id) = error.request_id() {
             eprintln!("{}: {id}", self.text("request_id"));
         }
