@@ -246,18 +246,25 @@ async fn upload_error_rows() {
         ("Upload file capacity exceed limit.", "upload_quota"),
         ("Upload file number exceed limit.", "upload_quota"),
     ] {
-        server.push_fault(Fault::HttpError {
-            on: Target::Upload,
-            status: 400,
-            code: "invalid_parameter_error".into(),
-            message: message.into(),
-            retry_after: None,
-        });
-        let e = client
+        // The mock answers faults without reading the body; when that breaks the pipe the
+        // client tries again (up to twice), and a real service would refuse again: so would we.
+        for _ in 0..3 {
+            server.push_fault(Fault::HttpError {
+                on: Target::Upload,
+                status: 400,
+                code: "invalid_parameter_error".into(),
+                message: message.into(),
+                retry_after: None,
+            });
+        }
+        // A fresh client: no pooled connection the mock has just closed.
+        let fresh = Client::new(config(server.base_url()), ApiKey::new(KEY)).unwrap();
+        let e = fresh
             .upload(&small, "s.txt", &none, &cancel)
             .await
             .unwrap_err();
-        assert_eq!(e.kind(), kind, "{message}");
+        assert_eq!(e.kind(), kind, "{message}: {e}");
+        server.reset(); // drops the refusals left unused
     }
     server.push_fault(Fault::EmptyNotFound { on: Target::Files });
     assert_eq!(
@@ -308,6 +315,17 @@ async fn cancelled_upload_returns_cancelled() {
         .unwrap_err();
     assert_eq!(e.kind(), "cancelled");
     assert!(server.requests().is_empty());
+
+    // Stopped once the queue let it start: the transfer is dropped, nothing is stored.
+    let cancel = CancellationToken::new();
+    let stopper = cancel.clone();
+    let progress = move |_: u64, _: u64| stopper.cancel();
+    let e = client
+        .upload(&path, "c.txt", &progress, &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), "cancelled");
+    assert!(client.list_files().await.unwrap().is_empty());
 }
 
 #[test]

@@ -29,6 +29,41 @@ struct Deleted {
     deleted: bool,
 }
 
+/// Servers may answer an upload early (a refusal read from the headers alone) and close
+/// the connection while the body is still being written; the client then sees a broken pipe
+/// instead of the answer. A fresh attempt usually gets the answer itself.
+const BODY_CUT_RETRIES: u32 = 2;
+
+enum Attempt {
+    BodyCut(Error),
+    Failed(Error),
+}
+
+impl From<Error> for Attempt {
+    fn from(e: Error) -> Self {
+        Attempt::Failed(e)
+    }
+}
+
+fn body_write_failed(e: &reqwest::Error) -> bool {
+    if e.is_connect() || e.is_timeout() {
+        return false;
+    }
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+            ) {
+                return true;
+            }
+        }
+        cur = err.source();
+    }
+    false
+}
+
 /// Ids are opaque, but they go into a path: refuse anything that would change the URL.
 fn file_path(id: &str) -> Result<String> {
     if id.is_empty() || id.contains(['/', '?', '#', '%']) || id.chars().any(char::is_whitespace) {
@@ -54,6 +89,23 @@ impl Client {
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
+        let mut attempt = 0;
+        loop {
+            match self.upload_once(path, filename, progress, cancel).await {
+                Err(Attempt::BodyCut(_)) if attempt < BODY_CUT_RETRIES => attempt += 1,
+                Err(Attempt::BodyCut(e)) | Err(Attempt::Failed(e)) => return Err(e),
+                Ok(f) => return Ok(f),
+            }
+        }
+    }
+
+    async fn upload_once(
+        &self,
+        path: &Path,
+        filename: &str,
+        progress: UploadProgress<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<RemoteFile, Attempt> {
         let file = tokio::fs::File::open(path)
             .await
             .map_err(|_| Error::InputMissing(path.to_path_buf()))?;
@@ -62,14 +114,14 @@ impl Client {
             .await
             .map_err(|_| Error::InputMissing(path.to_path_buf()))?;
         if meta.is_dir() {
-            return Err(Error::InputIsDirectory(path.to_path_buf()));
+            return Err(Error::InputIsDirectory(path.to_path_buf()).into());
         }
         let total = meta.len();
 
         // The queue: every upload of this client waits its turn here.
         tokio::select! {
             biased;
-            _ = cancel.cancelled() => return Err(Error::Cancelled),
+            _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
             _ = self.inner.upload_limiter.until_ready() => {}
         }
         progress(0, total);
@@ -102,8 +154,14 @@ impl Client {
         let resp = loop {
             tokio::select! {
                 biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                r = &mut send => break r.map_err(|e| self.net_error(e))?,
+                _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
+                r = &mut send => break r.map_err(|e| {
+                    if body_write_failed(&e) {
+                        Attempt::BodyCut(self.net_error(e))
+                    } else {
+                        Attempt::Failed(self.net_error(e))
+                    }
+                })?,
                 Ok(()) = rx.changed() => {
                     let n = *rx.borrow_and_update();
                     if n > reported {
@@ -119,15 +177,15 @@ impl Client {
         }
         let body = tokio::select! {
             biased;
-            _ = cancel.cancelled() => return Err(Error::Cancelled),
+            _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
             b = resp.bytes() => b.map_err(|e| self.net_error(e))?,
         };
         serde_json::from_slice(&body).map_err(|e| {
-            Error::Service(Box::new(ServiceInfo {
+            Attempt::Failed(Error::Service(Box::new(ServiceInfo {
                 status: 200,
                 message: Some(format!("unexpected answer to the upload: {e}")),
                 ..Default::default()
-            }))
+            })))
         })
     }
 
