@@ -137,6 +137,7 @@ impl Client {
             ..Default::default()
         };
         let mut got_text = false;
+        // The idle clock restarts on every event; keep-alive comments do not count as progress.
         loop {
             let deadline = if got_text {
                 Instant::now() + cfg.idle_timeout

@@ -406,6 +406,10 @@ pub(crate) fn map_http_error(
     headers: &reqwest::header::HeaderMap,
     body: &[u8],
 ) -> Error {
+    if status == 407 {
+        // From a proxy, not the service: its credentials are missing or wrong.
+        return Error::Proxy("the proxy asked for authentication (HTTP 407)".into());
+    }
     let info = service_info(status, request_id(headers), body);
     let empty = body.iter().all(u8::is_ascii_whitespace);
     classify(info, retry_after(headers), empty)
@@ -631,6 +635,7 @@ mod tests {
         let e = map_http_error(404, &h, b"");
         assert_eq!(e.kind(), "wrong_address");
         assert_eq!(e.request_id(), Some("req-header"));
+        assert_eq!(map_http_error(407, &h, b"").kind(), "proxy");
         let e = map_http_error(502, &h, b"<html>Bad gateway</html>");
         assert_eq!(e.kind(), "service_error");
         assert_eq!(e.service_info().unwrap().status, 502);
