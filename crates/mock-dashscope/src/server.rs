@@ -358,6 +358,11 @@ fn unquote(v: &str) -> String {
         .replace("%0A", "\n")
 }
 
+async fn drain(req: Request) {
+    let mut stream = req.into_body().into_data_stream();
+    while let Some(Ok(_)) = futures_util::StreamExt::next(&mut stream).await {}
+}
+
 async fn upload(
     State(s): State<Shr>,
     Extension(ReqId(rid)): Extension<ReqId>,
@@ -374,22 +379,24 @@ async fn upload(
         .and_then(|v| v.parse::<u64>().ok());
     let chunked = content_length.is_none() || headers.contains_key(header::TRANSFER_ENCODING);
 
+    // Early answers read the body to its end first, so the client sees the answer rather than a
+    // reset, and a pooled connection stays usable for the next request.
     let fault = s.lock().take_fault(Target::Upload);
     if let Some(r) = fault.as_ref().and_then(|f| fault_response(&rid, f)) {
+        drain(req).await;
         record(&s, &method, &uri, &headers, Value::Null);
         return r;
     }
     let account = match auth(&rid, &headers) {
         Ok(a) => a,
         Err(r) => {
+            drain(req).await;
             record(&s, &method, &uri, &headers, Value::Null);
             return r;
         }
     };
     if chunked {
-        // Read the body to its end so the client sees our answer rather than a reset.
-        let mut stream = req.into_body().into_data_stream();
-        while let Some(Ok(_)) = futures_util::StreamExt::next(&mut stream).await {}
+        drain(req).await;
         let summary = json!({"filename": null, "bytes": null, "sha256": null, "purpose": null,
             "content_length": content_length, "chunked": true});
         record(&s, &method, &uri, &headers, summary);
