@@ -5,7 +5,7 @@
 use longwen_core::client::{Client, ClientConfig};
 use longwen_core::secrets::ApiKey;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 fn client(base: &str) -> Client {
@@ -50,7 +50,13 @@ async fn transport_errors_have_kinds() {
     let addr = plain.local_addr().unwrap();
     tokio::spawn(async move {
         while let Ok((mut s, _)) = plain.accept().await {
-            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+            // Keep the socket open until the client hangs up: closing early could make the
+            // client see a reset before it reads the bytes that are not TLS.
+            tokio::spawn(async move {
+                let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+                let mut buf = [0u8; 1024];
+                while matches!(s.read(&mut buf).await, Ok(n) if n > 0) {}
+            });
         }
     });
     let e = client(&format!("https://{addr}/v1"))
