@@ -116,6 +116,7 @@ impl Suite {
                 fixtures.display()
             );
         }
+        let fixtures = fixtures.canonicalize()?;
         let mock = MockServer::start(MockConfig::default())
             .await
             .context("starting the mock service")?;
