@@ -276,6 +276,8 @@ struct Partial {
     dirty: bool,
     first_token_ms: Option<u64>,
     usage: Option<Usage>,
+    /// From the stream's headers: kept for an answer that is cut or stopped later.
+    request_id: Option<String>,
     last_flush: Option<Instant>,
 }
 
@@ -531,10 +533,14 @@ impl Engine {
             Err(e) => (end_status(&e), ChatOutcome::default(), Some(e)),
         };
         let usage = outcome.usage.or(p.usage);
-        let request_id = outcome.request_id.clone().or_else(|| {
-            err.as_ref()
-                .and_then(|e| e.request_id().map(str::to_string))
-        });
+        let request_id = outcome
+            .request_id
+            .clone()
+            .or_else(|| {
+                err.as_ref()
+                    .and_then(|e| e.request_id().map(str::to_string))
+            })
+            .or_else(|| p.request_id.clone());
         let written = self.db(|c| {
             c.execute(
                 "UPDATE messages SET text = ?2, status = ?3, error_kind = ?4, error_message = ?5,
@@ -710,6 +716,11 @@ impl Engine {
                         usage,
                         cost_cny: crate::settings::cost_cny(&usage),
                     });
+                }
+                ChatEvent::Responded { request_id } => {
+                    if let Ok(mut p) = partial.lock() {
+                        p.request_id = request_id;
+                    }
                 }
                 ChatEvent::Waiting {
                     reason,

@@ -129,6 +129,8 @@ async fn a_cut_keeps_the_partial_answer_as_interrupted() {
     assert_eq!(m.text, deltas(&events));
     assert_eq!(m.error_kind.as_deref(), Some("stream_cut"));
     assert!(m.error_message.is_some());
+    // The stream's request id outlives the cut, for quoting to support.
+    assert!(m.request_id.is_some(), "request id of the cut answer");
 
     // A follow-up still sends the interrupted turn (it has text).
     let follow = AskRequest {

@@ -129,7 +129,19 @@ impl Client {
     ) -> Result<ChatOutcome> {
         let cfg = &self.inner.config;
         let rid = request_id(resp.headers());
-        let bytes = resp.bytes_stream().map(|r| r.map_err(map_body_error));
+        on_event(ChatEvent::Responded {
+            request_id: rid.clone(),
+        });
+        // Any bytes, keep-alive comments included (the SSE decoder drops those), prove the
+        // connection alive: they restart the idle clock.
+        let last_bytes = std::sync::Arc::new(std::sync::Mutex::new(Instant::now()));
+        let seen = last_bytes.clone();
+        let bytes = resp.bytes_stream().map(move |r| {
+            if let Ok(mut t) = seen.lock() {
+                *t = Instant::now();
+            }
+            r.map_err(map_body_error)
+        });
         let events = decode(bytes, rid.clone());
         futures_util::pin_mut!(events);
         let mut outcome = ChatOutcome {
@@ -137,17 +149,30 @@ impl Client {
             ..Default::default()
         };
         let mut got_text = false;
-        // The idle clock restarts on every event; keep-alive comments do not count as progress.
+        let last_activity = || {
+            last_bytes
+                .lock()
+                .map(|t| *t)
+                .unwrap_or_else(|_| Instant::now())
+        };
         loop {
-            let deadline = if got_text {
-                Instant::now() + cfg.idle_timeout
-            } else {
-                first_deadline
-            };
-            let next = tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                r = timeout_at(deadline, events.next()) => r,
+            // Before the first text, the first-token deadline; after it, the idle clock, which
+            // restarts whenever bytes arrive. `next()` is cancel-safe: waiting again loses nothing.
+            let next = loop {
+                let deadline = if got_text {
+                    last_activity() + cfg.idle_timeout
+                } else {
+                    first_deadline
+                };
+                let r = tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => return Err(Error::Cancelled),
+                    r = timeout_at(deadline, events.next()) => r,
+                };
+                match r {
+                    Err(_) if got_text && last_activity() + cfg.idle_timeout > Instant::now() => {}
+                    r => break r,
+                }
             };
             let item = match next {
                 Err(_) if got_text => {

@@ -121,6 +121,11 @@ pub enum WaitReason {
 /// What happens during one chat call, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChatEvent {
+    /// The service accepted the request and the answer stream begins (once per call, after
+    /// any retries). Its request id, so it is kept even if the stream is cut later.
+    Responded {
+        request_id: Option<String>,
+    },
     /// A retry is scheduled (only ever before the first token).
     Waiting {
         reason: WaitReason,
