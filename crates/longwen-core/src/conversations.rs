@@ -603,8 +603,10 @@ impl Engine {
     }
 
     /// Resolves documents (uploading what this account lacks), builds the messages and streams.
-    /// A stale stored id (FileNotFound/FileInvalid before any text) is re-uploaded once and the
-    /// question retried once.
+    /// A stale stored id (FileNotFound before any text) is re-uploaded once and the question
+    /// retried once. Not FileInvalid: our ids are stored per key, so "Invalid file" for one
+    /// of them means a RAM-user key, and a new copy would fail the same way (and pile up in
+    /// the account, where files never expire).
     #[allow(clippy::too_many_arguments)]
     async fn stream_answer(
         &self,
@@ -735,9 +737,7 @@ impl Engine {
             let result = session.client.chat(&request, cancel, &mut on_chat).await;
             let nothing_yet = partial.lock().map(|p| p.text.is_empty()).unwrap_or(false);
             match result {
-                Err(e @ (Error::FileNotFound(_) | Error::FileInvalid(_)))
-                    if !retried && nothing_yet && !files.is_empty() =>
-                {
+                Err(e @ Error::FileNotFound(_)) if !retried && nothing_yet && !files.is_empty() => {
                     let named = id_in_message(&e);
                     let stale: Vec<usize> = match &named {
                         Some(id) => files

@@ -98,6 +98,33 @@ async fn a_stale_id_is_uploaded_again_once_and_the_question_answered() {
 }
 
 #[tokio::test]
+async fn invalid_file_from_a_ram_user_key_is_not_uploaded_again() {
+    let env = setup().await;
+    let (doc, _) = env.add(&fixture("meeting-notes.md")).await;
+    let doc = doc.unwrap();
+    let id = doc.remote_id.clone().unwrap();
+    // What the service says to a RAM user's key, however often it is asked.
+    for _ in 0..2 {
+        env.mock.push_fault(mock_dashscope::Fault::HttpError {
+            on: mock_dashscope::Target::Chat,
+            status: 400,
+            code: "invalid_parameter_error".into(),
+            message: format!("Invalid file [id:{id}]."),
+            retry_after: None,
+        });
+    }
+    let (answer, _) = env
+        .ask(question("When is the next meeting?", &[doc.id]))
+        .await;
+    let e = answer.unwrap_err();
+    assert_eq!(e.kind(), "file_invalid");
+    assert!(e.message(longwen_core::Lang::En).contains("RAM"));
+    assert_eq!(env.uploads().len(), 1, "no second copy in the account");
+    assert_eq!(env.chats_sent().len(), 1);
+    assert_eq!(env.engine.document(doc.id).unwrap().remote_id, Some(id));
+}
+
+#[tokio::test]
 async fn text_documents_and_text_as_file() {
     let env = setup().await;
     let doc = env
