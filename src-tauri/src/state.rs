@@ -273,3 +273,88 @@ impl AppState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> (AppState, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::open(longwen_core::engine::EngineConfig::with_data_dir(
+            dir.path(),
+        ))
+        .unwrap();
+        (AppState::new(engine), dir)
+    }
+
+    #[test]
+    fn one_cancel_handle_per_running_answer() {
+        let (state, _dir) = state();
+        let (first, g1) = state.begin_answer(7);
+        // A second question in the same chat stops the first.
+        let (second, g2) = state.begin_answer(7);
+        assert!(first.is_cancelled() && !second.is_cancelled());
+        // The first one ending does not forget the second.
+        state.end_answer(g1);
+        assert!(state.stop_answer(7));
+        assert!(second.is_cancelled());
+        state.end_answer(g2);
+        assert!(!state.stop_answer(7));
+
+        // Filed under the chat the engine reports once it starts.
+        let (third, g3) = state.begin_answer(1);
+        state.move_answer(1, 9, g3);
+        assert!(!state.stop_answer(1));
+        assert!(state.stop_answer(9) && third.is_cancelled());
+        state.end_answer(g3);
+    }
+
+    #[test]
+    fn events_before_the_ui_listens_are_replayed_in_order() {
+        let (state, _dir) = state();
+        let job = Job {
+            id: "j1".into(),
+            chat_id: None,
+            source: JobSource::File("a.md".into()),
+            name: "a.md".into(),
+            file_type: "md".into(),
+            size: 3,
+        };
+        state.send_document_event(job.event("checking", 0));
+        state.send_document_event(job.event("uploading", 50));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        state.watch_documents(Channel::new(move |body| {
+            if let tauri::ipc::InvokeResponseBody::Json(j) = body {
+                let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+                sink.lock()
+                    .unwrap()
+                    .push(v["state"].as_str().unwrap().to_string());
+            }
+            Ok(())
+        }));
+        state.send_document_event(job.event("reading", 100));
+        assert_eq!(*seen.lock().unwrap(), ["checking", "uploading", "reading"]);
+    }
+
+    #[test]
+    fn shutdown_cancels_jobs_and_answers() {
+        let (state, _dir) = state();
+        let (answer, _) = state.begin_answer(1);
+        let job = Job {
+            id: "j2".into(),
+            chat_id: None,
+            source: JobSource::File("a.md".into()),
+            name: "a.md".into(),
+            file_type: "md".into(),
+            size: 3,
+        };
+        let upload = state.start_job(&job).unwrap();
+        assert!(
+            state.start_job(&job).is_none(),
+            "a running job does not start twice"
+        );
+        state.shutdown.cancel();
+        assert!(answer.is_cancelled() && upload.is_cancelled());
+    }
+}

@@ -187,3 +187,87 @@ fn command_line_paths_are_absolute_and_skip_options() {
     assert!(paths.iter().all(|p| p.is_absolute()));
     assert_eq!(paths[1], PathBuf::from("/tmp/b.pdf"));
 }
+
+/// Drop, picker and Open-with share `add_paths`: a folder adds its supported files, reports the
+/// skipped ones, and every job ends `ready` in the current chat, in order per job.
+#[test]
+fn add_paths_reports_progress_and_attaches_to_the_current_chat() {
+    use std::sync::{Arc, Mutex};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mock = rt
+        .block_on(mock_dashscope::MockServer::start(Default::default()))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = EngineConfig::with_data_dir(dir.path().join("data"));
+    config.base_url_override = Some(mock.base_url());
+    config.api_key = Some(longwen_core::secrets::ApiKey::new("sk-shell-unit-test"));
+    let state = AppState::new(open_engine(config).unwrap());
+
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("a.md"), "# Notes\nThe code is QX-17.\n").unwrap();
+    std::fs::write(folder.join("b.csv"), "id,name\n1,澄川\n").unwrap();
+    std::fs::write(folder.join("c.html"), "<p>no</p>").unwrap();
+    let loose = dir.path().join("old.doc");
+    std::fs::write(&loose, "legacy").unwrap();
+
+    let events: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let sink = events.clone();
+    state.watch_documents(tauri::ipc::Channel::new(move |body| {
+        if let tauri::ipc::InvokeResponseBody::Json(json) = body {
+            sink.lock()
+                .unwrap()
+                .push(serde_json::from_str(&json).unwrap());
+        }
+        Ok(())
+    }));
+    let chat = state.ensure_current_chat().unwrap();
+    assert_eq!(
+        commands::documents::add_paths(&state, vec![folder, loose]),
+        3
+    );
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let finished = |e: &Vec<Value>| {
+        e.iter()
+            .filter(|e| e["state"] == "ready" || e["state"] == "failed")
+            .count()
+    };
+    while finished(&events.lock().unwrap()) < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            events.lock().unwrap()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let events = events.lock().unwrap().clone();
+    let skipped: Vec<_> = events.iter().filter(|e| e["state"] == "skipped").collect();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["skipped"], json!(1));
+    for e in &events {
+        assert_eq!(e["chat_id"], json!(chat), "{e}");
+    }
+    // The legacy .doc fails with the core's "save as DOCX" reason and stays retryable.
+    let failed = events.iter().find(|e| e["state"] == "failed").unwrap();
+    assert_eq!(failed["name"], json!("old.doc"));
+    assert_eq!(failed["error"]["kind"], json!("input_unsupported"));
+    assert!(state
+        .failed_job(failed["job_id"].as_str().unwrap())
+        .is_some());
+    // Each job's events are in order: checking first, ready last.
+    for name in ["a.md", "b.csv"] {
+        let steps: Vec<&str> = events
+            .iter()
+            .filter(|e| e["name"] == name)
+            .map(|e| e["state"].as_str().unwrap())
+            .collect();
+        assert_eq!(steps.first(), Some(&"checking"), "{name}: {steps:?}");
+        assert_eq!(steps.last(), Some(&"ready"), "{name}: {steps:?}");
+    }
+    let attached = state.engine.chat(chat).unwrap().documents;
+    let mut names: Vec<_> = attached.iter().map(|d| d.name.clone()).collect();
+    names.sort();
+    assert_eq!(names, ["a.md", "b.csv"]);
+    drop(mock);
+}
