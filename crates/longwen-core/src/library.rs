@@ -127,6 +127,22 @@ fn set_remote_status(conn: &Connection, file_id: &str, status: &str) -> Result<(
     Ok(())
 }
 
+/// The document of this source with this content and name, if there is one.
+fn find_document(
+    conn: &Connection,
+    source: &str,
+    sha: &str,
+    name: &str,
+) -> Result<Option<DocumentId>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM documents WHERE source = ?1 AND sha256 = ?2 AND name = ?3",
+            params![source, sha, name],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// The same content under the same name is one document; another name is another document
 /// (sharing the remote file).
 fn upsert_file_document(
@@ -138,14 +154,7 @@ fn upsert_file_document(
     file_type: &str,
 ) -> Result<DocumentId> {
     let path = path.map(|p| p.to_string_lossy().into_owned());
-    let existing: Option<DocumentId> = conn
-        .query_row(
-            "SELECT id FROM documents WHERE source = 'file' AND sha256 = ?1 AND name = ?2",
-            params![sha, name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(id) = existing {
+    if let Some(id) = find_document(conn, "file", sha, name)? {
         if path.is_some() {
             conn.execute(
                 "UPDATE documents SET path = ?2 WHERE id = ?1",
@@ -244,6 +253,18 @@ pub(crate) fn title_from(text: &str, max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// The name of a text document: the one given, else its first words. Refuses empty text.
+fn text_name(text: &str, name: Option<&str>) -> Result<String> {
+    if text.trim().is_empty() {
+        return Err(Error::InvalidArgument("the text is empty".into()));
+    }
+    Ok(name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| title_from(text, 24)))
 }
 
 /// A name usable as a file name on every system.
@@ -510,9 +531,7 @@ impl Engine {
     }
 
     pub(crate) fn add_text_document(&self, text: &str, name: Option<&str>) -> Result<Document> {
-        if text.trim().is_empty() {
-            return Err(Error::InvalidArgument("the text is empty".into()));
-        }
+        let name = text_name(text, name)?;
         let tokens = checks::estimate_tokens(text);
         if tokens > TEXT_TOKEN_LIMIT {
             return Err(Error::TextTooLong {
@@ -521,21 +540,9 @@ impl Engine {
             });
         }
         let sha = hex::encode(Sha256::digest(text.as_bytes()));
-        let name = name
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string)
-            .unwrap_or_else(|| title_from(text, 24));
         let hint = self.account_hint();
         self.db(|c| {
-            let existing: Option<DocumentId> = c
-                .query_row(
-                    "SELECT id FROM documents WHERE source = 'text' AND sha256 = ?1 AND name = ?2",
-                    params![sha, name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let id = match existing {
+            let id = match find_document(c, "text", &sha, &name)? {
                 Some(id) => id,
                 None => {
                     c.execute(
@@ -558,15 +565,7 @@ impl Engine {
         on_progress: &(dyn Fn(DocumentProgress) + Send + Sync),
         cancel: &CancellationToken,
     ) -> Result<Document> {
-        if text.trim().is_empty() {
-            return Err(Error::InvalidArgument("the text is empty".into()));
-        }
-        let base = name
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string)
-            .unwrap_or_else(|| title_from(text, 24));
-        let mut filename = safe_file_name(&base);
+        let mut filename = safe_file_name(&text_name(text, name)?);
         if !filename.to_ascii_lowercase().ends_with(".txt") {
             filename.push_str(".txt");
         }

@@ -561,11 +561,7 @@ async fn list_files(
     headers: HeaderMap,
     q: axum::extract::Query<ListQuery>,
 ) -> Response {
-    record(&s, &method, &uri, &headers, Value::Null);
-    if let Some(r) = queued_fault(&s, &rid, Target::Files) {
-        return r;
-    }
-    let account = match auth(&rid, &headers) {
+    let account = match files_request(&s, &rid, &method, &uri, &headers) {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -597,10 +593,22 @@ async fn list_files(
     Json(json!({"object": "list", "has_more": has_more, "data": page})).into_response()
 }
 
-/// The response a queued fault asks for, if one matches this request.
-fn queued_fault(s: &Shared, rid: &str, t: Target) -> Option<Response> {
-    let fault = s.lock().take_fault(t)?;
-    fault_response(rid, &fault)
+/// The start of every `/files` call but the upload: record it, answer a queued fault, then
+/// the key. `Ok` is the account the key maps to.
+fn files_request(
+    s: &Shared,
+    rid: &str,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<String, Response> {
+    record(s, method, uri, headers, Value::Null);
+    if let Some(fault) = s.lock().take_fault(Target::Files) {
+        if let Some(r) = fault_response(rid, &fault) {
+            return Err(r);
+        }
+    }
+    auth(rid, headers)
 }
 
 async fn get_file(
@@ -611,11 +619,7 @@ async fn get_file(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    record(&s, &method, &uri, &headers, Value::Null);
-    if let Some(r) = queued_fault(&s, &rid, Target::Files) {
-        return r;
-    }
-    let account = match auth(&rid, &headers) {
+    let account = match files_request(&s, &rid, &method, &uri, &headers) {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -643,11 +647,7 @@ async fn delete_file(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Response {
-    record(&s, &method, &uri, &headers, Value::Null);
-    if let Some(r) = queued_fault(&s, &rid, Target::Files) {
-        return r;
-    }
-    let account = match auth(&rid, &headers) {
+    let account = match files_request(&s, &rid, &method, &uri, &headers) {
         Ok(a) => a,
         Err(r) => return r,
     };
