@@ -112,6 +112,17 @@ fn text_of(v: &Value) -> &str {
 
 async fn first_run_asks_for_a_key_and_keeps_it_in_the_keyring(suite: &Suite) -> Result<()> {
     let entry = keyring_entry()?;
+    // Never delete a real person's key: only an empty keyring or our own test key.
+    let throwaway_home = std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .is_some_and(|h| h.starts_with(std::env::temp_dir()));
+    if let Ok(existing) = entry.get_password() {
+        ensure!(
+            existing == KEY || throwaway_home,
+            "the keyring already holds a Longwen key that is not the test key; run the e2e tests \
+             in their own D-Bus session and HOME (scripts/test.sh), not against your own keyring"
+        );
+    }
     match entry.delete_credential() {
         Ok(()) | Err(keyring::Error::NoEntry) => {}
         Err(e) => bail!("the Secret Service is not usable (is gnome-keyring unlocked?): {e}"),
