@@ -248,8 +248,9 @@ function badge(kind, text) {
 
 function formatCost(cny) {
   if (cny === 0) return '0';
-  const digits = cny < 0.01 ? 4 : 2;
-  return formatNumber(cny, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  // Small amounts keep two significant digits (¥0.011, not ¥0.01); larger ones show fen.
+  if (cny < 1) return formatNumber(cny, { maximumSignificantDigits: 2 });
+  return formatNumber(cny, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 async function copyText(text) {
