@@ -249,6 +249,7 @@ impl Client {
     pub async fn list_files(&self) -> Result<Vec<RemoteFile>> {
         let limit = self.inner.config.list_page_size.clamp(1, 2000).to_string();
         let mut all: Vec<RemoteFile> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         loop {
             let mut query = vec![("limit", limit.as_str()), ("purpose", "file-extract")];
             let after = all.last().map(|f| f.id.clone());
@@ -258,9 +259,14 @@ impl Client {
             let page: FileList = self
                 .json(self.request(Method::GET, "files").query(&query))
                 .await?;
-            let more = page.has_more && !page.data.is_empty();
-            all.extend(page.data);
-            if !more {
+            let before = all.len();
+            for f in page.data {
+                if seen.insert(f.id.clone()) {
+                    all.push(f);
+                }
+            }
+            // A server that ignores `after` would repeat a page forever: stop when nothing is new.
+            if !page.has_more || all.len() == before {
                 return Ok(all);
             }
         }
