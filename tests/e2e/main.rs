@@ -289,6 +289,22 @@ async fn stop_keeps_the_partial_answer(suite: &Suite) -> Result<()> {
         later["status"] == "stopped" && text_of(&later) == partial,
         "after stop: {later}"
     );
+    // Stored: a reload of the page shows the same partial answer, still marked stopped.
+    app.js("window.__e2eBeforeReload = true; setTimeout(() => location.reload(), 0); return true;")
+        .await?;
+    let reloaded = app
+        .wait_js(
+            "the stopped answer after a reload",
+            Duration::from_secs(10),
+            r"if (window.__e2eBeforeReload) return null;
+              const a = [...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop();
+              return a && a.dataset.status === 'stopped' ? a.querySelector('.msg-body').textContent.replace(/\s+/g, ' ').trim() : null;",
+        )
+        .await?;
+    ensure!(
+        reloaded.as_str() == Some(partial.as_str()),
+        "after reload: {reloaded} vs {partial}"
+    );
     app.quit().await
 }
 
