@@ -263,7 +263,7 @@ async fn stop_keeps_the_partial_answer(suite: &Suite) -> Result<()> {
         "a few streamed words",
         Duration::from_secs(15),
         "const a = [...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop();
-         return a && a.querySelector('.msg-body').textContent.trim().length > 10;",
+         return a && a.querySelector('.msg-body').textContent.trim().length > 20;",
     )
     .await?;
     app.click("Stop").await?;
