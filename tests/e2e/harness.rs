@@ -90,6 +90,19 @@ impl Suite {
                     .to_string(),
             );
         }
+        if find_program("xdotool", &[]).is_none() {
+            missing.push(
+                "xdotool not found (drives the drop and the file chooser): apt-get install xdotool"
+                    .to_string(),
+            );
+        }
+        let gi = Command::new("/usr/bin/python3")
+            .args(["-c", "import gi; gi.require_version('Gtk', '3.0')"])
+            .stderr(Stdio::null())
+            .status();
+        if !gi.is_ok_and(|s| s.success()) {
+            missing.push("python3-gi not found (the GTK drag source for the real drop): apt-get install python3-gi gir1.2-gtk-3.0".to_string());
+        }
         if find_program("WebKitWebDriver", &[]).is_none() {
             missing
                 .push("WebKitWebDriver not found: apt-get install webkit2gtk-driver".to_string());
