@@ -17,6 +17,9 @@ let documents = []; // Document[] attached to the current chat
 const jobs = new Map(); // job_id → latest DocumentEvent (not yet ready)
 const dismissed = new Set(); // job ids the person removed while they were running
 const deduped = new Set(); // document ids that were found already uploaded
+// Documents that became ready for a chat not shown yet (e.g. "Open with" files finishing
+// before open_chat's answer is drawn); merged when that chat is shown.
+const readyElsewhere = new Map(); // chat id → Document[]
 const rows = new Map(); // key → <li>
 let hooks = { onChange() {}, onOpenSettings() {} };
 let noticeTimer = 0;
@@ -33,6 +36,10 @@ export function init(h) {
 export function setChat(chat) {
   chatId = chat ? chat.summary.id : null;
   documents = chat ? [...chat.documents] : [];
+  for (const d of readyElsewhere.get(chatId) || []) {
+    if (!documents.some((x) => x.id === d.id)) documents.push(d);
+  }
+  readyElsewhere.delete(chatId);
   for (const li of rows.values()) li.remove();
   rows.clear();
   $('docs-notice').textContent = '';
@@ -79,6 +86,10 @@ export function onDocumentEvent(ev) {
     if (ev.already_uploaded) deduped.add(ev.document.id);
     if (ev.chat_id == null || ev.chat_id === chatId) {
       if (!documents.some((d) => d.id === ev.document.id)) documents.push(ev.document);
+    } else {
+      const later = readyElsewhere.get(ev.chat_id) || [];
+      later.push(ev.document);
+      readyElsewhere.set(ev.chat_id, later);
     }
   } else {
     jobs.set(ev.job_id, ev);

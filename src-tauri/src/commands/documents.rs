@@ -177,8 +177,8 @@ pub fn watch_documents(
 }
 
 /// Starts the files given on the command line once the UI listens and has opened the chat
-/// they belong to (the UI calls `watch_documents`, then `open_chat`). They start a moment
-/// later, so the UI has drawn that chat (from `open_chat`'s answer) before their events arrive.
+/// they belong to (the UI calls `watch_documents`, then `open_chat`). Events that arrive
+/// before the UI has drawn that chat are kept by the UI until it does.
 pub fn start_open_with(state: &AppState) {
     if !state.is_watching_documents() || state.current_chat().is_none() {
         return;
@@ -187,11 +187,7 @@ pub fn start_open_with(state: &AppState) {
     if open_with.is_empty() {
         return;
     }
-    let state = state.clone();
-    tauri::async_runtime::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        add_paths(&state, open_with);
-    });
+    add_paths(state, open_with);
 }
 
 /// The native file picker (multi-select, supported types); returns how many were chosen.
