@@ -442,6 +442,9 @@ async function recover(run, error, question) {
   }
   run.renderer.finish(stored.text);
   fillAssistant(a, stored, stored.status === 'stopped' ? null : error, { keepBody: true });
+  // The next step (Open settings, Retry) must be in view, not below the fold.
+  const box = a.querySelector('.error-box') || a.querySelector('.msg-foot');
+  if (box) box.scrollIntoView({ block: 'nearest' });
 }
 
 function tick(run) {
