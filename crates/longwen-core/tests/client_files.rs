@@ -341,3 +341,67 @@ fn refuses_plain_http_to_remote_hosts() {
     .unwrap();
     assert_eq!(e.kind(), "insecure_url");
 }
+
+/// A server that accepts connections and then neither reads nor answers. Returns its base
+/// URL; the connections stay open until the test ends.
+async fn silent_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((sock, _)) = listener.accept().await {
+            held.push(sock);
+        }
+    });
+    format!("http://{addr}/compatible-mode/v1")
+}
+
+/// Uploads to the silent server with a short stall bound; returns the error, the time it
+/// took and the last progress report. Fails (instead of hanging) if the upload never ends.
+async fn stalled_upload(path: &std::path::Path) -> (longwen_core::Error, Duration, (u64, u64)) {
+    let cfg = ClientConfig {
+        upload_stall_timeout: Duration::from_millis(400),
+        ..config(silent_server().await)
+    };
+    let client = Client::new(cfg, ApiKey::new(KEY)).unwrap();
+    let last = Mutex::new((0, 0));
+    let progress = |sent: u64, total: u64| *last.lock().unwrap() = (sent, total);
+    let t0 = Instant::now();
+    let r = tokio::time::timeout(
+        Duration::from_secs(15),
+        client.upload(path, "a.txt", &progress, &CancellationToken::new()),
+    )
+    .await
+    .expect("the upload hung: no stall protection");
+    let e = r.unwrap_err();
+    let last = *last.lock().unwrap();
+    (e, t0.elapsed(), last)
+}
+
+#[tokio::test]
+async fn upload_to_a_server_that_never_answers_times_out() {
+    let dir = tempfile::tempdir().unwrap();
+    // Small enough to fit in the socket buffers: the whole body leaves, no answer comes.
+    let path = write(&dir, "a.txt", &[b'x'; 4096]);
+    let (e, took, last) = stalled_upload(&path).await;
+    assert_eq!(e.kind(), "timeout", "{e:?}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert_eq!(last, (4096, 4096));
+}
+
+#[tokio::test]
+async fn upload_to_a_server_that_stops_reading_times_out() {
+    let dir = tempfile::tempdir().unwrap();
+    // Sparse and far larger than any socket buffer: the body stalls midway.
+    let path = dir.path().join("big.txt");
+    let total = 256 * 1024 * 1024;
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(total)
+        .unwrap();
+    let (e, took, last) = stalled_upload(&path).await;
+    assert_eq!(e.kind(), "timeout", "{e:?}");
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    assert_eq!(last.1, total);
+    assert!(last.0 < total, "stalled midway, not at the end: {last:?}");
+}

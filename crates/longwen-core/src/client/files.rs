@@ -151,6 +151,17 @@ impl Client {
         let send = self.request(Method::POST, "files").multipart(form).send();
         tokio::pin!(send);
         let mut reported = 0u64;
+        // The stall clock: restarted whenever the body gives bytes to the connection. A server
+        // that stops reading (full socket buffers) or never answers after the last byte
+        // lets it run out.
+        let stall = self.inner.config.upload_stall_timeout;
+        let mut last_progress = Instant::now();
+        let stalled = |what: &str| {
+            Attempt::Failed(Error::Timeout(format!(
+                "the upload made no progress for {} s ({what})",
+                stall.as_secs_f32()
+            )))
+        };
         let resp = loop {
             tokio::select! {
                 biased;
@@ -163,22 +174,41 @@ impl Client {
                     }
                 })?,
                 Ok(()) = rx.changed() => {
+                    last_progress = Instant::now();
                     let n = *rx.borrow_and_update();
                     if n > reported {
                         reported = n;
                         progress(n, total);
                     }
                 }
+                _ = tokio::time::sleep_until(last_progress + stall) => {
+                    return Err(stalled(if reported < total {
+                        "the service stopped taking the document"
+                    } else {
+                        "no answer after the whole document was sent"
+                    }));
+                }
             }
         };
-        let resp = check(resp).await?;
+        // The answer's body (an error or the file object) is small: the same bound applies.
+        let resp = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
+            r = tokio::time::timeout(stall, check(resp)) => match r {
+                Err(_) => return Err(stalled("the answer stopped arriving")),
+                Ok(r) => r?,
+            },
+        };
         if reported < total {
             progress(total, total);
         }
         let body = tokio::select! {
             biased;
             _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
-            b = resp.bytes() => b.map_err(|e| self.net_error(e))?,
+            r = tokio::time::timeout(stall, resp.bytes()) => match r {
+                Err(_) => return Err(stalled("the answer stopped arriving")),
+                Ok(b) => b.map_err(|e| self.net_error(e))?,
+            },
         };
         serde_json::from_slice(&body).map_err(|e| {
             Attempt::Failed(Error::Service(Box::new(ServiceInfo {

@@ -42,6 +42,10 @@ pub struct ClientConfig {
     pub poll_interval: Duration,
     /// Whole-request bound for the small JSON calls (get, list, delete); not uploads or chat.
     pub request_timeout: Duration,
+    /// An upload that makes no progress this long fails with `Timeout`: no body bytes taken
+    /// (a server that stopped reading), or no answer after the last byte of the body.
+    /// Generous, because a busy gateway may be slow to answer a 150 MB upload.
+    pub upload_stall_timeout: Duration,
 }
 
 impl Default for ClientConfig {
@@ -58,6 +62,7 @@ impl Default for ClientConfig {
             retry_base_delay: Duration::from_secs(1),
             poll_interval: Duration::from_millis(500),
             request_timeout: Duration::from_secs(60),
+            upload_stall_timeout: Duration::from_secs(120),
         }
     }
 }
