@@ -164,6 +164,24 @@ impl Suite {
         for d in [&home, &data, &xdg_data] {
             std::fs::create_dir_all(d)?;
         }
+        // A stand-in for xdg-open: links the app opens are written down, no browser starts.
+        let bin = profile.path().join("bin");
+        std::fs::create_dir_all(&bin)?;
+        let opener = bin.join("xdg-open");
+        std::fs::write(
+            &opener,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                profile.path().join("opened.txt").display()
+            ),
+        )?;
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755))?;
+        }
+        let path = std::env::join_paths(std::iter::once(bin.clone()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ))?;
         let port = free_port()?;
         let native_port = free_port()?;
         let log = std::fs::File::create(self.artifacts.join(format!("{name}.driver.log")))?;
@@ -179,6 +197,7 @@ impl Suite {
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_CACHE_HOME", home.join(".cache"))
         .env("LONGWEN_DATA_DIR", &data)
+        .env("PATH", &path)
         .env("LONGWEN_BASE_URL", self.mock.base_url())
         .env("LANG", "en_US.UTF-8")
         .env("LANGUAGE", "en")
@@ -296,6 +315,15 @@ impl App {
             terminate(&mut d);
         }
         result.map_err(|e| anyhow!("closing the session: {e}"))
+    }
+
+    /// The links the app handed to the system opener (xdg-open), in order.
+    pub fn opened_links(&self) -> Vec<String> {
+        std::fs::read_to_string(self.profile.path().join("opened.txt"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 
     pub async fn js(&self, script: &str) -> Result<Value> {
