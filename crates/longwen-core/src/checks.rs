@@ -12,6 +12,8 @@ pub const MAX_DOCUMENTS_PER_QUESTION: usize = 100;
 /// The contract's safe limit for one plain-text system message (the English page says 9,000
 /// tokens; older pages allowed more). Beyond it, text must be uploaded as a file.
 pub const TEXT_TOKEN_LIMIT: usize = 9_000;
+/// The contract's limit for the question itself when a document system message goes with it.
+pub const QUESTION_TOKEN_LIMIT: usize = 9_000;
 
 /// Text formats Qwen-Long reads.
 pub const TEXT_TYPES: &[&str] = &[
@@ -103,6 +105,22 @@ pub fn check_document_count(count: usize) -> Result<()> {
     Ok(())
 }
 
+/// Fails with `QuestionTooLong` when documents go with the question and the question is over
+/// 9,000 tokens (by [`estimate_tokens`]). Without documents the contract sets no such limit.
+pub fn check_question(question: &str, with_documents: bool) -> Result<()> {
+    if !with_documents {
+        return Ok(());
+    }
+    let tokens = estimate_tokens(question);
+    if tokens > QUESTION_TOKEN_LIMIT {
+        return Err(Error::QuestionTooLong {
+            tokens,
+            limit: QUESTION_TOKEN_LIMIT,
+        });
+    }
+    Ok(())
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x2E80..=0x2FDF     // radicals
@@ -185,6 +203,23 @@ mod tests {
         assert_eq!(estimate_tokens("abcd"), 1);
         assert_eq!(estimate_tokens("abcde"), 2);
         assert_eq!(estimate_tokens("合同abcd"), 3);
+    }
+
+    #[test]
+    fn question_limit_applies_only_with_documents() {
+        let at = "字".repeat(QUESTION_TOKEN_LIMIT);
+        let over = "字".repeat(QUESTION_TOKEN_LIMIT + 1);
+        assert!(check_question(&at, true).is_ok());
+        assert!(check_question(&over, false).is_ok());
+        match check_question(&over, true) {
+            Err(Error::QuestionTooLong { tokens, limit }) => {
+                assert_eq!(
+                    (tokens, limit),
+                    (QUESTION_TOKEN_LIMIT + 1, QUESTION_TOKEN_LIMIT)
+                )
+            }
+            r => panic!("{r:?}"),
+        }
     }
 
     #[test]

@@ -380,6 +380,10 @@ impl Engine {
                 }
             }
             checks::check_document_count(docs.len() + file_ids.len())?;
+            // Before anything is stored (this transaction is rolled back), so a refused question
+            // leaves no half-asked turn behind; the face still holds the text the person typed
+            // and can let them shorten it or move the long part into a document.
+            checks::check_question(&question, !docs.is_empty() || !file_ids.is_empty())?;
             let chat_id = match request.chat_id {
                 Some(id) => id,
                 None => create_chat(&tx, Some(&title_from(&question, 30)))?.id,
@@ -447,6 +451,19 @@ impl Engine {
                     "this answer is still being written".into(),
                 ));
             }
+            // A question stored before this check existed is refused here, before the answer
+            // is touched or anything is sent (the question itself stays stored).
+            let (question, ids_json): (String, Option<String>) = c.query_row(
+                "SELECT text, file_ids FROM messages WHERE id = ?1",
+                [question_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let extra_ids = ids_json
+                .and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok())
+                .unwrap_or_default();
+            let with_documents =
+                !extra_ids.is_empty() || !message_document_ids(c, question_id)?.is_empty();
+            checks::check_question(&question, with_documents)?;
             c.execute(
                 "UPDATE messages SET text = '', status = 'streaming', error_kind = NULL,
                      error_message = NULL, request_id = NULL, model = ?2, finish_reason = NULL,

@@ -155,6 +155,9 @@ pub enum Error {
     InputTooManyDocuments { count: usize, limit: usize },
     #[error("text too long for a plain-text document: about {tokens} tokens (limit {limit})")]
     TextTooLong { tokens: usize, limit: usize },
+    /// The question alone, when documents go with it (the contract's 9,000 tokens).
+    #[error("question too long: about {tokens} tokens (limit {limit} with documents)")]
+    QuestionTooLong { tokens: usize, limit: usize },
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
     #[error("not found: {0}")]
@@ -207,6 +210,7 @@ impl Error {
             InputTooLarge { .. } => "input_too_large",
             InputTooManyDocuments { .. } => "input_too_many_documents",
             TextTooLong { .. } => "text_too_long",
+            QuestionTooLong { .. } => "question_too_long",
             InvalidArgument(_) => "invalid_argument",
             NotFound(_) => "not_found",
             Storage(_) => "storage",
@@ -263,7 +267,8 @@ impl Error {
             | InputUnsupported { .. }
             | InputTooLarge { .. }
             | InputTooManyDocuments { .. }
-            | TextTooLong { .. } => 6,
+            | TextTooLong { .. }
+            | QuestionTooLong { .. } => 6,
             Arrears(_)
             | FreeTierOnly(_)
             | ContentRefused(_)
@@ -506,6 +511,10 @@ impl Error {
                 format!("The pasted text is about {tokens} tokens, over the {limit}-token limit for pasted text. Upload it as a file instead."),
                 format!("粘贴的文本约 {tokens} 个 token，超过粘贴文本 {limit} 个 token 的上限。请改为作为文件上传。"),
             ),
+            QuestionTooLong { tokens, limit } => (
+                format!("The question is about {tokens} tokens, over the {limit}-token limit for a question about documents. Shorten the question, or put the long text in a document (paste it as text or add it as a file) and ask about it."),
+                format!("问题约 {tokens} 个 token，超过了针对文档提问时 {limit} 个 token 的上限。请缩短问题，或把长文本放进文档（粘贴为文本或添加为文件）后再针对它提问。"),
+            ),
             InvalidArgument(m) => (
                 format!("Invalid input: {m}."),
                 format!("输入无效：{m}。"),
@@ -574,6 +583,10 @@ mod tests {
             },
             Error::Cancelled,
             Error::Storage("x".into()),
+            Error::QuestionTooLong {
+                tokens: 9_500,
+                limit: 9_000,
+            },
         ];
         for e in all {
             let en = e.message(Lang::En);
@@ -592,6 +605,21 @@ mod tests {
         };
         assert!(e.message(Lang::En).contains("DOCX or PDF"));
         assert_eq!(e.exit_code(), 6);
+    }
+
+    #[test]
+    fn a_long_question_is_bad_input_and_says_what_to_do() {
+        let e = Error::QuestionTooLong {
+            tokens: 9_500,
+            limit: 9_000,
+        };
+        assert_eq!(e.kind(), "question_too_long");
+        assert_eq!(e.exit_code(), 6);
+        let en = e.message(Lang::En);
+        assert!(en.contains("9500") && en.contains("9000"), "{en}");
+        assert!(en.contains("Shorten") && en.contains("document"), "{en}");
+        let zh = e.message(Lang::Zh);
+        assert!(zh.contains("缩短") && zh.contains("文档"), "{zh}");
     }
 
     #[test]
