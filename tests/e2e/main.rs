@@ -860,6 +860,13 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
             matches!(entry.get_password(), Err(keyring::Error::NoEntry)),
             "the key is still in the keyring"
         );
+        // "Remove key" is gone: the keyboard stays in the dialog, on the key field.
+        app.wait_js(
+            "focus on the API key field",
+            Duration::from_secs(5),
+            "return document.activeElement && document.activeElement.id === 'api-key';",
+        )
+        .await?;
         // Behind the dialog, the conversation asks for a key again.
         app.click("Close").await?;
         app.button("Add API key").await?;

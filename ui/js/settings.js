@@ -160,6 +160,8 @@ async function deleteKey() {
     key = await ipc.deleteApiKey();
     keyStatus();
     result('key-result', success(t('settings.keyRemoved')));
+    // "Remove key" is hidden now: keep the keyboard in the dialog, at the next step.
+    $('api-key').focus();
     hooks.onKey(key);
   } catch (e) {
     result('key-result', errorBox(e, {}, { compact: true }));
