@@ -977,6 +977,29 @@ async fn links_in_answers_ask_before_opening(suite: &Suite) -> Result<()> {
         app.opened_links()
     );
 
+    // The inert link reads as text, not as a link that does nothing.
+    let looks = app
+        .js(
+            "const a = [...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop();
+             const links = [...a.querySelectorAll('.msg-body a')];
+             const inert = links.find(l => !l.hasAttribute('href'));
+             const web = links.find(l => l.hasAttribute('href'));
+             const s = getComputedStyle(inert), w = getComputedStyle(web);
+             const text = getComputedStyle(inert.parentElement);
+             return {inertCursor: s.cursor, inertColor: s.color, inertLine: s.textDecorationLine,
+                     textColor: text.color, webCursor: w.cursor, webColor: w.color};",
+        )
+        .await?;
+    ensure!(
+        looks["webCursor"] == "pointer" && looks["webColor"] != looks["textColor"],
+        "the web link does not look like a link: {looks}"
+    );
+    ensure!(
+        looks["inertCursor"] != "pointer"
+            && looks["inertColor"] == looks["textColor"]
+            && looks["inertLine"] == "none",
+        "the inert link looks clickable: {looks}"
+    );
     // The inert link does nothing: no dialog (it would open within the click), no navigation.
     app.wait_xpath(
         "the inert link",
