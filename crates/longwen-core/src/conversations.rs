@@ -432,18 +432,32 @@ impl Engine {
         on_event: &mut (dyn FnMut(AnswerEvent) + Send),
     ) -> Result<Answer> {
         let session = self.session()?;
-        let model = self.settings()?.model;
-        let (chat_id, question_id) = self.db(|c| {
-            let row: Option<(ChatId, Option<MessageId>, String, Option<i64>)> = c
+        let settings_model = self.settings()?.model;
+        let (chat_id, question_id, model) = self.db(|c| {
+            type Row = (
+                ChatId,
+                Option<MessageId>,
+                String,
+                Option<i64>,
+                Option<String>,
+            );
+            let row: Option<Row> = c
                 .query_row(
-                    "SELECT chat_id, question_id, status, heartbeat_ms FROM messages
+                    "SELECT chat_id, question_id, status, heartbeat_ms, model FROM messages
                      WHERE id = ?1 AND role = 'assistant'",
                     [answer_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
                 )
                 .optional()?;
-            let (chat_id, question_id, status, heartbeat) =
+            let (chat_id, question_id, status, heartbeat, stored_model) =
                 row.ok_or_else(|| Error::NotFound(format!("answer {answer_id}")))?;
+            // The answer is asked again of the model that first gave it (chosen per question
+            // with `AskRequest::model`, or the setting of that time); the current setting
+            // only for answers that never recorded one.
+            let model = stored_model
+                .map(|m| m.trim().to_string())
+                .filter(|m| !m.is_empty())
+                .unwrap_or(settings_model);
             let question_id = question_id
                 .ok_or_else(|| Error::NotFound(format!("question of answer {answer_id}")))?;
             if status == "streaming" && heartbeat.is_some_and(|h| h >= now_ms() - STALE_AFTER_MS) {
@@ -473,7 +487,7 @@ impl Engine {
                 params![answer_id, model, now_ms()],
             )?;
             touch_chat(c, chat_id)?;
-            Ok((chat_id, question_id))
+            Ok((chat_id, question_id, model))
         })?;
         self.run_answer(
             &session,

@@ -373,6 +373,41 @@ async fn regenerate_replaces_the_answer() {
 }
 
 #[tokio::test]
+async fn regenerate_keeps_the_model_the_answer_was_given_with() {
+    let env = setup().await;
+    let doc = env.engine.add_text("some text", None).unwrap();
+    let mut settings = env.engine.settings().unwrap();
+    settings.model = "qwen-long-latest".into();
+    env.engine.save_settings(&settings).unwrap();
+    let first = env.ask(question("Tell me", &[doc.id])).await.0.unwrap();
+    assert_eq!(first.message.model.as_deref(), Some("qwen-long-latest"));
+    // The setting changes afterwards.
+    settings.model = "qwen-long".into();
+    env.engine.save_settings(&settings).unwrap();
+
+    let regenerate = || async {
+        env.engine
+            .regenerate(first.message.id, &CancellationToken::new(), &mut |_| {})
+            .await
+            .unwrap()
+    };
+    let again = regenerate().await;
+    assert_eq!(again.message.model.as_deref(), Some("qwen-long-latest"));
+    assert_eq!(env.chats_sent()[1]["model"], "qwen-long-latest");
+
+    // An answer that never recorded its model takes the current setting.
+    let db = rusqlite::Connection::open(env.dir.path().join(longwen_core::store::DB_FILE)).unwrap();
+    db.execute(
+        "UPDATE messages SET model = NULL WHERE role = 'assistant'",
+        [],
+    )
+    .unwrap();
+    let again = regenerate().await;
+    assert_eq!(again.message.model.as_deref(), Some("qwen-long"));
+    assert_eq!(env.chats_sent()[2]["model"], "qwen-long");
+}
+
+#[tokio::test]
 async fn the_key_never_reaches_the_database() {
     let env = setup().await;
     let (doc, _) = env.add(&fixture("meeting-notes.md")).await;
