@@ -311,9 +311,9 @@ impl Error {
     pub fn action(&self) -> Option<&'static str> {
         use Error::*;
         match self {
-            KeyMissing | KeyRefused(_) | InsecureUrl(_) | ModelNotFound(_) | WrongAddress(_) => {
-                Some("open_settings")
-            }
+            // FileInvalid: the likely cause is a RAM-user key; the fix is the main account's key.
+            KeyMissing | KeyRefused(_) | InsecureUrl(_) | ModelNotFound(_) | WrongAddress(_)
+            | FileInvalid(_) => Some("open_settings"),
             InputMissing(_)
             | InputIsDirectory(_)
             | InputEmpty(_)
@@ -516,12 +516,12 @@ impl Error {
                 format!("问题约 {tokens} 个 token，超过了针对文档提问时 {limit} 个 token 的上限。请缩短问题，或把长文本放进文档（粘贴为文本或添加为文件）后再针对它提问。"),
             ),
             InvalidArgument(m) => (
-                format!("Invalid input: {m}."),
-                format!("输入无效：{m}。"),
+                format!("Invalid input: {m}. Check what was entered, correct it and try again."),
+                format!("输入无效：{m}。请检查所填内容，更正后重试。"),
             ),
             NotFound(m) => (
-                format!("Not found: {m}."),
-                format!("未找到：{m}。"),
+                format!("Not found: {m}. It may have been deleted (perhaps in another window). Refresh the list and choose it again."),
+                format!("未找到：{m}。它可能已被删除（例如在另一个窗口中）。请刷新列表后重新选择。"),
             ),
             Storage(_) => (
                 "Longwen could not read or write its data folder. Check free disk space and permissions, then restart Longwen.".into(),
@@ -587,6 +587,8 @@ mod tests {
                 tokens: 9_500,
                 limit: 9_000,
             },
+            Error::NotFound("chat 7".into()),
+            Error::InvalidArgument("the question is empty".into()),
         ];
         for e in all {
             let en = e.message(Lang::En);
@@ -620,6 +622,36 @@ mod tests {
         assert!(en.contains("Shorten") && en.contains("document"), "{en}");
         let zh = e.message(Lang::Zh);
         assert!(zh.contains("缩短") && zh.contains("文档"), "{zh}");
+    }
+
+    #[test]
+    fn not_found_and_invalid_input_say_what_to_do_next() {
+        let e = Error::NotFound("chat 7".into());
+        let en = e.message(Lang::En);
+        assert!(
+            en.contains("chat 7") && en.contains("Refresh the list"),
+            "{en}"
+        );
+        assert!(e.message(Lang::Zh).contains("请刷新列表后重新选择"));
+        let e = Error::InvalidArgument("the question is empty".into());
+        let en = e.message(Lang::En);
+        assert!(
+            en.contains("the question is empty") && en.contains("try again"),
+            "{en}"
+        );
+        assert!(e.message(Lang::Zh).contains("更正后重试"));
+    }
+
+    #[test]
+    fn an_invalid_file_id_points_to_the_key_in_settings() {
+        let e = Error::FileInvalid(Box::new(ServiceInfo {
+            status: 400,
+            ..Default::default()
+        }));
+        assert_eq!(e.action(), Some("open_settings"));
+        assert!(e.message(Lang::En).contains("main (root) account"));
+        assert!(e.message(Lang::Zh).contains("主账号"));
+        assert_eq!(e.report(Lang::En).action.as_deref(), Some("open_settings"));
     }
 
     #[test]
