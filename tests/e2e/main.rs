@@ -658,7 +658,15 @@ async fn regenerate_streams_the_answer_again_in_place(suite: &Suite) -> Result<(
     let first_id = app.js(id_script).await?;
     ensure!(chat_requests(suite) == 1, "one question, one request");
 
-    app.click("Regenerate").await?;
+    // From the keyboard: Enter on the focused Regenerate button.
+    let regenerate = app.button("Regenerate").await?;
+    app.client
+        .execute(
+            "arguments[0].focus(); return true;",
+            vec![serde_json::to_value(&regenerate)?],
+        )
+        .await?;
+    regenerate.send_keys("\u{E007}").await?;
     // The answer streams again: part of the text shows while it is still being written.
     app.wait_js(
         "the regenerated answer streaming",
@@ -687,6 +695,14 @@ async fn regenerate_streams_the_answer_again_in_place(suite: &Suite) -> Result<(
         "the answer changed identity"
     );
     ensure!(chat_requests(suite) == 2, "regenerate did not ask again");
+    // The keyboard is back on the new answer's Regenerate button, not lost on the page.
+    app.wait_js(
+        "focus on the new Regenerate button",
+        Duration::from_secs(5),
+        "const b = document.activeElement;
+         return !!b && b.textContent.trim() === 'Regenerate' && !!b.closest('article[data-role=assistant]');",
+    )
+    .await?;
     app.quit().await
 }
 

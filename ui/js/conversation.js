@@ -220,7 +220,9 @@ function fillAssistant(a, m, err = null, { keepBody = false } = {}) {
     });
     actions.appendChild(copy);
   }
-  actions.appendChild(button(t('conv.regenerate'), 'btn-ghost btn-small', () => regenerate(a)));
+  const regen = button(t('conv.regenerate'), 'btn-ghost btn-small', () => regenerate(a));
+  regen.dataset.action = 'regenerate';
+  actions.appendChild(regen);
   foot.appendChild(actions);
 }
 
@@ -312,10 +314,17 @@ async function regenerate(a) {
   if (running) return;
   const id = Number(a.dataset.messageId);
   if (!id) return;
+  // The button pressed goes away with its article: bring the keyboard back to the new one.
+  const hadFocus = a.contains(document.activeElement);
   const fresh = liveAssistant();
   a.replaceWith(fresh);
   fresh.dataset.messageId = String(id);
   await stream(fresh, (onEvent) => ipc.regenerate(id, onEvent), null);
+  const lost = !document.activeElement || document.activeElement === document.body;
+  if (hadFocus && lost && fresh.isConnected) {
+    const again = fresh.querySelector('[data-action="regenerate"]') || fresh.querySelector('.error-box button');
+    if (again) again.focus();
+  }
 }
 
 function liveAssistant() {
