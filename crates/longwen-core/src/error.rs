@@ -69,6 +69,20 @@ impl std::fmt::Display for ServiceInfo {
     }
 }
 
+impl ServiceInfo {
+    /// Replaces every occurrence of `secret` in what the service sent with `masked`.
+    pub(crate) fn scrub(&mut self, secret: &str, masked: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        for field in [&mut self.code, &mut self.message, &mut self.request_id] {
+            if let Some(v) = field.as_mut().filter(|v| v.contains(secret)) {
+                *v = v.replace(secret, masked);
+            }
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -220,6 +234,32 @@ impl Error {
 
     /// What the service said, when this error came from the service.
     pub fn service_info(&self) -> Option<&ServiceInfo> {
+        use Error::*;
+        match self {
+            KeyRefused(s)
+            | RateLimited(s, _)
+            | Arrears(s)
+            | FreeTierOnly(s)
+            | ContentRefused(s)
+            | ModelNotFound(s)
+            | WrongAddress(s)
+            | FileTooLarge(s)
+            | FileParsing(s)
+            | FileInvalid(s)
+            | FileNotFound(s)
+            | FileFormatUnsupported(s)
+            | FileTooManyPages(s)
+            | FileBlank(s)
+            | TooManyFiles(s)
+            | ContextTooLong(s)
+            | UploadQuota(s)
+            | FileParseFailed(s)
+            | Service(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn service_info_mut(&mut self) -> Option<&mut ServiceInfo> {
         use Error::*;
         match self {
             KeyRefused(s)

@@ -435,6 +435,38 @@ async fn the_key_never_reaches_the_database() {
 }
 
 #[tokio::test]
+async fn a_key_echoed_in_an_error_is_neither_returned_nor_stored() {
+    let env = setup().await;
+    let doc = env.engine.add_text("some text", None).unwrap();
+    env.mock.push_fault(Fault::HttpError {
+        on: mock_dashscope::Target::Chat,
+        status: 400,
+        code: "invalid_parameter_error".into(),
+        message: format!("Something about {KEY} went wrong."),
+        retry_after: None,
+    });
+    let e = env.ask(question("Tell me", &[doc.id])).await.0.unwrap_err();
+    assert!(!e.detail().contains(KEY), "{}", e.detail());
+    let masked = longwen_core::secrets::ApiKey::new(KEY).masked();
+    assert!(e.detail().contains(&masked), "{}", e.detail());
+    let chat = env.engine.chat(env.engine.chats().unwrap()[0].id).unwrap();
+    let stored = serde_json::to_string(&chat.messages).unwrap();
+    assert!(!stored.contains(KEY));
+    drop(env.engine);
+    for entry in std::fs::read_dir(env.dir.path()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            let bytes = std::fs::read(&p).unwrap();
+            assert!(
+                !bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes()),
+                "the key is in {}",
+                p.display()
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn waiting_before_the_first_token_is_reported() {
     let env = setup().await;
     let doc = env.engine.add_text("some text", None).unwrap();

@@ -35,6 +35,17 @@ impl Client {
         cancel: &CancellationToken,
         on_event: &mut (dyn FnMut(ChatEvent) + Send),
     ) -> Result<ChatOutcome> {
+        self.chat_unscrubbed(request, cancel, on_event)
+            .await
+            .map_err(|e| self.scrub(e))
+    }
+
+    async fn chat_unscrubbed(
+        &self,
+        request: &ChatRequest,
+        cancel: &CancellationToken,
+        on_event: &mut (dyn FnMut(ChatEvent) + Send),
+    ) -> Result<ChatOutcome> {
         let cfg = &self.inner.config;
         let body = serde_json::json!({
             "model": request.model,

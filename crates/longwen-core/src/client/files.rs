@@ -93,7 +93,7 @@ impl Client {
         loop {
             match self.upload_once(path, filename, progress, cancel).await {
                 Err(Attempt::BodyCut(_)) if attempt < BODY_CUT_RETRIES => attempt += 1,
-                Err(Attempt::BodyCut(e)) | Err(Attempt::Failed(e)) => return Err(e),
+                Err(Attempt::BodyCut(e)) | Err(Attempt::Failed(e)) => return Err(self.scrub(e)),
                 Ok(f) => return Ok(f),
             }
         }
@@ -248,12 +248,12 @@ impl Client {
                         Some(v) if !v.is_null() => Some(v.to_string()),
                         _ => None,
                     };
-                    return Err(Error::FileParseFailed(Box::new(ServiceInfo {
+                    return Err(self.scrub(Error::FileParseFailed(Box::new(ServiceInfo {
                         status: 200,
                         code: Some(file.status),
                         message: details,
                         request_id: None,
-                    })));
+                    }))));
                 }
                 _ => {}
             }

@@ -235,6 +235,17 @@ impl Client {
         }
     }
 
+    /// What the service sent travels on in errors (`detail()`, logs, storage): should it
+    /// ever echo the key in use, or a parse error quote it, the key becomes its masked form.
+    /// Applied to every error leaving the client's public methods.
+    pub(crate) fn scrub(&self, mut e: Error) -> Error {
+        if let Some(info) = e.service_info_mut() {
+            let key = &self.inner.key;
+            info.scrub(key.expose(), &key.masked());
+        }
+        e
+    }
+
     /// `base` + `/path`.
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}/{}", self.inner.base, path.trim_start_matches('/'))
@@ -250,6 +261,13 @@ impl Client {
 
     /// Sends a small JSON request and decodes the answer, mapping every failure.
     pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T> {
+        self.json_unscrubbed(req).await.map_err(|e| self.scrub(e))
+    }
+
+    async fn json_unscrubbed<T: serde::de::DeserializeOwned>(
         &self,
         req: reqwest::RequestBuilder,
     ) -> Result<T> {
