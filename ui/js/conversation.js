@@ -402,7 +402,7 @@ async function stream(a, start, question) {
   if (run.detached) return;
 
   if (answer && answer.message) {
-    renderer.finish(answer.message.text);
+    await renderer.finish(answer.message.text);
     fillAssistant(a, answer.message, null, { keepBody: true });
   } else {
     await recover(run, error, question);
@@ -449,7 +449,7 @@ async function recover(run, error, question) {
       autosize();
     }
   }
-  run.renderer.finish(stored.text);
+  await run.renderer.finish(stored.text);
   fillAssistant(a, stored, stored.status === 'stopped' ? null : error, { keepBody: true });
   // The next step (Open settings, Retry) must be in view, not below the fold.
   const box = a.querySelector('.error-box') || a.querySelector('.msg-foot');

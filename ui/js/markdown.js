@@ -136,6 +136,10 @@ export function lastBlockBoundary(text, from = 0) {
   return boundary;
 }
 
+// Finished blocks are rendered in slices of about this many characters, one slice per step,
+// so a burst of text (a fast stream, a long stored answer) never freezes the window.
+const SLICE = 12 * 1024;
+
 export class StreamRenderer {
   /** `el` receives the rendered answer. */
   constructor(el) {
@@ -148,13 +152,17 @@ export class StreamRenderer {
     this.tail.className = 'md-tail';
     el.replaceChildren(this.done, this.tail);
     this.frame = 0;
+    this.timer = 0;
+    this.generation = 0; // bumped by reset, so an unfinished finish() stops
+    this.closed = false; // after finish(): the final text is authoritative
     this.onRender = null;
   }
 
   /** Starts over from `text` (e.g. a regenerate). */
   reset(text = '') {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.cancel();
+    this.generation += 1;
+    this.closed = false;
     this.buffer = text;
     this.committed = 0;
     this.done.replaceChildren();
@@ -163,35 +171,79 @@ export class StreamRenderer {
   }
 
   append(delta) {
-    if (!delta) return;
+    // Channel messages can arrive after the command's answer; the final text has them already.
+    if (!delta || this.closed) return;
     this.buffer += delta;
     this.schedule();
   }
 
-  schedule() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.flush();
-    });
+  cancel() {
+    cancelAnimationFrame(this.frame);
+    clearTimeout(this.timer);
+    this.frame = 0;
+    this.timer = 0;
   }
 
-  flush() {
-    const boundary = lastBlockBoundary(this.buffer, this.committed);
-    if (boundary > this.committed) {
-      this.done.appendChild(renderMarkdown(this.buffer.slice(this.committed, boundary)));
-      this.committed = boundary;
-    }
+  schedule() {
+    if (this.frame) return;
+    const run = () => {
+      this.cancel();
+      this.flush();
+    };
+    this.frame = requestAnimationFrame(run);
+    // Animation frames stop in hidden or unpainted windows; the timer keeps steps small anyway.
+    this.timer = setTimeout(run, 100);
+  }
+
+  /** Renders the next slice of finished blocks; true when more finished blocks wait. */
+  commitSlice() {
+    const limit = this.committed + SLICE;
+    let boundary = limit < this.buffer.length
+      ? lastBlockBoundary(this.buffer.slice(0, limit), this.committed)
+      : 0;
+    if (boundary <= this.committed) boundary = lastBlockBoundary(this.buffer, this.committed);
+    if (boundary <= this.committed) return false;
+    this.done.appendChild(renderMarkdown(this.buffer.slice(this.committed, boundary)));
+    this.committed = boundary;
+    return lastBlockBoundary(this.buffer, this.committed) > this.committed;
+  }
+
+  renderTail() {
     this.tail.replaceChildren(renderMarkdown(this.buffer.slice(this.committed)));
     if (this.onRender) this.onRender();
   }
 
-  /** The whole answer is in: one full render so lists and references join up. */
-  finish(finalText) {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    if (typeof finalText === 'string') this.buffer = finalText;
-    this.el.replaceChildren(renderMarkdown(this.buffer));
-    if (this.onRender) this.onRender();
+  flush() {
+    if (this.commitSlice()) {
+      // Catch up on finished blocks first; the unfinished tail waits for the last step.
+      this.schedule();
+      if (this.onRender) this.onRender();
+      return;
+    }
+    this.renderTail();
+  }
+
+  /**
+   * The whole answer is in. Finished blocks keep their DOM and the rest is rendered in slices,
+   * yielding between them; resolves when everything is drawn. A final text that differs from
+   * what streamed (a recovered answer) is rendered afresh.
+   */
+  async finish(finalText) {
+    this.cancel();
+    this.closed = true;
+    const generation = this.generation;
+    if (typeof finalText === 'string' && finalText !== this.buffer) {
+      // When only the end was missing (late messages), the blocks drawn so far stand.
+      if (!finalText.startsWith(this.buffer.slice(0, this.committed))) {
+        this.committed = 0;
+        this.done.replaceChildren();
+      }
+      this.buffer = finalText;
+    }
+    while (this.commitSlice()) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (generation !== this.generation) return;
+    }
+    this.renderTail();
   }
 }

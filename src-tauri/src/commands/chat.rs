@@ -51,16 +51,59 @@ where
 {
     let (token, generation) = state.begin_answer(chat);
     let handle = state.clone();
+    let (events, forwarded) = forward_batched(channel);
     let on_event = Box::new(move |event: AnswerEvent| {
         if let AnswerEvent::Started { chat_id, .. } = &event {
             handle.move_answer(chat, *chat_id, generation);
             handle.set_current_chat(Some(*chat_id));
         }
-        let _ = channel.send(event);
+        let _ = events.send(event);
     });
     let result = run(token, on_event).await;
+    // Every event is handed to the Channel before the command answers.
+    let _ = forwarded.await;
     state.end_answer(generation);
     result.map_err(|e| state.err(e))
+}
+
+/// How often streamed text goes to the webview at most: each Channel message costs the page a
+/// script run, so a fast stream (thousands of tokens a second) sends one message per interval
+/// instead of one per token. Other events go at once, after the text before them.
+const DELTA_INTERVAL: std::time::Duration = std::time::Duration::from_millis(25);
+
+fn forward_batched(
+    channel: Channel<AnswerEvent>,
+) -> (
+    tokio::sync::mpsc::UnboundedSender<AnswerEvent>,
+    tauri::async_runtime::JoinHandle<()>,
+) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = tauri::async_runtime::spawn(async move {
+        let mut pending = String::new();
+        let mut tick = tokio::time::interval(DELTA_INTERVAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let flush = |pending: &mut String| {
+            if !pending.is_empty() {
+                let text = std::mem::take(pending);
+                let _ = channel.send(AnswerEvent::Delta { text });
+            }
+        };
+        loop {
+            tokio::select! {
+                event = rx.recv() => match event {
+                    Some(AnswerEvent::Delta { text }) => pending.push_str(&text),
+                    Some(other) => {
+                        flush(&mut pending);
+                        let _ = channel.send(other);
+                    }
+                    None => break,
+                },
+                _ = tick.tick(), if !pending.is_empty() => flush(&mut pending),
+            }
+        }
+        flush(&mut pending);
+    });
+    (tx, task)
 }
 
 /// Asks a question in a chat (`null`: the current chat, or a new one). Rejects on stop, a cut
