@@ -20,7 +20,14 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 if ! command -v cargo >/dev/null; then
   echo "Rust is missing: install it from https://rustup.rs, then run this again." >&2
   exit 1
+fi
+
+# The end-to-end tests and UI benchmarks drive the app through tauri-driver (Tauri 2's).
+if [ "${1:-}" = "--with-driver" ] && ! command -v tauri-driver >/dev/null; then
+  echo "installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
 fi

@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-scripts/setup-system.sh
+scripts/setup-system.sh --with-driver
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # The tests point HOME at a temp dir; keep the toolchain where it is.
@@ -14,11 +14,6 @@ export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 export CARGO_TERM_COLOR=never
 export LONGWEN_FIXTURES="${LONGWEN_FIXTURES:-$root/../shared/fixtures}"
-
-if ! command -v tauri-driver >/dev/null; then
-  echo "installing tauri-driver"
-  cargo install tauri-driver --locked --version '^2'
-fi
 
 echo "== format and lints"
 cargo fmt --all --check
