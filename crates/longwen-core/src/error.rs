@@ -85,6 +85,36 @@ impl ServiceInfo {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The variants that carry what the service said, in one list for `service_info` and
+/// `service_info_mut` (a macro, because the two differ only in mutability).
+macro_rules! service_variants {
+    ($error:expr) => {{
+        use Error::*;
+        match $error {
+            KeyRefused(s)
+            | RateLimited(s, _)
+            | Arrears(s)
+            | FreeTierOnly(s)
+            | ContentRefused(s)
+            | ModelNotFound(s)
+            | WrongAddress(s)
+            | FileTooLarge(s)
+            | FileParsing(s)
+            | FileInvalid(s)
+            | FileNotFound(s)
+            | FileFormatUnsupported(s)
+            | FileTooManyPages(s)
+            | FileBlank(s)
+            | TooManyFiles(s)
+            | ContextTooLong(s)
+            | UploadQuota(s)
+            | FileParseFailed(s)
+            | Service(s) => Some(s),
+            _ => None,
+        }
+    }};
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     // --- the key -------------------------------------------------------------
@@ -234,55 +264,11 @@ impl Error {
 
     /// What the service said, when this error came from the service.
     pub fn service_info(&self) -> Option<&ServiceInfo> {
-        use Error::*;
-        match self {
-            KeyRefused(s)
-            | RateLimited(s, _)
-            | Arrears(s)
-            | FreeTierOnly(s)
-            | ContentRefused(s)
-            | ModelNotFound(s)
-            | WrongAddress(s)
-            | FileTooLarge(s)
-            | FileParsing(s)
-            | FileInvalid(s)
-            | FileNotFound(s)
-            | FileFormatUnsupported(s)
-            | FileTooManyPages(s)
-            | FileBlank(s)
-            | TooManyFiles(s)
-            | ContextTooLong(s)
-            | UploadQuota(s)
-            | FileParseFailed(s)
-            | Service(s) => Some(s),
-            _ => None,
-        }
+        service_variants!(self)
     }
 
     pub(crate) fn service_info_mut(&mut self) -> Option<&mut ServiceInfo> {
-        use Error::*;
-        match self {
-            KeyRefused(s)
-            | RateLimited(s, _)
-            | Arrears(s)
-            | FreeTierOnly(s)
-            | ContentRefused(s)
-            | ModelNotFound(s)
-            | WrongAddress(s)
-            | FileTooLarge(s)
-            | FileParsing(s)
-            | FileInvalid(s)
-            | FileNotFound(s)
-            | FileFormatUnsupported(s)
-            | FileTooManyPages(s)
-            | FileBlank(s)
-            | TooManyFiles(s)
-            | ContextTooLong(s)
-            | UploadQuota(s)
-            | FileParseFailed(s)
-            | Service(s) => Some(s),
-            _ => None,
-        }
+        service_variants!(self)
     }
 
     pub fn request_id(&self) -> Option<&str> {
