@@ -13,7 +13,7 @@
 mod harness;
 
 use anyhow::{bail, ensure, Context, Result};
-use harness::{files_containing, sha12, Launch, Suite, KEYRING_SERVICE, KEYRING_USER, STEP};
+use harness::{files_containing, sha12, App, Launch, Suite, KEYRING_SERVICE, KEYRING_USER, STEP};
 use mock_dashscope::{Fault, Target};
 use serde_json::Value;
 use std::future::Future;
@@ -157,6 +157,22 @@ fn text_of(v: &Value) -> &str {
 
 // --- scenarios -------------------------------------------------------------------------
 
+/// The app opened with one document (as "Open with" does) and the test key, once it is ready.
+async fn launch_with_document(suite: &Suite, name: &str, fixture: &str) -> Result<App> {
+    let app = suite
+        .launch(
+            name,
+            Launch {
+                args: vec![suite.fixture(fixture)],
+                env_key: Some(KEY.into()),
+                ..Launch::default()
+            },
+        )
+        .await?;
+    app.wait_documents_ready(1).await?;
+    Ok(app)
+}
+
 async fn first_run_asks_for_a_key_and_keeps_it_in_the_keyring(suite: &Suite) -> Result<()> {
     let entry = empty_keyring()?;
     let app = suite.launch("first-run", Launch::default()).await?;
@@ -278,17 +294,7 @@ async fn two_documents_and_pasted_text_reach_the_answer(suite: &Suite) -> Result
 }
 
 async fn stop_keeps_the_partial_answer(suite: &Suite) -> Result<()> {
-    let app = suite
-        .launch(
-            "stop",
-            Launch {
-                args: vec![suite.fixture("meeting-notes.md")],
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
-        .await?;
-    app.wait_documents_ready(1).await?;
+    let app = launch_with_document(suite, "stop", "meeting-notes.md").await?;
     app.ask("Summarise the action items [[mock:slow=300]]")
         .await?;
     app.wait_js(
@@ -365,17 +371,7 @@ async fn refused_key_points_to_settings(suite: &Suite) -> Result<()> {
 }
 
 async fn cut_stream_is_marked_interrupted(suite: &Suite) -> Result<()> {
-    let app = suite
-        .launch(
-            "cut",
-            Launch {
-                args: vec![suite.fixture("meeting-notes.md")],
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
-        .await?;
-    app.wait_documents_ready(1).await?;
+    let app = launch_with_document(suite, "cut", "meeting-notes.md").await?;
     app.ask("Who must release the payment? [[mock:cut=5]]")
         .await?;
     let answer = app.wait_answer(&["interrupted"]).await?;
@@ -637,17 +633,7 @@ async fn picker_adds_a_document(suite: &Suite) -> Result<()> {
 }
 
 async fn regenerate_streams_the_answer_again_in_place(suite: &Suite) -> Result<()> {
-    let app = suite
-        .launch(
-            "regenerate",
-            Launch {
-                args: vec![suite.fixture("meeting-notes.md")],
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
-        .await?;
-    app.wait_documents_ready(1).await?;
+    let app = launch_with_document(suite, "regenerate", "meeting-notes.md").await?;
     app.ask("What are the action items? [[mock:slow=40]]")
         .await?;
     let first = app.wait_answer(&["complete"]).await?;
