@@ -157,6 +157,14 @@ fn text_of(v: &Value) -> &str {
 
 // --- scenarios -------------------------------------------------------------------------
 
+/// A launch with the test key in `DASHSCOPE_API_KEY`.
+fn with_key() -> Launch {
+    Launch {
+        env_key: Some(KEY.into()),
+        ..Launch::default()
+    }
+}
+
 /// The app opened with one document (as "Open with" does) and the test key, once it is ready.
 async fn launch_with_document(suite: &Suite, name: &str, fixture: &str) -> Result<App> {
     let app = suite
@@ -164,8 +172,7 @@ async fn launch_with_document(suite: &Suite, name: &str, fixture: &str) -> Resul
             name,
             Launch {
                 args: vec![suite.fixture(fixture)],
-                env_key: Some(KEY.into()),
-                ..Launch::default()
+                ..with_key()
             },
         )
         .await?;
@@ -215,8 +222,7 @@ async fn open_with_one_document_gets_a_streamed_answer(suite: &Suite) -> Result<
             "one-document",
             Launch {
                 args: vec![path],
-                env_key: Some(KEY.into()),
-                ..Launch::default()
+                ..with_key()
             },
         )
         .await?;
@@ -254,8 +260,7 @@ async fn two_documents_and_pasted_text_reach_the_answer(suite: &Suite) -> Result
             "two-documents",
             Launch {
                 args: vec![a, b],
-                env_key: Some(KEY.into()),
-                ..Launch::default()
+                ..with_key()
             },
         )
         .await?;
@@ -390,15 +395,7 @@ async fn cut_stream_is_marked_interrupted(suite: &Suite) -> Result<()> {
 }
 
 async fn language_switch_changes_the_ui(suite: &Suite) -> Result<()> {
-    let app = suite
-        .launch(
-            "language",
-            Launch {
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
-        .await?;
+    let app = suite.launch("language", with_key()).await?;
     app.button("Send").await?;
     app.click("Settings").await?;
     app.select("Language", "zh").await?;
@@ -575,15 +572,7 @@ async fn real_drop_of_a_folder_and_a_file(suite: &Suite) -> Result<()> {
         std::fs::copy(suite.fixture(name), folder.join(name))?;
     }
     std::fs::write(folder.join("notes.html"), "<p>not supported</p>")?;
-    let app = suite
-        .launch(
-            "drop",
-            Launch {
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
-        .await?;
+    let app = suite.launch("drop", with_key()).await?;
     drop_paths(&[folder.clone(), suite.fixture("customers.csv")]).await?;
     // meeting-notes.md, config-export.json, scanned-notice.pdf from the folder, and the csv.
     let docs = app.wait_documents_ready(4).await?;
@@ -606,15 +595,7 @@ async fn real_drop_of_a_folder_and_a_file(suite: &Suite) -> Result<()> {
 }
 
 async fn picker_adds_a_document(suite: &Suite) -> Result<()> {
-    let app = suite
-        .launch(
-            "picker",
-            Launch {
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
-        .await?;
+    let app = suite.launch("picker", with_key()).await?;
     // The click resolves only when the dialog closes: do not wait on it.
     let button = app.button("Add documents").await?;
     let click = tokio::spawn(async move { button.click().await });
@@ -705,8 +686,7 @@ async fn failed_upload_is_retried_from_its_row(suite: &Suite) -> Result<()> {
             "retry-document",
             Launch {
                 args: vec![suite.fixture("meeting-notes.md")],
-                env_key: Some(KEY.into()),
-                ..Launch::default()
+                ..with_key()
             },
         )
         .await?;
@@ -739,15 +719,7 @@ async fn failed_upload_is_retried_from_its_row(suite: &Suite) -> Result<()> {
 }
 
 async fn long_paste_is_uploaded_as_a_file(suite: &Suite) -> Result<()> {
-    let app = suite
-        .launch(
-            "long-paste",
-            Launch {
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
-        .await?;
+    let app = suite.launch("long-paste", with_key()).await?;
     // ≈ 40,000 ASCII bytes ≈ 10,000 tokens: over the 9,000-token limit for plain text.
     let text: String = (1..=800)
         .map(|i| format!("Line {i:04} of the supplier audit: all checks passed.\n"))
@@ -880,15 +852,7 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
 }
 
 async fn links_in_answers_ask_before_opening(suite: &Suite) -> Result<()> {
-    let app = suite
-        .launch(
-            "links",
-            Launch {
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
-        .await?;
+    let app = suite.launch("links", with_key()).await?;
     // The mock's answer quotes the first 40 characters of each text: the links land in it.
     let texts = [
         "[docs](https://example.com/x) is where the guide lives.",
@@ -1037,13 +1001,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     suite.mock.reset();
     // First launch: choose theme and language, then the empty window and the settings.
     let app = suite
-        .launch(
-            &format!("shots-{lang}-{theme}"),
-            Launch {
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
+        .launch(&format!("shots-{lang}-{theme}"), with_key())
         .await?;
     app.click("Settings").await?;
     app.select("Theme", theme).await?;
