@@ -1,0 +1,269 @@
+//! `POST /files`: the multipart upload, streamed and hashed as it arrives.
+
+use super::faults::fault_response;
+use super::files::{kind_of, FileRec, Kind};
+use super::{auth, bad_param, error, record, ReqId, Shr};
+use crate::Target;
+use axum::extract::{FromRequest, Multipart, OriginalUri, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// The part's file name: `filename*=` (RFC 5987, percent-encoded) wins over `filename=`.
+fn part_filename(headers: &HeaderMap) -> Option<String> {
+    let cd = headers.get(header::CONTENT_DISPOSITION)?.as_bytes();
+    let cd = String::from_utf8_lossy(cd);
+    let mut plain = None;
+    for param in split_params(&cd) {
+        let Some((name, value)) = param.split_once('=') else {
+            continue;
+        };
+        let name = name.trim().to_ascii_lowercase();
+        let value = value.trim();
+        if name == "filename*" {
+            let encoded = value.splitn(3, '\'').nth(2).unwrap_or(value);
+            let decoded = percent_encoding::percent_decode_str(encoded.trim_matches('"'))
+                .decode_utf8_lossy()
+                .into_owned();
+            return Some(decoded);
+        }
+        if name == "filename" {
+            plain = Some(unquote(value));
+        }
+    }
+    plain
+}
+
+/// Splits `a; b="x;y"; c` on semicolons outside quotes.
+fn split_params(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted, mut escaped) = (Vec::new(), String::new(), false, false);
+    for c in s.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ';' if !quoted => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out
+}
+
+fn unquote(v: &str) -> String {
+    let Some(inner) = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) else {
+        return v.to_string();
+    };
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    // HTML5 form encoding, as browsers and httpx write it.
+    out.replace("%22", "\"")
+        .replace("%0D", "\r")
+        .replace("%0A", "\n")
+}
+
+async fn drain(req: Request) {
+    let mut stream = req.into_body().into_data_stream();
+    while let Some(Ok(_)) = futures_util::StreamExt::next(&mut stream).await {}
+}
+
+pub(super) async fn upload(
+    State(s): State<Shr>,
+    Extension(ReqId(rid)): Extension<ReqId>,
+    req: Request,
+) -> Response {
+    let (method, headers) = (req.method().clone(), req.headers().clone());
+    let uri = req
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| req.uri().clone(), |u| u.0.clone());
+    let content_length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let chunked = content_length.is_none() || headers.contains_key(header::TRANSFER_ENCODING);
+
+    // Early answers read the body to its end first, so the client sees the answer rather than a
+    // reset, and a pooled connection stays usable for the next request.
+    let fault = s.lock().take_fault(Target::Upload);
+    if let Some(r) = fault.as_ref().and_then(|f| fault_response(&rid, f)) {
+        drain(req).await;
+        record(&s, &method, &uri, &headers, Value::Null);
+        return r;
+    }
+    let account = match auth(&rid, &headers) {
+        Ok(a) => a,
+        Err(r) => {
+            drain(req).await;
+            record(&s, &method, &uri, &headers, Value::Null);
+            return r;
+        }
+    };
+    if chunked {
+        drain(req).await;
+        let summary = json!({"filename": null, "bytes": null, "sha256": null, "purpose": null,
+            "content_length": content_length, "chunked": true});
+        record(&s, &method, &uri, &headers, summary);
+        return error(
+            &rid,
+            StatusCode::LENGTH_REQUIRED,
+            "MissingContentLength",
+            "Chunked request bodies are refused: send the upload with a Content-Length.",
+        );
+    }
+
+    let mut mp = match Multipart::from_request(req, &()).await {
+        Ok(m) => m,
+        Err(e) => {
+            record(&s, &method, &uri, &headers, Value::Null);
+            return bad_param(&rid, &format!("Expected a multipart/form-data body: {e}"));
+        }
+    };
+
+    let mut purpose: Option<String> = None;
+    let mut file: Option<(String, u64, String, Kind, Vec<u8>)> = None;
+    let mut too_large = false;
+    let mut parse_error = None;
+    loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                parse_error = Some(e.to_string());
+                break;
+            }
+        };
+        match field.name() {
+            Some("purpose") => match field.text().await {
+                Ok(t) => purpose = Some(t),
+                Err(e) => parse_error = Some(e.to_string()),
+            },
+            Some("file") => {
+                let filename = part_filename(field.headers()).unwrap_or_default();
+                let mut kind = kind_of(&filename);
+                let limit = if kind == Kind::Image {
+                    s.max_image_bytes
+                } else {
+                    s.max_file_bytes
+                };
+                let mut hasher = Sha256::new();
+                let (mut bytes, mut head, mut tail) = (0u64, Vec::new(), Vec::<u8>::new());
+                loop {
+                    let chunk = match field.chunk().await {
+                        Ok(Some(c)) => c,
+                        Ok(None) => break,
+                        Err(e) => {
+                            parse_error = Some(e.to_string());
+                            break;
+                        }
+                    };
+                    bytes += chunk.len() as u64;
+                    if bytes > limit {
+                        // Keep draining (so the client reads our answer) but stop storing.
+                        too_large = true;
+                        continue;
+                    }
+                    hasher.update(&chunk);
+                    if kind == Kind::Text && head.len() < HEAD_BYTES {
+                        let take = (HEAD_BYTES - head.len()).min(chunk.len());
+                        head.extend_from_slice(&chunk[..take]);
+                    }
+                    if let Kind::Pdf { has_font: false } = kind {
+                        // Look for `/Font` across chunk boundaries with a 4-byte overlap.
+                        tail.extend_from_slice(&chunk);
+                        if tail.windows(5).any(|w| w == b"/Font") {
+                            kind = Kind::Pdf { has_font: true };
+                        }
+                        let keep = tail.len().saturating_sub(4);
+                        tail.drain(..keep);
+                    }
+                }
+                file = Some((filename, bytes, hex::encode(hasher.finalize()), kind, head));
+            }
+            _ => while let Ok(Some(_)) = field.chunk().await {},
+        }
+    }
+
+    let summary = json!({
+        "filename": file.as_ref().map(|f| &f.0),
+        "bytes": file.as_ref().map(|f| f.1),
+        "sha256": file.as_ref().filter(|_| !too_large).map(|f| &f.2),
+        "purpose": purpose,
+        "content_length": content_length,
+        "chunked": false,
+    });
+    record(&s, &method, &uri, &headers, summary);
+
+    if let Some(e) = parse_error {
+        return bad_param(&rid, &format!("Malformed multipart body: {e}"));
+    }
+    let Some((filename, bytes, sha256, kind, head)) = file else {
+        return bad_param(&rid, "Missing the 'file' part.");
+    };
+    if filename.is_empty() {
+        return bad_param(&rid, "The 'file' part has no filename.");
+    }
+    if too_large {
+        let limit = if kind == Kind::Image {
+            "20 MB"
+        } else {
+            "150 MB"
+        };
+        return error(
+            &rid,
+            StatusCode::BAD_REQUEST,
+            "BadRequest.TooLarge",
+            &format!("Payload Too Large: the file exceeds the {limit} limit."),
+        );
+    }
+    match purpose.as_deref() {
+        Some("file-extract") => {}
+        Some(p) => {
+            return bad_param(
+                &rid,
+                &format!("Invalid purpose '{p}': only 'file-extract' is supported."),
+            )
+        }
+        None => return bad_param(&rid, "Missing the 'purpose' part."),
+    }
+
+    let id = s.new_file_id();
+    let created_at = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let mut st = s.lock();
+    let rec = FileRec {
+        id,
+        account,
+        filename,
+        bytes,
+        sha256,
+        purpose: "file-extract".into(),
+        created_at,
+        ready_at: Instant::now() + st.parse_delay,
+        kind,
+        head,
+    };
+    let obj = rec.object();
+    st.files.push(rec);
+    Json(obj).into_response()
+}
