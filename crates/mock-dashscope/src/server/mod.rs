@@ -136,16 +136,20 @@ async fn request_id(State(s): State<Shr>, mut req: Request, next: Next) -> Respo
 }
 
 fn error(rid: &str, status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(error_body(rid, status, code, message))).into_response()
+}
+
+/// The service's error object; also sent as an SSE event when a stream fails (as a 400 would).
+fn error_body(rid: &str, status: StatusCode, code: &str, message: &str) -> Value {
     let typ = match status.as_u16() {
         429 => code,
         s if s >= 500 => "server_error",
         _ => "invalid_request_error",
     };
-    let body = json!({
+    json!({
         "error": {"message": message, "type": typ, "param": null, "code": code},
         "request_id": rid,
-    });
-    (status, Json(body)).into_response()
+    })
 }
 
 fn bad_param(rid: &str, message: &str) -> Response {

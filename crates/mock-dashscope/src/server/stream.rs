@@ -1,7 +1,7 @@
 //! Writing a planned chat answer: one JSON body, or SSE chunks (cut, slowed, split or ended by an
 //! error as the plan says).
 
-use super::{error, now_secs};
+use super::{error, error_body, now_secs};
 use axum::body::{Body, Bytes};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -177,7 +177,6 @@ async fn send_stream_error(
     message: &str,
     n: usize,
 ) -> Result<(), ()> {
-    let ev = json!({"error": {"message": message, "type": "invalid_request_error", "param": null,
-        "code": code}, "request_id": plan.rid});
+    let ev = error_body(&plan.rid, StatusCode::BAD_REQUEST, code, message);
     send_event(tx, &ev.to_string(), plan.split, n).await
 }

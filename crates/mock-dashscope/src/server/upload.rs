@@ -2,7 +2,7 @@
 
 use super::faults::fault_response;
 use super::files::{kind_of, FileRec, Kind};
-use super::{auth, bad_param, error, record, ReqId, Shr};
+use super::{auth, bad_param, error, now_secs, record, ReqId, Shr};
 use crate::Target;
 use axum::extract::{FromRequest, Multipart, OriginalUri, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 const HEAD_BYTES: usize = 64 * 1024;
 
@@ -246,10 +246,7 @@ pub(super) async fn upload(
     }
 
     let id = s.new_file_id();
-    let created_at = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
+    let created_at = now_secs();
     let mut st = s.lock();
     let rec = FileRec {
         id,
