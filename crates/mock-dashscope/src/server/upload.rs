@@ -2,8 +2,9 @@
 
 use super::faults::fault_response;
 use super::files::{kind_of, FileRec, Kind};
-use super::{auth, bad_param, error, now_secs, record, ReqId, Shr};
+use super::{auth, bad_param, error, now_secs, record, ReqId, Shared, Shr};
 use crate::Target;
+use axum::extract::multipart::Field;
 use axum::extract::{FromRequest, Multipart, OriginalUri, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -85,6 +86,97 @@ async fn drain(req: Request) {
     while let Some(Ok(_)) = futures_util::StreamExt::next(&mut stream).await {}
 }
 
+/// The answers given before the body is read, in the service's order: a queued fault, the key,
+/// a chunked body. `Ok` is the account; `Err` is the answer and what to record.
+fn before_body(
+    s: &Shared,
+    rid: &str,
+    headers: &HeaderMap,
+    content_length: Option<u64>,
+) -> Result<String, (Response, Value)> {
+    let fault = s.lock().take_fault(Target::Upload);
+    if let Some(r) = fault.as_ref().and_then(|f| fault_response(rid, f)) {
+        return Err((r, Value::Null));
+    }
+    let account = auth(rid, headers).map_err(|r| (r, Value::Null))?;
+    let chunked = content_length.is_none() || headers.contains_key(header::TRANSFER_ENCODING);
+    if chunked {
+        let summary = json!({"filename": null, "bytes": null, "sha256": null, "purpose": null,
+            "content_length": content_length, "chunked": true});
+        let r = error(
+            rid,
+            StatusCode::LENGTH_REQUIRED,
+            "MissingContentLength",
+            "Chunked request bodies are refused: send the upload with a Content-Length.",
+        );
+        return Err((r, summary));
+    }
+    Ok(account)
+}
+
+/// What the mock keeps of the `file` part.
+struct Part {
+    filename: String,
+    bytes: u64,
+    sha256: String,
+    kind: Kind,
+    head: Vec<u8>,
+}
+
+/// Streams the `file` part: hashes it, keeps the first bytes of a text file, looks for `/Font` in
+/// a PDF. Also says whether it went over the size limit and how reading it failed, if it did.
+async fn read_file_part(field: &mut Field<'_>, s: &Shared) -> (Part, bool, Option<String>) {
+    let filename = part_filename(field.headers()).unwrap_or_default();
+    let mut kind = kind_of(&filename);
+    let limit = if kind == Kind::Image {
+        s.max_image_bytes
+    } else {
+        s.max_file_bytes
+    };
+    let mut hasher = Sha256::new();
+    let (mut bytes, mut head, mut tail) = (0u64, Vec::new(), Vec::<u8>::new());
+    let (mut too_large, mut parse_error) = (false, None);
+    loop {
+        let chunk = match field.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => {
+                parse_error = Some(e.to_string());
+                break;
+            }
+        };
+        bytes += chunk.len() as u64;
+        if bytes > limit {
+            // Keep draining (so the client reads our answer) but stop storing.
+            too_large = true;
+            continue;
+        }
+        hasher.update(&chunk);
+        if kind == Kind::Text && head.len() < HEAD_BYTES {
+            let take = (HEAD_BYTES - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..take]);
+        }
+        if let Kind::Pdf { has_font: false } = kind {
+            // Look for `/Font` across chunk boundaries with a 4-byte overlap.
+            tail.extend_from_slice(&chunk);
+            if tail.windows(5).any(|w| w == b"/Font") {
+                kind = Kind::Pdf { has_font: true };
+            }
+            let keep = tail.len().saturating_sub(4);
+            tail.drain(..keep);
+        }
+    }
+    let sha256 = hex::encode(hasher.finalize());
+    let part = Part {
+        filename,
+        bytes,
+        sha256,
+        kind,
+        head,
+    };
+    (part, too_large, parse_error)
+}
+
 pub(super) async fn upload(
     State(s): State<Shr>,
     Extension(ReqId(rid)): Extension<ReqId>,
@@ -99,36 +191,17 @@ pub(super) async fn upload(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let chunked = content_length.is_none() || headers.contains_key(header::TRANSFER_ENCODING);
 
     // Early answers read the body to its end first, so the client sees the answer rather than a
     // reset, and a pooled connection stays usable for the next request.
-    let fault = s.lock().take_fault(Target::Upload);
-    if let Some(r) = fault.as_ref().and_then(|f| fault_response(&rid, f)) {
-        drain(req).await;
-        record(&s, &method, &uri, &headers, Value::Null);
-        return r;
-    }
-    let account = match auth(&rid, &headers) {
+    let account = match before_body(&s, &rid, &headers, content_length) {
         Ok(a) => a,
-        Err(r) => {
+        Err((r, summary)) => {
             drain(req).await;
-            record(&s, &method, &uri, &headers, Value::Null);
+            record(&s, &method, &uri, &headers, summary);
             return r;
         }
     };
-    if chunked {
-        drain(req).await;
-        let summary = json!({"filename": null, "bytes": null, "sha256": null, "purpose": null,
-            "content_length": content_length, "chunked": true});
-        record(&s, &method, &uri, &headers, summary);
-        return error(
-            &rid,
-            StatusCode::LENGTH_REQUIRED,
-            "MissingContentLength",
-            "Chunked request bodies are refused: send the upload with a Content-Length.",
-        );
-    }
 
     let mut mp = match Multipart::from_request(req, &()).await {
         Ok(m) => m,
@@ -139,7 +212,7 @@ pub(super) async fn upload(
     };
 
     let mut purpose: Option<String> = None;
-    let mut file: Option<(String, u64, String, Kind, Vec<u8>)> = None;
+    let mut file: Option<Part> = None;
     let mut too_large = false;
     let mut parse_error = None;
     loop {
@@ -157,55 +230,19 @@ pub(super) async fn upload(
                 Err(e) => parse_error = Some(e.to_string()),
             },
             Some("file") => {
-                let filename = part_filename(field.headers()).unwrap_or_default();
-                let mut kind = kind_of(&filename);
-                let limit = if kind == Kind::Image {
-                    s.max_image_bytes
-                } else {
-                    s.max_file_bytes
-                };
-                let mut hasher = Sha256::new();
-                let (mut bytes, mut head, mut tail) = (0u64, Vec::new(), Vec::<u8>::new());
-                loop {
-                    let chunk = match field.chunk().await {
-                        Ok(Some(c)) => c,
-                        Ok(None) => break,
-                        Err(e) => {
-                            parse_error = Some(e.to_string());
-                            break;
-                        }
-                    };
-                    bytes += chunk.len() as u64;
-                    if bytes > limit {
-                        // Keep draining (so the client reads our answer) but stop storing.
-                        too_large = true;
-                        continue;
-                    }
-                    hasher.update(&chunk);
-                    if kind == Kind::Text && head.len() < HEAD_BYTES {
-                        let take = (HEAD_BYTES - head.len()).min(chunk.len());
-                        head.extend_from_slice(&chunk[..take]);
-                    }
-                    if let Kind::Pdf { has_font: false } = kind {
-                        // Look for `/Font` across chunk boundaries with a 4-byte overlap.
-                        tail.extend_from_slice(&chunk);
-                        if tail.windows(5).any(|w| w == b"/Font") {
-                            kind = Kind::Pdf { has_font: true };
-                        }
-                        let keep = tail.len().saturating_sub(4);
-                        tail.drain(..keep);
-                    }
-                }
-                file = Some((filename, bytes, hex::encode(hasher.finalize()), kind, head));
+                let (part, over, err) = read_file_part(&mut field, &s).await;
+                too_large |= over;
+                parse_error = err.or(parse_error);
+                file = Some(part);
             }
             _ => while let Ok(Some(_)) = field.chunk().await {},
         }
     }
 
     let summary = json!({
-        "filename": file.as_ref().map(|f| &f.0),
-        "bytes": file.as_ref().map(|f| f.1),
-        "sha256": file.as_ref().filter(|_| !too_large).map(|f| &f.2),
+        "filename": file.as_ref().map(|f| &f.filename),
+        "bytes": file.as_ref().map(|f| f.bytes),
+        "sha256": file.as_ref().filter(|_| !too_large).map(|f| &f.sha256),
         "purpose": purpose,
         "content_length": content_length,
         "chunked": false,
@@ -215,7 +252,14 @@ pub(super) async fn upload(
     if let Some(e) = parse_error {
         return bad_param(&rid, &format!("Malformed multipart body: {e}"));
     }
-    let Some((filename, bytes, sha256, kind, head)) = file else {
+    let Some(Part {
+        filename,
+        bytes,
+        sha256,
+        kind,
+        head,
+    }) = file
+    else {
         return bad_param(&rid, "Missing the 'file' part.");
     };
     if filename.is_empty() {
