@@ -1,6 +1,6 @@
 //! `POST /chat/completions`: checks the request in the service's order, then plans the answer.
 
-use super::faults::{apply_markers, fault_response, status_message};
+use super::faults::{apply_fault, apply_markers, fault_response, status_marker};
 use super::files::Kind;
 use super::stream::{plain_response, stream_response, Plan};
 use super::{auth, bad_param, error, record, ReqId, Shared, Shr};
@@ -67,6 +67,8 @@ pub(super) async fn chat(
     }
 }
 
+/// The checks in the service's order, then the answer with its markers and fault applied.
+/// `Ok` also says whether the client asked for a stream.
 fn build_plan(
     s: &Shared,
     rid: &str,
@@ -83,12 +85,13 @@ fn build_plan(
             &format!("The model `{model}` does not exist or you do not have access to it."),
         ));
     }
-    let Some(messages) = req.get("messages").and_then(Value::as_array) else {
+    let Some(messages) = req
+        .get("messages")
+        .and_then(Value::as_array)
+        .filter(|m| !m.is_empty())
+    else {
         return Err(bad_param(rid, "'messages' must be a non-empty array."));
     };
-    if messages.is_empty() {
-        return Err(bad_param(rid, "'messages' must be a non-empty array."));
-    }
     let mut msgs: Vec<(&str, &str)> = Vec::new();
     for (i, m) in messages.iter().enumerate() {
         let role = m.get("role").and_then(Value::as_str).unwrap_or("");
@@ -175,25 +178,7 @@ fn build_plan(
     }
 
     let (markers, question) = answer::parse_markers(msgs[last_user].1);
-    if let Some((status, code, retry)) = &markers.status {
-        // Fires only the first time this exact message is seen, so a client retry succeeds.
-        let mut st = s.lock();
-        let seen = st
-            .status_seen
-            .entry(msgs[last_user].1.to_string())
-            .or_insert(0);
-        *seen += 1;
-        if *seen == 1 {
-            let f = Fault::HttpError {
-                on: Target::Chat,
-                status: *status,
-                code: code.clone(),
-                message: status_message(code),
-                retry_after: *retry,
-            };
-            return Err(fault_response(rid, &f).unwrap());
-        }
-    }
+    status_marker(s, rid, &markers, msgs[last_user].1)?;
 
     let earlier_turns = msgs[..last_user]
         .iter()
@@ -231,19 +216,6 @@ fn build_plan(
         rid: rid.to_string(),
     };
     apply_markers(&mut plan, &markers);
-    match fault {
-        Some(Fault::CutAfter { chunks }) => plan.cut = Some(chunks),
-        Some(Fault::SlowChunks { delay_ms }) => plan.slow = Duration::from_millis(delay_ms),
-        Some(Fault::FirstTokenDelay { delay_ms }) => {
-            plan.first_delay = Duration::from_millis(delay_ms)
-        }
-        Some(Fault::StreamError {
-            after_chunks,
-            code,
-            message,
-        }) => plan.error = Some((after_chunks, code, message)),
-        Some(Fault::SplitUtf8) => plan.split = true,
-        _ => {}
-    }
+    apply_fault(&mut plan, fault);
     Ok((plan, stream))
 }

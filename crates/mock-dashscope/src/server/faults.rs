@@ -1,14 +1,16 @@
 //! Injected faults: queued ones that answer instead of the handler, and question markers that
 //! shape the chat answer.
 
-use super::error;
 use super::stream::Plan;
+use super::{error, Shared};
 use crate::answer::Markers;
-use crate::Fault;
+use crate::{Fault, Target};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 
+/// The answer a queued HTTP fault gives instead of the handler's; `None` for the faults that
+/// shape a chat answer (see `apply_fault`).
 pub(super) fn fault_response(rid: &str, f: &Fault) -> Option<Response> {
     match f {
         Fault::HttpError {
@@ -35,7 +37,7 @@ fn moderation_message() -> String {
     "Output data may contain inappropriate content.".into()
 }
 
-pub(super) fn status_message(code: &str) -> String {
+fn status_message(code: &str) -> String {
     match code {
         "limit_requests" => "Requests rate limit exceeded, please try again later.".into(),
         "limit_burst_rate" => "Request rate increased too quickly, please slow down.".into(),
@@ -45,6 +47,7 @@ pub(super) fn status_message(code: &str) -> String {
     }
 }
 
+/// Markers in the question shape the answer the same way queued faults do.
 pub(super) fn apply_markers(plan: &mut Plan, m: &Markers) {
     if let Some(n) = m.cut {
         plan.cut = Some(n);
@@ -64,4 +67,48 @@ pub(super) fn apply_markers(plan: &mut Plan, m: &Markers) {
         plan.error = Some((*n, code.clone(), message));
     }
     plan.split |= m.split;
+}
+
+/// A status marker answers with its error only the first time this exact message is seen, so a
+/// client retry succeeds.
+pub(super) fn status_marker(
+    s: &Shared,
+    rid: &str,
+    markers: &Markers,
+    message: &str,
+) -> Result<(), Response> {
+    if let Some((status, code, retry)) = &markers.status {
+        let mut st = s.lock();
+        let seen = st.status_seen.entry(message.to_string()).or_insert(0);
+        *seen += 1;
+        if *seen == 1 {
+            let f = Fault::HttpError {
+                on: Target::Chat,
+                status: *status,
+                code: code.clone(),
+                message: status_message(code),
+                retry_after: *retry,
+            };
+            return Err(fault_response(rid, &f).unwrap());
+        }
+    }
+    Ok(())
+}
+
+/// A queued stream fault shapes the plan; applied after the markers, so it wins over them.
+pub(super) fn apply_fault(plan: &mut Plan, fault: Option<Fault>) {
+    match fault {
+        Some(Fault::CutAfter { chunks }) => plan.cut = Some(chunks),
+        Some(Fault::SlowChunks { delay_ms }) => plan.slow = Duration::from_millis(delay_ms),
+        Some(Fault::FirstTokenDelay { delay_ms }) => {
+            plan.first_delay = Duration::from_millis(delay_ms)
+        }
+        Some(Fault::StreamError {
+            after_chunks,
+            code,
+            message,
+        }) => plan.error = Some((after_chunks, code, message)),
+        Some(Fault::SplitUtf8) => plan.split = true,
+        _ => {}
+    }
 }

@@ -49,6 +49,7 @@ impl St {
         self.requests.clear();
         self.status_seen.clear();
     }
+    /// The first queued fault for this endpoint; faults without a target only ever hit a chat.
     fn take_fault(&mut self, t: Target) -> Option<Fault> {
         let pos = self.faults.iter().position(|f| match f {
             Fault::HttpError { on, .. } | Fault::EmptyNotFound { on } => {
@@ -102,6 +103,7 @@ impl Shared {
 
 type Shr = Arc<Shared>;
 
+/// `mock-req-N`, set by the middleware so handlers can put it in error bodies.
 #[derive(Clone)]
 struct ReqId(String);
 
