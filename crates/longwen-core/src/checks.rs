@@ -1,6 +1,7 @@
 //! What a file must be before it leaves the machine. Everything here is local: no network.
 
 use crate::error::{Error, Result};
+use crate::types::{Limits, TextEstimate};
 use std::path::{Path, PathBuf};
 
 /// Per-document limit of the service (150 MB). Decimal MB: the stricter reading.
@@ -40,6 +41,32 @@ fn extension(path: &Path) -> Option<String> {
         .map(|e| e.to_ascii_lowercase())
 }
 
+/// Every limit a face shows before anything is sent.
+pub fn limits() -> Limits {
+    use crate::settings::{INPUT_CNY_PER_1K, OUTPUT_CNY_PER_1K, RATE_LIMITED_MODELS};
+    Limits {
+        max_file_bytes: MAX_FILE_BYTES,
+        max_image_bytes: MAX_IMAGE_BYTES,
+        max_documents_per_question: MAX_DOCUMENTS_PER_QUESTION,
+        text_token_limit: TEXT_TOKEN_LIMIT,
+        question_token_limit: QUESTION_TOKEN_LIMIT,
+        picker_types: TEXT_TYPES.to_vec(),
+        input_cny_per_1k: INPUT_CNY_PER_1K,
+        output_cny_per_1k: OUTPUT_CNY_PER_1K,
+        rate_limited_models: RATE_LIMITED_MODELS.to_vec(),
+    }
+}
+
+/// The estimate of pasted text, and whether it fits in one plain-text message.
+pub fn estimate_text(text: &str) -> TextEstimate {
+    let tokens = estimate_tokens(text);
+    TextEstimate {
+        tokens,
+        limit: TEXT_TOKEN_LIMIT,
+        fits: tokens <= TEXT_TOKEN_LIMIT,
+    }
+}
+
 /// Whether the extension is one we upload.
 pub fn is_supported(path: &Path) -> bool {
     extension(path)
@@ -50,29 +77,23 @@ pub fn is_supported(path: &Path) -> bool {
 /// `InputUnsupported{legacy:true}`, other unknown types (HTML...) → `InputUnsupported{legacy:false}`,
 /// empty → `InputEmpty`, over 150 MB (images 20 MB) → `InputTooLarge`.
 pub fn check_file(path: &Path) -> Result<CheckedFile> {
-    let meta = std::fs::metadata(path).map_err(|_| Error::InputMissing(path.to_path_buf()))?;
+    let meta = std::fs::metadata(path).map_err(|_| Error::input_missing(path))?;
     if meta.is_dir() {
-        return Err(Error::InputIsDirectory(path.to_path_buf()));
+        return Err(Error::input_is_directory(path));
     }
     let ext = extension(path).unwrap_or_default();
     if LEGACY_TYPES.contains(&ext.as_str()) {
-        return Err(Error::InputUnsupported {
-            path: path.to_path_buf(),
-            legacy: true,
-        });
+        return Err(Error::input_unsupported(path, true));
     }
     let is_image = IMAGE_TYPES.contains(&ext.as_str());
     if !is_image && !TEXT_TYPES.contains(&ext.as_str()) {
-        return Err(Error::InputUnsupported {
-            path: path.to_path_buf(),
-            legacy: false,
-        });
+        return Err(Error::input_unsupported(path, false));
     }
     // Metadata can be readable while the content is not (permissions).
-    std::fs::File::open(path).map_err(|_| Error::InputMissing(path.to_path_buf()))?;
+    std::fs::File::open(path).map_err(|_| Error::input_missing(path))?;
     let size = meta.len();
     if size == 0 {
-        return Err(Error::InputEmpty(path.to_path_buf()));
+        return Err(Error::input_empty(path));
     }
     let limit = if is_image {
         MAX_IMAGE_BYTES
@@ -80,11 +101,7 @@ pub fn check_file(path: &Path) -> Result<CheckedFile> {
         MAX_FILE_BYTES
     };
     if size > limit {
-        return Err(Error::InputTooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit,
-        });
+        return Err(Error::input_too_large(path, size, limit));
     }
     Ok(CheckedFile {
         path: path.to_path_buf(),
@@ -151,47 +168,6 @@ pub fn estimate_tokens(text: &str) -> usize {
     cjk + other_bytes.div_ceil(4)
 }
 
-/// Expands what was dropped or picked into files to add.
-///
-/// Files named explicitly are kept as they are, even unsupported ones, so that adding them
-/// reports the precise reason. Folders are walked recursively (symlinks are not followed,
-/// hidden entries are ignored); their supported files are returned in path order and the
-/// rest are counted as skipped.
-pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, usize) {
-    let mut files = Vec::new();
-    let mut skipped = 0;
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut files, &mut skipped);
-        } else {
-            files.push(p.clone());
-        }
-    }
-    (files, skipped)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut usize) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let Ok(ft) = entry.file_type() else { continue };
-        let path = entry.path();
-        if ft.is_dir() {
-            walk(&path, files, skipped);
-        } else if ft.is_file() && is_supported(&path) {
-            files.push(path);
-        } else {
-            *skipped += 1;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,25 +218,9 @@ mod tests {
         assert!(matches!(check_file(&img), Err(Error::InputTooLarge { .. })));
         assert!(matches!(
             check_file(dir.path()),
-            Err(Error::InputIsDirectory(_))
+            Err(Error::InputIsDirectory { .. })
         ));
         assert!(check_document_count(100).is_ok());
         assert!(check_document_count(101).is_err());
-    }
-
-    #[test]
-    fn expands_folders_recursively() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("sub")).unwrap();
-        std::fs::write(dir.path().join("a.pdf"), "x").unwrap();
-        std::fs::write(dir.path().join("b.doc"), "x").unwrap();
-        std::fs::write(dir.path().join("sub/c.md"), "x").unwrap();
-        std::fs::write(dir.path().join(".hidden.md"), "x").unwrap();
-        let (files, skipped) = expand_paths(&[dir.path().to_path_buf()]);
-        assert_eq!(
-            files,
-            vec![dir.path().join("a.pdf"), dir.path().join("sub/c.md")]
-        );
-        assert_eq!(skipped, 1);
     }
 }

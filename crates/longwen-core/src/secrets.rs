@@ -1,7 +1,7 @@
 //! The API key: `DASHSCOPE_API_KEY` first, then the OS keyring. Only fingerprints and masked
 //! forms ever leave this module; the key is never logged, serialised or written to disk.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -75,7 +75,10 @@ fn entry() -> Result<keyring::Entry> {
 fn keyring_error(e: keyring::Error) -> Error {
     // The Display of platform failures carries the cause, e.g. "Unable to autolaunch a
     // dbus-daemon without a $DISPLAY for X11" when there is no session bus.
-    Error::KeyringUnavailable(format!("{} ({e})", keyring_backend()))
+    Error::KeyringUnavailable {
+        backend: keyring_backend(),
+        detail: e.to_string(),
+    }
 }
 
 /// Which store the keyring crate uses by default on this build: "secret-service",
@@ -122,7 +125,7 @@ pub fn load() -> Result<Option<(ApiKey, KeySource)>> {
 
 pub fn store(key: &ApiKey) -> Result<()> {
     if key.is_empty() {
-        return Err(Error::InvalidArgument("the API key is empty".into()));
+        return Err(Error::invalid(Problem::EmptyKey));
     }
     entry()?.set_password(key.expose()).map_err(keyring_error)
 }

@@ -1,7 +1,7 @@
-//! User settings, stored in the database (never the key).
+//! User settings, stored in the database (never the key), and the rules that read them: the
+//! base URL of a region, the language in force, the price of an answer.
 
-use crate::error::{Error, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::error::{Error, Problem, Result};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
@@ -40,14 +40,64 @@ impl Default for Settings {
     }
 }
 
-/// Models that are throttled to 3 requests a minute: the UI warns when one is chosen.
-pub fn is_rate_limited_snapshot(model: &str) -> bool {
-    model == "qwen-long-2025-01-25"
+/// The language a face words things in. The engine itself has none: it stores and returns
+/// data, and each face picks its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "zh")]
+    Zh,
 }
 
-/// CNY for the Beijing list price: input 0.0005 / 1K tokens, output 0.002 / 1K tokens.
+impl Lang {
+    /// Parses "zh", "zh-CN", "zh_CN.UTF-8", "en", "en-US"...; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if s.starts_with("en") || s == "c" || s == "posix" {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The language of the environment (LC_ALL, LC_MESSAGES, LANG), English by default.
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .filter(|v| !v.is_empty())
+            .find_map(|v| Lang::parse(&v))
+            .unwrap_or_default()
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+/// The snapshot throttled to 3 requests a minute: faces warn when it is chosen.
+pub const RATE_LIMITED_MODELS: &[&str] = &["qwen-long-2025-01-25"];
+
+/// Beijing list price, CNY per 1,000 tokens read (input) and written (output).
+pub const INPUT_CNY_PER_1K: f64 = 0.0005;
+pub const OUTPUT_CNY_PER_1K: f64 = 0.002;
+
+/// Whether the model is throttled to a few requests a minute.
+pub fn is_rate_limited_snapshot(model: &str) -> bool {
+    RATE_LIMITED_MODELS.contains(&model)
+}
+
+/// CNY for the Beijing list price.
 pub fn cost_cny(usage: &crate::client::Usage) -> f64 {
-    usage.prompt_tokens as f64 * 0.0005 / 1000.0 + usage.completion_tokens as f64 * 0.002 / 1000.0
+    usage.prompt_tokens as f64 * INPUT_CNY_PER_1K / 1000.0
+        + usage.completion_tokens as f64 * OUTPUT_CNY_PER_1K / 1000.0
 }
 
 impl Settings {
@@ -67,50 +117,49 @@ impl Settings {
         }
     }
 
+    /// The language chosen, or the system's for "system" (and anything unknown).
+    pub fn lang(&self) -> Lang {
+        match self.language.as_str() {
+            "system" | "" => Lang::from_env(),
+            other => Lang::parse(other).unwrap_or_else(Lang::from_env),
+        }
+    }
+
     /// Rejects what would only fail later: a custom region without a usable URL, an empty model.
     pub fn validate(&self) -> Result<()> {
         if self.model.trim().is_empty() {
-            return Err(Error::InvalidArgument("the model name is empty".into()));
+            return Err(Error::invalid(Problem::EmptyModel));
         }
         if self.region == Region::Custom {
             let url = self
                 .region_url()
-                .ok_or_else(|| Error::InvalidArgument("the custom address is empty".into()))?;
-            let parsed = url::Url::parse(&url).map_err(|e| {
-                Error::InvalidArgument(format!("the address {url} is not valid ({e})"))
+                .ok_or_else(|| Error::invalid(Problem::EmptyAddress))?;
+            let parsed = url::Url::parse(&url).map_err(|e| Error::InvalidArgument {
+                problem: Problem::BadAddress,
+                value: url.clone(),
+                detail: e.to_string(),
             })?;
             if !matches!(parsed.scheme(), "https" | "http") {
-                return Err(Error::InvalidArgument(format!(
-                    "the address {url} is not http(s)"
-                )));
+                return Err(Error::invalid_value(Problem::AddressNotHttp, url));
             }
         }
         Ok(())
     }
 }
 
-/// The row holding the settings as one JSON object: fields added later fall back to defaults.
-const SETTINGS_KEY: &str = "settings";
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub fn load(conn: &Connection) -> Result<Settings> {
-    let raw: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [SETTINGS_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(raw
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default())
-}
-
-pub fn save(conn: &Connection, settings: &Settings) -> Result<()> {
-    let json = serde_json::to_string(settings).map_err(|e| Error::Internal(e.to_string()))?;
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![SETTINGS_KEY, json],
-    )?;
-    Ok(())
+    #[test]
+    fn lang_parses_locales() {
+        assert_eq!(Lang::parse("zh_CN.UTF-8"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("en_US"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr_FR"), None);
+        let zh = Settings {
+            language: "zh".into(),
+            ..Settings::default()
+        };
+        assert_eq!(zh.lang(), Lang::Zh);
+    }
 }

@@ -2,7 +2,7 @@
 
 mod engine_support;
 use engine_support::*;
-use longwen_core::engine::{AnswerEvent, AskRequest, MessageStatus};
+use longwen_core::types::{AnswerEvent, AskRequest, MessageStatus};
 use longwen_core::CancellationToken;
 use mock_dashscope::Fault;
 use std::time::{Duration, Instant};
@@ -127,8 +127,8 @@ async fn a_cut_keeps_the_partial_answer_as_interrupted() {
     assert_eq!(m.status, MessageStatus::Interrupted);
     assert!(!m.text.is_empty());
     assert_eq!(m.text, deltas(&events));
-    assert_eq!(m.error_kind.as_deref(), Some("stream_cut"));
-    assert!(m.error_message.is_some());
+    assert_eq!(m.error.as_ref().map(|e| e.kind()), Some("stream_cut"));
+    assert!(m.error_detail.is_some());
     // The stream's request id outlives the cut, for quoting to support.
     assert!(m.request_id.is_some(), "request id of the cut answer");
 
@@ -144,9 +144,8 @@ async fn a_cut_keeps_the_partial_answer_as_interrupted() {
 }
 
 #[tokio::test]
-async fn a_service_error_is_stored_in_the_engine_language() {
+async fn a_service_error_is_stored_as_data_not_words() {
     let env = setup().await;
-    env.engine.set_lang(longwen_core::Lang::Zh);
     let doc = env.engine.add_text("some text", None).unwrap();
     env.mock.push_fault(Fault::HttpError {
         on: mock_dashscope::Target::Chat,
@@ -160,11 +159,18 @@ async fn a_service_error_is_stored_in_the_engine_language() {
     let chat = env.engine.chat(env.engine.chats().unwrap()[0].id).unwrap();
     let m = &chat.messages[1];
     assert_eq!(m.status, MessageStatus::Error);
-    assert_eq!(m.error_kind.as_deref(), Some("arrears"));
-    let msg = m.error_message.clone().unwrap();
+    let error = m.error.clone().unwrap();
+    assert_eq!(error.kind(), "arrears");
+    // The service's own code and words travel as fields, for any face to word in its language.
+    let info = error.service_info().unwrap();
+    assert_eq!(info.status, 400);
+    assert_eq!(info.code.as_deref(), Some("Arrearage"));
+    // Nothing in the database is a sentence of ours: only the kind and its fields.
+    let db = std::fs::read(env.dir.path().join(longwen_core::store::DB_FILE)).unwrap();
+    let db = String::from_utf8_lossy(&db);
     assert!(
-        msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-        "{msg}"
+        !db.contains("欠费") && !db.contains("Top up"),
+        "a sentence was stored"
     );
 }
 
@@ -175,7 +181,7 @@ fn spawn_ask(
     cancel: CancellationToken,
 ) -> (
     mpsc::UnboundedReceiver<(Instant, AnswerEvent)>,
-    tokio::task::JoinHandle<longwen_core::Result<longwen_core::engine::Answer>>,
+    tokio::task::JoinHandle<longwen_core::Result<longwen_core::types::Answer>>,
 ) {
     let (tx, rx) = mpsc::unbounded_channel();
     let engine = env.engine.clone();
@@ -364,7 +370,7 @@ async fn regenerate_replaces_the_answer() {
     assert_eq!(again.message.id, answer_id);
     assert_eq!(again.message.status, MessageStatus::Complete);
     assert_eq!(again.message.text, deltas(&ev));
-    assert!(again.message.error_kind.is_none());
+    assert!(again.message.error.is_none());
     let chat = env.engine.chat(again.chat_id).unwrap();
     assert_eq!(chat.messages.len(), 2);
     // The same question went out again, with its document.

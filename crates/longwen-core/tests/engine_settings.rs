@@ -3,9 +3,10 @@
 mod engine_support;
 use engine_support::*;
 use longwen_core::client::{BEIJING_URL, SINGAPORE_URL};
-use longwen_core::engine::{AskRequest, Engine, EngineConfig};
+use longwen_core::engine::{Engine, EngineConfig};
 use longwen_core::secrets::ApiKey;
 use longwen_core::settings::{Region, Settings};
+use longwen_core::types::AskRequest;
 use longwen_core::Lang;
 
 #[tokio::test]
@@ -25,11 +26,11 @@ async fn settings_choose_the_base_url_and_language() {
     };
     engine.save_settings(&s).unwrap();
     assert_eq!(engine.base_url().unwrap(), SINGAPORE_URL);
-    assert_eq!(engine.lang(), Lang::Zh);
+    assert_eq!(engine.settings().unwrap().lang(), Lang::Zh);
     // Kept across opens (the CLI and the app share them).
     let again = Engine::open(config).unwrap();
     assert_eq!(again.settings().unwrap().region, Region::Singapore);
-    assert_eq!(again.lang(), Lang::Zh);
+    assert_eq!(again.settings().unwrap().lang(), Lang::Zh);
 
     s.region = Region::Custom;
     s.custom_base_url = None;

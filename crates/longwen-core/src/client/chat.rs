@@ -5,11 +5,11 @@ use super::stream::{decode, SseItem};
 use super::{
     check, map_reqwest, request_id, ChatEvent, ChatOutcome, ChatRequest, Client, WaitReason,
 };
-use crate::error::{Error, Result};
-use crate::CancellationToken;
+use crate::error::{Cut, Error, Result, Waited};
 use futures_util::StreamExt;
 use std::time::Duration;
 use tokio::time::{timeout_at, Instant};
+use tokio_util::sync::CancellationToken;
 
 /// Doubling backoff from `base`, capped at `cap`.
 pub(crate) fn backoff(base: Duration, attempt: u32, cap: Duration) -> Duration {
@@ -21,8 +21,11 @@ const RETRY_CAP: Duration = Duration::from_secs(60);
 /// A body error while reading the stream: the answer was cut, unless it was a timeout.
 fn map_body_error(e: reqwest::Error) -> Error {
     match map_reqwest(e) {
-        Error::Timeout(d) => Error::Timeout(d),
-        other => Error::StreamCut(other.to_string()),
+        e @ Error::Timeout { .. } => e,
+        other => Error::StreamCut {
+            cause: Cut::Transport,
+            detail: other.to_string(),
+        },
     }
 }
 
@@ -93,9 +96,10 @@ impl Client {
             };
             // Nothing has been delivered yet, so a retry cannot duplicate text.
             let (reason, wait) = match &err {
-                Error::RateLimited(_, after) if retries < cfg.max_retries => (
+                Error::RateLimited(_) if retries < cfg.max_retries => (
                     WaitReason::RateLimited,
-                    after.unwrap_or_else(|| backoff(cfg.retry_base_delay, retries, RETRY_CAP)),
+                    err.retry_after()
+                        .unwrap_or_else(|| backoff(cfg.retry_base_delay, retries, RETRY_CAP)),
                 ),
                 Error::Service(info) if info.status >= 500 && retries < cfg.max_retries => (
                     WaitReason::ServerError,
@@ -186,19 +190,10 @@ impl Client {
                 }
             };
             let item = match next {
-                Err(_) if got_text => {
-                    return Err(Error::Timeout(format!(
-                        "no data for {} s in the middle of the answer",
-                        cfg.idle_timeout.as_secs_f32()
-                    )))
-                }
+                Err(_) if got_text => return Err(Error::timeout(Waited::Idle, cfg.idle_timeout)),
                 Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
                 Ok(None) if outcome.finish_reason.is_some() => return Ok(outcome),
-                Ok(None) => {
-                    return Err(Error::StreamCut(
-                        "the stream ended before the answer was complete".into(),
-                    ))
-                }
+                Ok(None) => return Err(Error::stream_cut(Cut::EndedEarly)),
                 Ok(Some(item)) => item?,
             };
             match item {
@@ -222,7 +217,7 @@ impl Client {
 }
 
 fn first_token_timeout(d: Duration) -> Error {
-    Error::Timeout(format!("no answer within {} s", d.as_secs_f32()))
+    Error::timeout(Waited::FirstToken, d)
 }
 
 #[cfg(test)]

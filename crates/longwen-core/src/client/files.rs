@@ -2,8 +2,7 @@
 
 use super::chat::backoff;
 use super::{check, Client, RemoteFile};
-use crate::error::{Error, Result, ServiceInfo};
-use crate::CancellationToken;
+use crate::error::{Error, Problem, Result, ServiceInfo, Waited};
 use futures_util::StreamExt;
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
@@ -11,6 +10,7 @@ use serde::Deserialize;
 use std::path::Path;
 use std::time::Duration;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 /// Called with (bytes sent, total bytes).
 pub type UploadProgress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
@@ -67,7 +67,7 @@ fn body_write_failed(e: &reqwest::Error) -> bool {
 /// Ids are opaque, but they go into a path: refuse anything that would change the URL.
 fn file_path(id: &str) -> Result<String> {
     if id.is_empty() || id.contains(['/', '?', '#', '%']) || id.chars().any(char::is_whitespace) {
-        return Err(Error::InvalidArgument(format!("file id {id:?}")));
+        return Err(Error::invalid_value(Problem::BadFileId, id));
     }
     Ok(format!("files/{id}"))
 }
@@ -108,13 +108,13 @@ impl Client {
     ) -> Result<RemoteFile, Attempt> {
         let file = tokio::fs::File::open(path)
             .await
-            .map_err(|_| Error::InputMissing(path.to_path_buf()))?;
+            .map_err(|_| Error::input_missing(path))?;
         let meta = file
             .metadata()
             .await
-            .map_err(|_| Error::InputMissing(path.to_path_buf()))?;
+            .map_err(|_| Error::input_missing(path))?;
         if meta.is_dir() {
-            return Err(Error::InputIsDirectory(path.to_path_buf()).into());
+            return Err(Error::input_is_directory(path).into());
         }
         let total = meta.len();
 
@@ -143,7 +143,7 @@ impl Client {
         let part = Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
             .file_name(filename.to_string())
             .mime_str(mime.essence_str())
-            .map_err(|e| Error::Internal(format!("content type: {e}")))?;
+            .map_err(Error::internal)?;
         // `purpose` first, like the official SDKs.
         let form = Form::new()
             .text("purpose", "file-extract")
@@ -156,12 +156,7 @@ impl Client {
         // lets it run out.
         let stall = self.inner.config.upload_stall_timeout;
         let mut last_progress = Instant::now();
-        let stalled = |what: &str| {
-            Attempt::Failed(Error::Timeout(format!(
-                "the upload made no progress for {} s ({what})",
-                stall.as_secs_f32()
-            )))
-        };
+        let stalled = |waited: Waited| Attempt::Failed(Error::timeout(waited, stall));
         let resp = loop {
             tokio::select! {
                 biased;
@@ -183,9 +178,9 @@ impl Client {
                 }
                 _ = tokio::time::sleep_until(last_progress + stall) => {
                     return Err(stalled(if reported < total {
-                        "the service stopped taking the document"
+                        Waited::UploadBody
                     } else {
-                        "no answer after the whole document was sent"
+                        Waited::UploadAnswer
                     }));
                 }
             }
@@ -195,7 +190,7 @@ impl Client {
             biased;
             _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
             r = tokio::time::timeout(stall, check(resp)) => match r {
-                Err(_) => return Err(stalled("the answer stopped arriving")),
+                Err(_) => return Err(stalled(Waited::UploadAnswer)),
                 Ok(r) => r?,
             },
         };
@@ -206,17 +201,25 @@ impl Client {
             biased;
             _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
             r = tokio::time::timeout(stall, resp.bytes()) => match r {
-                Err(_) => return Err(stalled("the answer stopped arriving")),
+                Err(_) => return Err(stalled(Waited::UploadAnswer)),
                 Ok(b) => b.map_err(|e| self.net_error(e))?,
             },
         };
         serde_json::from_slice(&body).map_err(|e| {
             Attempt::Failed(Error::Service(Box::new(ServiceInfo {
                 status: 200,
-                message: Some(format!("unexpected answer to the upload: {e}")),
+                message: Some(e.to_string()),
                 ..Default::default()
             })))
         })
+    }
+
+    /// A cheap authenticated call (one page of one file): proves the key and the address.
+    pub async fn check_access(&self) -> Result<()> {
+        let req = self
+            .request(Method::GET, "files")
+            .query(&[("limit", "1"), ("purpose", "file-extract")]);
+        self.json::<serde_json::Value>(req).await.map(|_| ())
     }
 
     pub async fn get_file(&self, id: &str) -> Result<RemoteFile> {
@@ -252,7 +255,7 @@ impl Client {
                         status: 200,
                         code: Some(file.status),
                         message: details,
-                        request_id: None,
+                        ..Default::default()
                     }))));
                 }
                 _ => {}
@@ -261,10 +264,7 @@ impl Client {
             polls += 1;
             let now = Instant::now();
             if now >= deadline {
-                return Err(Error::Timeout(format!(
-                    "the service was still reading file {id} after {} s",
-                    cfg.parse_wait.as_secs()
-                )));
+                return Err(Error::timeout(Waited::Parsing, cfg.parse_wait));
             }
             let until = (now + wait).min(deadline);
             tokio::select! {
@@ -310,7 +310,7 @@ impl Client {
         } else {
             Err(Error::Service(Box::new(ServiceInfo {
                 status: 200,
-                message: Some(format!("file {id} was not deleted")),
+                code: Some("deleted_false".into()),
                 ..Default::default()
             })))
         }

@@ -6,7 +6,7 @@ pub mod files;
 pub mod messages;
 pub mod stream;
 
-use crate::error::{Error, Result, ServiceInfo};
+use crate::error::{Error, Problem, Result, ServiceInfo, Waited};
 use crate::secrets::ApiKey;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -176,18 +176,17 @@ impl Client {
             return Err(Error::KeyMissing);
         }
         let base = config.base_url.trim().trim_end_matches('/').to_string();
-        let url = url::Url::parse(&base)
-            .map_err(|e| Error::InvalidArgument(format!("service address {base:?}: {e}")))?;
+        let url = url::Url::parse(&base).map_err(|e| Error::InvalidArgument {
+            problem: Problem::BadAddress,
+            value: base.clone(),
+            detail: e.to_string(),
+        })?;
         let loopback = is_loopback(&url);
         match url.scheme() {
             "https" => {}
             "http" if loopback => {}
-            "http" => return Err(Error::InsecureUrl(base)),
-            other => {
-                return Err(Error::InvalidArgument(format!(
-                    "service address must be https, not {other}"
-                )))
-            }
+            "http" => return Err(Error::InsecureUrl { url: base }),
+            other => return Err(Error::invalid_value(Problem::AddressNotHttp, other)),
         }
         // Proxies come from HTTPS_PROXY/NO_PROXY (reqwest's default) and certificates from
         // the OS store (rustls-tls-native-roots), so corporate networks work.
@@ -198,9 +197,7 @@ impl Client {
             // A local service is never reached through a proxy.
             builder = builder.no_proxy();
         }
-        let http = builder
-            .build()
-            .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
+        let http = builder.build().map_err(Error::internal)?;
         let per_second = config.uploads_per_second.max(1);
         // Burst of one: uploads start evenly spaced, so no 1-second window sees more than
         // `per_second` starts (a larger burst would allow nearly twice that).
@@ -228,9 +225,7 @@ impl Client {
     pub(crate) fn net_error(&self, e: reqwest::Error) -> Error {
         let connect = e.is_connect();
         match map_reqwest(e) {
-            Error::Network(d) if connect && self.inner.proxied => Error::Proxy(format!(
-                "{d} (through the proxy set in HTTPS_PROXY/ALL_PROXY)"
-            )),
+            Error::Network { detail } if connect && self.inner.proxied => Error::Proxy { detail },
             other => other,
         }
     }
@@ -283,8 +278,9 @@ impl Client {
             Error::Service(Box::new(ServiceInfo {
                 status: 200,
                 code: None,
-                message: Some(format!("unexpected answer: {e}")),
+                message: Some(e.to_string()),
                 request_id: rid,
+                retry_after_secs: None,
             }))
         })
     }
@@ -310,7 +306,8 @@ pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String>
         .map(str::to_string)
 }
 
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+/// `Retry-After` in whole seconds (rounded up).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
     headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
@@ -319,7 +316,7 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .parse::<f64>()
         .ok()
         .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+        .map(|s| s.ceil() as u64)
 }
 
 /// Passes a success through; turns any other status into the typed error.
@@ -338,9 +335,8 @@ pub(crate) async fn check(resp: reqwest::Response) -> Result<reqwest::Response> 
 pub(crate) fn service_info(status: u16, request_id: Option<String>, body: &[u8]) -> ServiceInfo {
     let mut info = ServiceInfo {
         status,
-        code: None,
-        message: None,
         request_id,
+        ..Default::default()
     };
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
         let text = String::from_utf8_lossy(body).trim().to_string();
@@ -366,11 +362,7 @@ pub(crate) fn service_info(status: u16, request_id: Option<String>, body: &[u8])
 }
 
 /// The contract's error table, then the file messages, then the status alone.
-pub(crate) fn classify(
-    info: ServiceInfo,
-    retry_after: Option<Duration>,
-    empty_body: bool,
-) -> Error {
+pub(crate) fn classify(info: ServiceInfo, empty_body: bool) -> Error {
     let code = info.code.clone().unwrap_or_default();
     let lc = code.to_ascii_lowercase();
     let msg = info
@@ -389,7 +381,7 @@ pub(crate) fn classify(
     match lc.as_str() {
         "invalid_api_key" => return Error::KeyRefused(b),
         "limit_requests" | "limit_burst_rate" | "insufficient_quota" | "throttling" => {
-            return Error::RateLimited(b, retry_after)
+            return Error::RateLimited(b)
         }
         "arrearage" => return Error::Arrears(b),
         "allocationquota.freetieronly" => return Error::FreeTierOnly(b),
@@ -423,7 +415,7 @@ pub(crate) fn classify(
     } else if status == 401 {
         Error::KeyRefused(b)
     } else if status == 429 {
-        Error::RateLimited(b, retry_after)
+        Error::RateLimited(b)
     } else {
         Error::Service(b)
     }
@@ -436,11 +428,14 @@ pub(crate) fn map_http_error(
 ) -> Error {
     if status == 407 {
         // From a proxy, not the service: its credentials are missing or wrong.
-        return Error::Proxy("the proxy asked for authentication (HTTP 407)".into());
+        return Error::Proxy {
+            detail: "HTTP 407".into(),
+        };
     }
-    let info = service_info(status, request_id(headers), body);
+    let mut info = service_info(status, request_id(headers), body);
+    info.retry_after_secs = retry_after(headers);
     let empty = body.iter().all(u8::is_ascii_whitespace);
-    classify(info, retry_after(headers), empty)
+    classify(info, empty)
 }
 
 /// Transport failures: proxy, TLS, timeout, or plain network.
@@ -455,18 +450,22 @@ pub(crate) fn map_reqwest(e: reqwest::Error) -> Error {
     }
     let lc = chain.to_ascii_lowercase();
     if e.is_timeout() {
-        Error::Timeout(chain)
+        Error::Timeout {
+            waited: Waited::Request,
+            secs: 0,
+            detail: chain,
+        }
     } else if lc.contains("proxy") || lc.contains("tunnel") {
-        Error::Proxy(chain)
+        Error::Proxy { detail: chain }
     } else if is_tls(&e)
         || lc.contains("certificate")
         || lc.contains("tls")
         || lc.contains("handshake")
         || lc.contains("rustls")
     {
-        Error::Tls(chain)
+        Error::Tls { detail: chain }
     } else {
-        Error::Network(chain)
+        Error::Network { detail: chain }
     }
 }
 
@@ -650,10 +649,9 @@ mod tests {
             assert_eq!(e.kind(), kind, "{status} {code} {message}");
             assert_eq!(e.request_id(), Some("req-body"));
         }
-        match err(429, "limit_requests", "x") {
-            Error::RateLimited(_, after) => assert_eq!(after, Some(Duration::from_secs(7))),
-            e => panic!("{e:?}"),
-        }
+        let e = err(429, "limit_requests", "x");
+        assert_eq!(e.kind(), "rate_limited");
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! This module only reads the JSON inside each event.
 
 use super::{classify, service_info, Usage};
-use crate::error::{Error, Result};
+use crate::error::{Cut, Error, Result};
 use bytes::Bytes;
 use eventsource_stream::{EventStreamError, Eventsource};
 use futures_util::{Stream, StreamExt};
@@ -60,14 +60,14 @@ pub fn parse_data(data: &str, request_id: Option<&str>) -> Result<SseItem> {
     let raw: RawChunk = serde_json::from_str(data).map_err(|e| {
         Error::Service(Box::new(crate::error::ServiceInfo {
             status: 200,
-            code: None,
-            message: Some(format!("unreadable answer chunk: {e}")),
+            message: Some(e.to_string()),
             request_id: request_id.map(str::to_string),
+            ..Default::default()
         }))
     })?;
     if raw.error.as_ref().is_some_and(|e| !e.is_null()) {
         let info = service_info(200, request_id.map(str::to_string), data.as_bytes());
-        return Err(classify(info, None, false));
+        return Err(classify(info, false));
     }
     // The usage chunk has `"choices": []`: never index blindly.
     let mut chunk = Chunk {
@@ -93,8 +93,14 @@ where
     bytes.eventsource().map(move |ev| match ev {
         Ok(ev) => parse_data(&ev.data, request_id.as_deref()),
         Err(EventStreamError::Transport(e)) => Err(e),
-        Err(EventStreamError::Utf8(e)) => Err(Error::StreamCut(format!("invalid UTF-8: {e}"))),
-        Err(EventStreamError::Parser(e)) => Err(Error::StreamCut(format!("invalid SSE: {e}"))),
+        Err(EventStreamError::Utf8(e)) => Err(Error::StreamCut {
+            cause: Cut::BadUtf8,
+            detail: e.to_string(),
+        }),
+        Err(EventStreamError::Parser(e)) => Err(Error::StreamCut {
+            cause: Cut::BadSse,
+            detail: e.to_string(),
+        }),
     })
 }
 

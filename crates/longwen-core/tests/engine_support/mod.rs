@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 
 use longwen_core::client::ClientConfig;
-use longwen_core::engine::{AnswerEvent, AskRequest, DocumentProgress, EngineConfig};
+use longwen_core::engine::EngineConfig;
 use longwen_core::secrets::ApiKey;
+use longwen_core::types::{AnswerEvent, AskRequest, DocumentProgress};
 use longwen_core::{CancellationToken, Engine};
 use mock_dashscope::{MockConfig, MockServer, RecordedRequest};
 use std::path::PathBuf;
@@ -78,7 +79,7 @@ impl Env {
         &self,
         path: &std::path::Path,
     ) -> (
-        longwen_core::Result<longwen_core::engine::Document>,
+        longwen_core::Result<longwen_core::types::Document>,
         Vec<DocumentProgress>,
     ) {
         let steps = Arc::new(Mutex::new(Vec::new()));
@@ -100,7 +101,7 @@ impl Env {
         &self,
         request: AskRequest,
     ) -> (
-        longwen_core::Result<longwen_core::engine::Answer>,
+        longwen_core::Result<longwen_core::types::Answer>,
         Vec<AnswerEvent>,
     ) {
         let mut events = Vec::new();

@@ -1,16 +1,8 @@
-//! SQLite storage: one `longwen.db` in the data dir, shared by the CLI and the app (two
-//! processes may have it open at once, hence WAL and a busy timeout).
+//! The schema, as versioned migrations: append new `M::up` entries, never edit shipped ones.
 
-use crate::error::Result;
-use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
-use std::path::Path;
-use std::time::Duration;
 
-pub const DB_FILE: &str = "longwen.db";
-
-/// Versioned migrations: append new `M::up` entries, never edit shipped ones.
-fn migrations() -> Migrations<'static> {
+pub(super) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(
             r#"
@@ -108,56 +100,62 @@ CREATE TABLE message_documents (
                  heartbeat_ms INTEGER NOT NULL
              );",
         ),
+        // Errors are stored as data (the kind and its fields, as JSON), worded by each face in
+        // its language at display time. Older rows kept a sentence in the language of the
+        // moment: it stays as their detail, and their kind becomes their data.
+        M::up(
+            "ALTER TABLE messages ADD COLUMN error_data TEXT;
+             ALTER TABLE messages RENAME COLUMN error_message TO error_detail;
+             UPDATE messages SET error_data = json_object('kind', error_kind)
+                 WHERE error_kind IS NOT NULL;",
+        ),
     ])
-}
-
-/// Opens (creating the folder and file if needed) and migrates the database.
-pub fn open(data_dir: &Path) -> Result<Connection> {
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| crate::Error::Storage(format!("cannot create {}: {e}", data_dir.display())))?;
-    let mut conn = Connection::open(data_dir.join(DB_FILE))?;
-    // The other process may hold the write lock for a moment.
-    conn.busy_timeout(Duration::from_secs(10))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrations().to_latest(&mut conn)?;
-    Ok(conn)
-}
-
-/// Unix seconds.
-pub fn now() -> i64 {
-    now_ms() / 1000
-}
-
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::Connection;
 
     #[test]
     fn migrations_are_valid() {
         migrations().validate().unwrap();
     }
 
+    /// A database written by the version that stored rendered sentences: its errors become
+    /// data, and the sentence stays as detail.
     #[test]
-    fn opens_twice_with_wal_and_foreign_keys() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = open(dir.path()).unwrap();
-        let b = open(dir.path()).unwrap();
-        let mode: String = a
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+    fn rendered_error_messages_become_data() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO chats (id, title, created_at, updated_at) VALUES (1, 'c', 0, 0);
+             INSERT INTO messages (id, chat_id, role, text, status, created_at)
+                 VALUES (1, 1, 'user', 'Q', 'complete', 0);
+             INSERT INTO messages (id, chat_id, role, text, status, question_id, error_kind,
+                                   error_message, created_at)
+                 VALUES (2, 1, 'assistant', '部分', 'interrupted', 1, 'stream_cut',
+                         '回答接收过程中连接中断。', 0);
+             INSERT INTO messages (id, chat_id, role, text, status, question_id, created_at)
+                 VALUES (3, 1, 'assistant', 'A', 'complete', 1, 0);",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let row: (Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT error_data, error_detail FROM messages WHERE id = 2",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .unwrap();
-        assert_eq!(mode, "wal");
-        let fk: i64 = b
-            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        let data: crate::error::Error = serde_json::from_str(row.0.as_deref().unwrap()).unwrap();
+        assert_eq!(data.kind(), "stream_cut");
+        assert_eq!(row.1.as_deref(), Some("回答接收过程中连接中断。"));
+        let clean: Option<String> = conn
+            .query_row("SELECT error_data FROM messages WHERE id = 3", [], |r| {
+                r.get(0)
+            })
             .unwrap();
-        assert_eq!(fk, 1);
+        assert!(clean.is_none());
     }
 }

@@ -1,0 +1,91 @@
+//! What one question asks: its text, the documents it reads (file documents by remote id,
+//! text documents by their text) and the earlier turns, read once and built into the messages
+//! the contract prescribes.
+
+use crate::client::messages::{build, Context};
+use crate::client::{ChatMessage, Role, DEFAULT_INSTRUCTION};
+use crate::error::Result;
+use crate::session::Session;
+use crate::store::{documents, messages};
+use crate::types::{ChatId, Document, DocumentSource, MessageId};
+use rusqlite::Connection;
+
+pub(crate) struct Prompt {
+    pub question: String,
+    /// Raw remote ids the caller gave (`longwen ask --file-id`).
+    pub extra_ids: Vec<String>,
+    /// The file documents the question reads, with their remote ids for the session's account
+    /// (`None`: not uploaded for this account yet).
+    pub files: Vec<Document>,
+    /// The text documents' texts, one system message each.
+    pub texts: Vec<String>,
+    pub history: Vec<ChatMessage>,
+}
+
+impl Prompt {
+    pub(crate) fn load(
+        conn: &Connection,
+        chat: ChatId,
+        question_id: MessageId,
+        question: String,
+        extra_ids: Vec<String>,
+        session: &Session,
+    ) -> Result<Prompt> {
+        let account = session.account_ref();
+        let ids = messages::document_ids(conn, question_id)?;
+        let docs = documents::by_ids(conn, &ids, Some(&account))?;
+        let mut files = Vec::new();
+        let mut texts = Vec::new();
+        for doc in docs {
+            match doc.source {
+                DocumentSource::File => files.push(doc),
+                DocumentSource::Text => texts.push(documents::text(conn, doc.id)?),
+            }
+        }
+        let history = messages::history(conn, chat, question_id)?
+            .into_iter()
+            .flat_map(|(q, a)| {
+                [
+                    ChatMessage {
+                        role: Role::User,
+                        content: q,
+                    },
+                    ChatMessage {
+                        role: Role::Assistant,
+                        content: a,
+                    },
+                ]
+            })
+            .collect();
+        Ok(Prompt {
+            question,
+            extra_ids,
+            files,
+            texts,
+            history,
+        })
+    }
+
+    /// Whether a document system message goes with the question (its 9,000-token limit).
+    pub(crate) fn has_documents(&self) -> bool {
+        !self.files.is_empty() || !self.texts.is_empty() || !self.extra_ids.is_empty()
+    }
+
+    /// The messages for these remote ids (one per file document, in order), then the raw ids.
+    pub(crate) fn messages(&self, file_ids: &[String]) -> Vec<ChatMessage> {
+        let ids: Vec<String> = file_ids
+            .iter()
+            .chain(self.extra_ids.iter())
+            .cloned()
+            .collect();
+        build(
+            &Context {
+                instruction: DEFAULT_INSTRUCTION,
+                file_ids: &ids,
+                texts: &self.texts,
+                history: &self.history,
+            },
+            &self.question,
+        )
+    }
+}

@@ -1,0 +1,182 @@
+//! One answer's talk with the service: the remote ids of its documents (uploading what this
+//! account lacks), the chat stream into the partial answer, and the repair of stale ids.
+//!
+//! Repair policy: a stale stored id (`FileNotFound` before any text) is uploaded again once
+//! and the question retried once. Not `FileInvalid`: our ids are stored per key, so "Invalid
+//! file" for one of them means a RAM-user key, and a new copy would fail the same way (and
+//! pile up in the account, where files never expire).
+
+use super::run::{Writer, FLUSH_EVERY};
+use super::{Answers, Turn};
+use crate::client::{ChatEvent, ChatOutcome, ChatRequest};
+use crate::error::{Error, Result};
+use crate::session::Session;
+use crate::settings::cost_cny;
+use crate::types::{AnswerEvent, Document, DocumentProgress};
+use std::sync::Mutex;
+use std::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+/// The stale id named in a service message (`... [id:file-fe-...] ...`), if any.
+fn id_in_message(e: &Error) -> Option<String> {
+    let msg = e.service_info()?.message.as_deref()?;
+    let start = msg.find("[id:")? + 4;
+    let end = msg[start..].find(']')? + start;
+    Some(msg[start..end].trim().to_string())
+}
+
+/// Which of `files` a `FileNotFound` is about: the one it names, else all of them.
+fn stale_files(e: &Error, files: &[(Document, String)]) -> Vec<usize> {
+    match id_in_message(e) {
+        Some(id) => (0..files.len()).filter(|i| files[*i].1 == id).collect(),
+        None => (0..files.len()).collect(),
+    }
+}
+
+type EventSink<'a, 'b> = Mutex<&'a mut (dyn FnMut(AnswerEvent) + Send + 'b)>;
+
+impl Answers {
+    pub(super) async fn stream(
+        &self,
+        session: &Session,
+        turn: &Turn,
+        writer: &Writer<'_>,
+        started: Instant,
+        cancel: &CancellationToken,
+        on_event: &EventSink<'_, '_>,
+    ) -> Result<ChatOutcome> {
+        let emit = |ev: AnswerEvent| {
+            if let Ok(mut f) = on_event.lock() {
+                f(ev)
+            }
+        };
+        let preparing = |doc: &Document| {
+            let id = doc.id;
+            move |p: DocumentProgress| {
+                emit(AnswerEvent::Preparing {
+                    document_id: id,
+                    progress: p,
+                })
+            }
+        };
+        let mut files: Vec<(Document, String)> = Vec::new();
+        for doc in &turn.prompt.files {
+            let id = match doc.remote_id.clone() {
+                Some(id) => id,
+                // Added under another key or region: upload for this account first.
+                None => {
+                    let progress = preparing(doc);
+                    self.documents
+                        .upload_document(session, doc, &progress, cancel)
+                        .await?
+                }
+            };
+            files.push((doc.clone(), id));
+        }
+
+        let mut retried = false;
+        loop {
+            let ids: Vec<String> = files.iter().map(|(_, id)| id.clone()).collect();
+            let request = ChatRequest {
+                model: turn.model.clone(),
+                messages: turn.prompt.messages(&ids),
+            };
+            let mut on_chat = |ev: ChatEvent| match ev {
+                ChatEvent::Delta(text) => {
+                    let due = match writer.lock() {
+                        Ok(mut p) => {
+                            if p.first_token_ms.is_none() {
+                                p.first_token_ms = Some(started.elapsed().as_millis() as u64);
+                            }
+                            p.text.push_str(&text);
+                            p.dirty = true;
+                            p.last_flush.is_none_or(|t| t.elapsed() >= FLUSH_EVERY)
+                        }
+                        Err(_) => false,
+                    };
+                    if due {
+                        let _ = writer.flush(false);
+                    }
+                    emit(AnswerEvent::Delta { text });
+                }
+                ChatEvent::Usage(usage) => {
+                    if let Ok(mut p) = writer.lock() {
+                        p.usage = Some(usage);
+                    }
+                    emit(AnswerEvent::Usage {
+                        usage,
+                        cost_cny: cost_cny(&usage),
+                    });
+                }
+                ChatEvent::Responded { request_id } => {
+                    if let Ok(mut p) = writer.lock() {
+                        p.request_id = request_id;
+                    }
+                }
+                ChatEvent::Waiting {
+                    reason,
+                    attempt,
+                    retry_in,
+                } => emit(AnswerEvent::Waiting {
+                    reason,
+                    attempt,
+                    retry_in_ms: retry_in.as_millis() as u64,
+                }),
+            };
+            let result = session.client.chat(&request, cancel, &mut on_chat).await;
+            let nothing_yet = writer.lock().map(|p| p.text.is_empty()).unwrap_or(false);
+            match result {
+                Err(e @ Error::FileNotFound(_)) if !retried && nothing_yet && !files.is_empty() => {
+                    let stale = stale_files(&e, &files);
+                    if stale.is_empty() {
+                        // Not one of ours (a raw id given by the caller): nothing to repair.
+                        return Err(e);
+                    }
+                    retried = true;
+                    for i in stale {
+                        let doc = files[i].0.clone();
+                        let progress = preparing(&doc);
+                        files[i].1 = self
+                            .documents
+                            .reupload(session, &doc, &progress, cancel)
+                            .await?;
+                    }
+                }
+                Ok(outcome) => {
+                    // The usage event is the client's; make sure the face hears of it once.
+                    if let Some(u) = outcome.usage {
+                        let unheard = writer.lock().map(|mut p| {
+                            let unheard = p.usage.is_none();
+                            p.usage = Some(u);
+                            unheard
+                        });
+                        if unheard.unwrap_or(false) {
+                            emit(AnswerEvent::Usage {
+                                usage: u,
+                                cost_cny: cost_cny(&u),
+                            });
+                        }
+                    }
+                    return Ok(outcome);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ServiceInfo;
+
+    #[test]
+    fn finds_the_id_in_file_messages() {
+        let e = Error::FileNotFound(Box::new(ServiceInfo {
+            status: 400,
+            message: Some("File [id:file-fe-abc] cannot be found.".into()),
+            ..Default::default()
+        }));
+        assert_eq!(id_in_message(&e).as_deref(), Some("file-fe-abc"));
+    }
+}

@@ -1,0 +1,240 @@
+//! Documents: checks before upload, hashing, dedupe, upload, and the document jobs of the
+//! desktop app. Identical content is uploaded once per account, whatever it is called.
+
+mod claims;
+pub(crate) mod jobs;
+mod upload;
+
+use crate::checks::{self, TEXT_TOKEN_LIMIT};
+use crate::error::{Error, Result, StorageOp};
+use crate::names;
+use crate::session::{Session, Sessions};
+use crate::store::documents::{self as docs, NewFile};
+use crate::store::{now_ms, Store};
+use crate::types::{Document, DocumentProgress};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tokio::io::AsyncReadExt;
+use tokio_util::sync::CancellationToken;
+use upload::Content;
+
+/// Called with each step of adding a document.
+pub type ProgressFn<'a> = &'a (dyn Fn(DocumentProgress) + Send + Sync);
+
+pub(crate) struct Documents {
+    store: Arc<Store>,
+    sessions: Arc<Sessions>,
+    /// Where temporary files (text uploaded as a file) are written.
+    data_dir: PathBuf,
+    /// Serialises adds of the same content so it is uploaded once even when two adds race.
+    upload_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Streams the file through SHA-256, reporting progress every few MB.
+async fn hash_file(
+    path: &Path,
+    total: u64,
+    on_progress: ProgressFn<'_>,
+    cancel: &CancellationToken,
+) -> Result<String> {
+    const REPORT_EVERY: u64 = 8 << 20;
+    let missing = || Error::input_missing(path);
+    let mut file = tokio::fs::File::open(path).await.map_err(|_| missing())?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut done = 0u64;
+    let mut reported = 0u64;
+    on_progress(DocumentProgress::Hashing { done: 0, total });
+    loop {
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let n = file.read(&mut buf).await.map_err(|_| missing())?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        done += n as u64;
+        if done - reported >= REPORT_EVERY {
+            reported = done;
+            on_progress(DocumentProgress::Hashing { done, total });
+        }
+    }
+    if reported != done {
+        on_progress(DocumentProgress::Hashing { done, total });
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+impl Documents {
+    pub(crate) fn new(store: Arc<Store>, sessions: Arc<Sessions>, data_dir: PathBuf) -> Documents {
+        Documents {
+            store,
+            sessions,
+            data_dir,
+            upload_locks: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn get(&self, id: i64) -> Result<Document> {
+        let hint = self.sessions.account_hint();
+        self.store.with(|c| docs::get(c, id, hint.as_ref()))
+    }
+
+    pub(crate) fn list(&self) -> Result<Vec<Document>> {
+        let hint = self.sessions.account_hint();
+        self.store.with(|c| docs::list(c, hint.as_ref()))
+    }
+
+    /// Check → hash → dedupe or upload → wait until read → `Ready`.
+    /// `name` overrides the file name shown and sent; `keep_path` false for temporary files.
+    pub(crate) async fn add_file(
+        &self,
+        path: &Path,
+        name: Option<&str>,
+        keep_path: bool,
+        on_progress: ProgressFn<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<Document> {
+        on_progress(DocumentProgress::Checking);
+        let checked = checks::check_file(path)?;
+        let session = self.sessions.current()?;
+        let sha = hash_file(path, checked.size, on_progress, cancel).await?;
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| format!("document.{}", checked.file_type)),
+        };
+        let content = Content {
+            sha256: &sha,
+            path,
+            filename: &name,
+            size: checked.size,
+        };
+        self.ensure_uploaded(&session, &content, on_progress, cancel)
+            .await?;
+        let account = session.account_ref();
+        let document = self.store.with(|c| {
+            let file = NewFile {
+                name: &name,
+                path: keep_path.then_some(path),
+                size: checked.size,
+                sha256: &sha,
+                file_type: &checked.file_type,
+            };
+            let id = docs::upsert_file(c, &file)?;
+            docs::get(c, id, Some(&account))
+        })?;
+        on_progress(DocumentProgress::Ready {
+            document: document.clone(),
+        });
+        Ok(document)
+    }
+
+    /// Uploads (or finds) a stored file document's content for the session's account.
+    pub(crate) async fn upload_document(
+        &self,
+        session: &Session,
+        document: &Document,
+        on_progress: ProgressFn<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<String> {
+        let path = document
+            .path
+            .clone()
+            .ok_or_else(|| Error::input_missing(Path::new(&document.name)))?;
+        on_progress(DocumentProgress::Checking);
+        let checked = checks::check_file(&path)?;
+        let sha = hash_file(&path, checked.size, on_progress, cancel).await?;
+        if sha != document.sha256 {
+            // The file changed on disk since it was added: its content is no longer this document.
+            return Err(Error::input_missing(&path));
+        }
+        let content = Content {
+            sha256: &sha,
+            path: &path,
+            filename: &document.name,
+            size: checked.size,
+        };
+        self.ensure_uploaded(session, &content, on_progress, cancel)
+            .await
+    }
+
+    /// Forgets the stored id of this document's content and uploads it again (stale ids).
+    pub(crate) async fn reupload(
+        &self,
+        session: &Session,
+        document: &Document,
+        on_progress: ProgressFn<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<String> {
+        let account = session.account_ref();
+        self.store
+            .with(|c| docs::forget_remote_content(c, &document.sha256, &account))?;
+        self.upload_document(session, document, on_progress, cancel)
+            .await
+    }
+
+    /// A plain-text document (no upload). Fails with `TextTooLong` past the plain-text limit.
+    pub(crate) fn add_text(&self, text: &str, name: Option<&str>) -> Result<Document> {
+        let name = names::text_name(text, name)?;
+        let tokens = checks::estimate_tokens(text);
+        if tokens > TEXT_TOKEN_LIMIT {
+            return Err(Error::TextTooLong {
+                tokens,
+                limit: TEXT_TOKEN_LIMIT,
+            });
+        }
+        let sha = hex::encode(Sha256::digest(text.as_bytes()));
+        let hint = self.sessions.account_hint();
+        self.store.with(|c| {
+            let id = docs::upsert_text(c, &name, text, &sha, tokens)?;
+            docs::get(c, id, hint.as_ref())
+        })
+    }
+
+    /// Writes the text to a temporary `.txt` in the data dir and adds it as a file.
+    pub(crate) async fn add_text_file(
+        &self,
+        text: &str,
+        name: Option<&str>,
+        on_progress: ProgressFn<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<Document> {
+        let filename = names::text_file_name(text, name)?;
+        // Unique per process and call, so concurrent adds never share a folder.
+        let dir =
+            self.data_dir
+                .join("tmp")
+                .join(format!("{}-{}", claims::unique_owner(), now_ms()));
+        let io = |e: std::io::Error| Error::Storage {
+            op: StorageOp::TempFile,
+            detail: e.to_string(),
+            path: Some(dir.clone()),
+        };
+        tokio::fs::create_dir_all(&dir).await.map_err(io)?;
+        let path = dir.join(&filename);
+        let result = async {
+            tokio::fs::write(&path, text.as_bytes()).await.map_err(io)?;
+            self.add_file(&path, Some(&filename), false, on_progress, cancel)
+                .await
+        }
+        .await;
+        let _ = tokio::fs::remove_dir_all(&dir).await;
+        result
+    }
+
+    /// Deletes a cloud file and forgets its id locally (also when the service no longer has it).
+    pub(crate) async fn delete_remote(&self, remote_id: &str) -> Result<()> {
+        let session = self.sessions.current()?;
+        match session.client.delete_file(remote_id).await {
+            Ok(()) | Err(Error::FileNotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        self.store.with(|c| docs::forget_remote_id(c, remote_id))
+    }
+}

@@ -1,0 +1,97 @@
+//! Getting a content's remote id for an account: the stored one, or one upload (serialised in
+//! this process by a lock per content, across processes by a claim), then waiting until the
+//! service has read it.
+
+use super::claims::{claim_or_find, Claimed};
+use super::{Documents, ProgressFn};
+use crate::error::{Error, Result};
+use crate::session::Session;
+use crate::store::documents::{self as docs, Uploaded};
+use crate::types::DocumentProgress;
+use std::path::Path;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+const PROCESSED: &str = "processed";
+
+/// What to upload: a file's content, under a name.
+pub(crate) struct Content<'a> {
+    pub sha256: &'a str,
+    pub path: &'a Path,
+    pub filename: &'a str,
+    pub size: u64,
+}
+
+impl Documents {
+    /// The remote id of this content for the session's account, uploading only if there is none.
+    pub(crate) async fn ensure_uploaded(
+        &self,
+        session: &Session,
+        content: &Content<'_>,
+        on_progress: ProgressFn<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<String> {
+        let account = session.account_ref();
+        let key = format!("{}\n{}\n{}", content.sha256, account.0, account.1);
+        let lock = {
+            let mut locks = self
+                .upload_locks
+                .lock()
+                .map_err(|_| Error::internal("upload lock poisoned"))?;
+            Arc::clone(locks.entry(key.clone()).or_default())
+        };
+        let _guard = lock.lock().await;
+
+        let find = |c: &rusqlite::Connection| docs::remote_lookup(c, content.sha256, &account);
+        let (file_id, status) = match claim_or_find(&self.store, &key, find, cancel).await? {
+            Claimed::Found((id, status)) => {
+                on_progress(DocumentProgress::AlreadyUploaded {
+                    remote_id: id.clone(),
+                });
+                (id, status)
+            }
+            Claimed::Mine(claim) => {
+                on_progress(DocumentProgress::Uploading {
+                    sent: 0,
+                    total: content.size,
+                });
+                let progress =
+                    |sent, total| on_progress(DocumentProgress::Uploading { sent, total });
+                let upload =
+                    session
+                        .client
+                        .upload(content.path, content.filename, &progress, cancel);
+                let file = claim.hold_while(upload).await?;
+                // Stored at once, so a crash while the service reads it cannot cause a second upload.
+                self.store.with(|c| {
+                    let up = Uploaded {
+                        sha256: content.sha256,
+                        file_id: &file.id,
+                        filename: content.filename,
+                        bytes: content.size,
+                        status: &file.status,
+                    };
+                    docs::remember_upload(c, &account, &up)
+                })?;
+                // The id is visible now: others waiting on the claim pick it up.
+                drop(claim);
+                on_progress(DocumentProgress::Reading);
+                (file.id, file.status)
+            }
+        };
+        if status != PROCESSED {
+            match session.client.wait_until_processed(&file_id, cancel).await {
+                Ok(_) => self
+                    .store
+                    .with(|c| docs::set_remote_status(c, &file_id, PROCESSED))?,
+                Err(e @ (Error::FileParseFailed(_) | Error::FileNotFound(_))) => {
+                    // Useless remotely: forget it so the next add uploads afresh.
+                    self.store.with(|c| docs::forget_remote_id(c, &file_id))?;
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(file_id)
+    }
+}

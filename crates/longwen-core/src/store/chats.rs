@@ -1,0 +1,106 @@
+//! `chats` and `chat_documents`: conversations and the documents attached to them.
+
+use super::{documents, now, now_ms};
+use crate::error::{Entity, Error, Result};
+use crate::types::{ChatId, ChatSummary, DocumentId};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+const SUMMARY_SELECT: &str = "SELECT c.id, c.title, c.created_at, c.updated_at,
+        (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id)
+    FROM chats c";
+
+fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ChatSummary> {
+    Ok(ChatSummary {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        created_at: r.get(2)?,
+        updated_at: r.get(3)?,
+        message_count: r.get::<_, i64>(4)? as u64,
+    })
+}
+
+pub fn create(conn: &Connection, title: &str) -> Result<ChatSummary> {
+    conn.execute(
+        "INSERT INTO chats (title, created_at, updated_at, activity_ms) VALUES (?1, ?2, ?2, ?3)",
+        params![title, now(), now_ms()],
+    )?;
+    summary(conn, conn.last_insert_rowid())
+}
+
+/// Fails with `NotFound` for an unknown chat.
+pub fn summary(conn: &Connection, id: ChatId) -> Result<ChatSummary> {
+    conn.query_row(
+        &format!("{SUMMARY_SELECT} WHERE c.id = ?1"),
+        [id],
+        summary_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(Entity::Chat, id))
+}
+
+/// Newest first (by last activity).
+pub fn list(conn: &Connection) -> Result<Vec<ChatSummary>> {
+    let mut stmt = conn.prepare(&format!(
+        "{SUMMARY_SELECT} ORDER BY c.activity_ms DESC, c.id DESC"
+    ))?;
+    let chats = stmt
+        .query_map([], summary_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(chats)
+}
+
+pub fn delete(conn: &Connection, id: ChatId) -> Result<()> {
+    if conn.execute("DELETE FROM chats WHERE id = ?1", [id])? == 0 {
+        return Err(Error::not_found(Entity::Chat, id));
+    }
+    Ok(())
+}
+
+/// Marks the chat as the most recently active.
+pub fn touch(conn: &Connection, id: ChatId) -> Result<()> {
+    conn.execute(
+        "UPDATE chats SET updated_at = ?2, activity_ms = ?3 WHERE id = ?1",
+        params![id, now(), now_ms()],
+    )?;
+    Ok(())
+}
+
+/// Names a chat that has no title yet (a chat made empty is named by its first question).
+pub fn name_if_untitled(conn: &Connection, id: ChatId, title: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE chats SET title = ?2 WHERE id = ?1 AND title = ''",
+        params![id, title],
+    )?;
+    Ok(())
+}
+
+pub fn attach(conn: &Connection, chat: ChatId, docs: &[DocumentId]) -> Result<()> {
+    summary(conn, chat)?;
+    for d in docs {
+        documents::get(conn, *d, None)?;
+        conn.execute(
+            "INSERT OR IGNORE INTO chat_documents (chat_id, document_id, added_at) VALUES (?1, ?2, ?3)",
+            params![chat, d, now()],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn detach(conn: &Connection, chat: ChatId, document: DocumentId) -> Result<()> {
+    conn.execute(
+        "DELETE FROM chat_documents WHERE chat_id = ?1 AND document_id = ?2",
+        params![chat, document],
+    )?;
+    Ok(())
+}
+
+/// The documents attached to the chat, in the order they were attached.
+pub fn attached(conn: &Connection, chat: ChatId) -> Result<Vec<DocumentId>> {
+    let mut stmt = conn.prepare(
+        "SELECT document_id FROM chat_documents WHERE chat_id = ?1 ORDER BY added_at, rowid",
+    )?;
+    let ids = stmt
+        .query_map([chat], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}

@@ -1,0 +1,294 @@
+//! `messages` and `message_documents`: questions, answers (with their end state, usage and
+//! error as data) and the documents each one read.
+
+use super::now_ms;
+use crate::client::Usage;
+use crate::error::{Entity, Error, Result};
+use crate::types::{ChatId, DocumentId, Message, MessageId, MessageStatus};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+const MESSAGE_SELECT: &str = "SELECT id, chat_id, role, text, status, error_data, error_detail,
+        request_id, model, prompt_tokens, completion_tokens, total_tokens, cost_cny,
+        first_token_ms, total_ms, created_at, error_kind
+    FROM messages";
+
+fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
+    let tokens: (Option<i64>, Option<i64>, Option<i64>) = (r.get(9)?, r.get(10)?, r.get(11)?);
+    let usage = match tokens {
+        (Some(p), Some(c), Some(t)) => Some(Usage {
+            prompt_tokens: p as u64,
+            completion_tokens: c as u64,
+            total_tokens: t as u64,
+        }),
+        _ => None,
+    };
+    let data: Option<String> = r.get(5)?;
+    let kind: Option<String> = r.get(16)?;
+    let error = data.map(|json| {
+        serde_json::from_str::<Error>(&json)
+            // A kind this version does not know: keep it visible as an internal error.
+            .unwrap_or_else(|_| Error::internal(kind.unwrap_or(json)))
+    });
+    let detail: Option<String> = r.get(6)?;
+    Ok(Message {
+        id: r.get(0)?,
+        chat_id: r.get(1)?,
+        role: r.get(2)?,
+        text: r.get(3)?,
+        status: MessageStatus::parse(&r.get::<_, String>(4)?),
+        error_detail: detail.or_else(|| error.as_ref().map(Error::detail)),
+        error,
+        request_id: r.get(7)?,
+        model: r.get(8)?,
+        usage,
+        cost_cny: r.get(12)?,
+        first_token_ms: r.get::<_, Option<i64>>(13)?.map(|v| v as u64),
+        total_ms: r.get::<_, Option<i64>>(14)?.map(|v| v as u64),
+        document_ids: Vec::new(),
+        created_at: r.get(15)?,
+    })
+}
+
+fn error_json(error: Option<&Error>) -> Result<Option<String>> {
+    error
+        .map(|e| serde_json::to_string(e).map_err(Error::internal))
+        .transpose()
+}
+
+pub fn load(conn: &Connection, id: MessageId) -> Result<Message> {
+    let mut m = conn
+        .query_row(
+            &format!("{MESSAGE_SELECT} WHERE id = ?1"),
+            [id],
+            message_from_row,
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::Message, id))?;
+    m.document_ids = document_ids(conn, id)?;
+    Ok(m)
+}
+
+/// The chat's messages, oldest first.
+pub fn list(conn: &Connection, chat: ChatId) -> Result<Vec<Message>> {
+    let mut stmt = conn.prepare(&format!("{MESSAGE_SELECT} WHERE chat_id = ?1 ORDER BY id"))?;
+    let mut messages: Vec<Message> = stmt
+        .query_map([chat], message_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    for m in &mut messages {
+        m.document_ids = document_ids(conn, m.id)?;
+    }
+    Ok(messages)
+}
+
+pub fn document_ids(conn: &Connection, message: MessageId) -> Result<Vec<DocumentId>> {
+    let mut stmt = conn.prepare(
+        "SELECT document_id FROM message_documents WHERE message_id = ?1 ORDER BY rowid",
+    )?;
+    let ids = stmt
+        .query_map([message], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+pub fn link_documents(conn: &Connection, message: MessageId, docs: &[DocumentId]) -> Result<()> {
+    for d in docs {
+        conn.execute(
+            "INSERT OR IGNORE INTO message_documents (message_id, document_id) VALUES (?1, ?2)",
+            params![message, d],
+        )?;
+    }
+    Ok(())
+}
+
+/// Earlier question/answer pairs before `question_id` whose answer is `complete`, or
+/// `stopped`/`interrupted` with some text (the person saw that text and may refer to it).
+/// Pairs whose answer failed or is empty are left out.
+pub fn history(
+    conn: &Connection,
+    chat: ChatId,
+    question_id: MessageId,
+) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT q.text, a.text FROM messages a JOIN messages q ON a.question_id = q.id
+         WHERE a.chat_id = ?1 AND a.role = 'assistant' AND q.id < ?2
+           AND (a.status = 'complete' OR (a.status IN ('stopped', 'interrupted') AND a.text <> ''))
+         ORDER BY q.id",
+    )?;
+    let rows = stmt
+        .query_map(params![chat, question_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Stores a question; `file_ids` are raw remote ids the caller gave.
+pub fn insert_question(
+    conn: &Connection,
+    chat: ChatId,
+    text: &str,
+    file_ids: &[String],
+    created_at: i64,
+) -> Result<MessageId> {
+    let file_ids = serde_json::to_string(file_ids).map_err(Error::internal)?;
+    conn.execute(
+        "INSERT INTO messages (chat_id, role, text, status, file_ids, created_at)
+         VALUES (?1, 'user', ?2, 'complete', ?3, ?4)",
+        params![chat, text, file_ids, created_at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Stores an empty answer with status `streaming`, alive as of now.
+pub fn insert_answer(
+    conn: &Connection,
+    chat: ChatId,
+    question_id: MessageId,
+    model: &str,
+    created_at: i64,
+) -> Result<MessageId> {
+    conn.execute(
+        "INSERT INTO messages (chat_id, role, text, status, question_id, model, heartbeat_ms, created_at)
+         VALUES (?1, 'assistant', '', 'streaming', ?2, ?3, ?4, ?5)",
+        params![chat, question_id, model, now_ms(), created_at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// A question's text and the raw remote ids given with it.
+pub fn question(conn: &Connection, question_id: MessageId) -> Result<(String, Vec<String>)> {
+    let (text, ids): (String, Option<String>) = conn
+        .query_row(
+            "SELECT text, file_ids FROM messages WHERE id = ?1",
+            [question_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::Question, question_id))?;
+    let ids = ids
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default();
+    Ok((text, ids))
+}
+
+/// What regenerating an answer needs to know about it.
+pub struct AnswerRow {
+    pub chat_id: ChatId,
+    pub question_id: Option<MessageId>,
+    pub status: MessageStatus,
+    pub heartbeat_ms: Option<i64>,
+    pub model: Option<String>,
+}
+
+pub fn answer_row(conn: &Connection, answer_id: MessageId) -> Result<AnswerRow> {
+    conn.query_row(
+        "SELECT chat_id, question_id, status, heartbeat_ms, model FROM messages
+         WHERE id = ?1 AND role = 'assistant'",
+        [answer_id],
+        |r| {
+            Ok(AnswerRow {
+                chat_id: r.get(0)?,
+                question_id: r.get(1)?,
+                status: MessageStatus::parse(&r.get::<_, String>(2)?),
+                heartbeat_ms: r.get(3)?,
+                model: r.get(4)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(Entity::Answer, answer_id))
+}
+
+/// Empties an answer for asking again: text, status and figures start anew.
+pub fn restart_answer(conn: &Connection, answer_id: MessageId, model: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE messages SET text = '', status = 'streaming', error_kind = NULL, error_data = NULL,
+             error_detail = NULL, request_id = NULL, model = ?2, finish_reason = NULL,
+             prompt_tokens = NULL, completion_tokens = NULL, total_tokens = NULL,
+             cost_cny = NULL, first_token_ms = NULL, total_ms = NULL, heartbeat_ms = ?3
+         WHERE id = ?1",
+        params![answer_id, model, now_ms()],
+    )?;
+    Ok(())
+}
+
+/// Writes the partial text (when given) and the heartbeat of a streaming answer.
+pub fn flush(
+    conn: &Connection,
+    answer_id: MessageId,
+    text: Option<&str>,
+    first_token_ms: Option<u64>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE messages SET text = COALESCE(?2, text), first_token_ms = ?3, heartbeat_ms = ?4
+         WHERE id = ?1 AND status = 'streaming'",
+        params![answer_id, text, first_token_ms.map(|v| v as i64), now_ms()],
+    )?;
+    Ok(())
+}
+
+/// How an answer ended.
+pub struct Finished<'a> {
+    pub text: &'a str,
+    pub status: MessageStatus,
+    pub error: Option<&'a Error>,
+    pub request_id: Option<&'a str>,
+    pub finish_reason: Option<&'a str>,
+    pub usage: Option<Usage>,
+    pub cost_cny: Option<f64>,
+    pub first_token_ms: Option<u64>,
+    pub total_ms: u64,
+}
+
+pub fn finish(conn: &Connection, answer_id: MessageId, end: &Finished<'_>) -> Result<()> {
+    conn.execute(
+        "UPDATE messages SET text = ?2, status = ?3, error_kind = ?4, error_data = ?5,
+             error_detail = NULL, request_id = ?6, finish_reason = ?7, prompt_tokens = ?8,
+             completion_tokens = ?9, total_tokens = ?10, cost_cny = ?11, first_token_ms = ?12,
+             total_ms = ?13, heartbeat_ms = ?14
+         WHERE id = ?1",
+        params![
+            answer_id,
+            end.text,
+            end.status.as_str(),
+            end.error.map(Error::kind),
+            error_json(end.error)?,
+            end.request_id,
+            end.finish_reason,
+            end.usage.map(|u| u.prompt_tokens as i64),
+            end.usage.map(|u| u.completion_tokens as i64),
+            end.usage.map(|u| u.total_tokens as i64),
+            end.cost_cny,
+            end.first_token_ms.map(|v| v as i64),
+            end.total_ms as i64,
+            now_ms(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Ends a still-streaming answer as `interrupted` with `error`, keeping its text (or the
+/// given text, when newer).
+pub fn interrupt(
+    conn: &Connection,
+    answer_id: MessageId,
+    text: Option<&str>,
+    error: &Error,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE messages SET text = COALESCE(?2, text), status = 'interrupted',
+             error_kind = ?3, error_data = ?4
+         WHERE id = ?1 AND status = 'streaming'",
+        params![answer_id, text, error.kind(), error_json(Some(error))?],
+    )?;
+    Ok(())
+}
+
+/// Ends as `interrupted` every answer left `streaming` whose writer has been silent since
+/// `stale_before_ms` (its process died).
+pub fn interrupt_stale(conn: &Connection, stale_before_ms: i64, error: &Error) -> Result<()> {
+    conn.execute(
+        "UPDATE messages SET status = 'interrupted', error_kind = ?1, error_data = ?2
+         WHERE status = 'streaming' AND (heartbeat_ms IS NULL OR heartbeat_ms < ?3)",
+        params![error.kind(), error_json(Some(error))?, stale_before_ms],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! SQLite storage: one `longwen.db` in the data dir, shared by the CLI and the app (two
+//! processes may have it open at once, hence WAL and a busy timeout). All SQL lives in this
+//! layer, one module per table group; the services above call these functions.
+
+pub mod chats;
+pub mod claims;
+pub mod documents;
+pub mod messages;
+mod migrations;
+pub mod settings;
+
+use crate::error::{Error, Result, StorageOp};
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+pub const DB_FILE: &str = "longwen.db";
+
+/// Opens (creating the folder and file if needed) and migrates the database.
+pub fn open(data_dir: &Path) -> Result<Connection> {
+    std::fs::create_dir_all(data_dir).map_err(|e| Error::Storage {
+        op: StorageOp::CreateFolder,
+        detail: e.to_string(),
+        path: Some(data_dir.to_path_buf()),
+    })?;
+    let mut conn = Connection::open(data_dir.join(DB_FILE))?;
+    // The other process may hold the write lock for a moment.
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrations::migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+/// The one connection of an engine. Never held across an await.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    pub fn open(data_dir: &Path) -> Result<Store> {
+        Ok(Store {
+            conn: Mutex::new(open(data_dir)?),
+        })
+    }
+
+    /// Runs `f` with the connection locked.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| Error::internal("database lock poisoned"))?;
+        f(&mut conn)
+    }
+}
+
+/// Unix seconds.
+pub fn now() -> i64 {
+    now_ms() / 1000
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_twice_with_wal_and_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = open(dir.path()).unwrap();
+        let b = open(dir.path()).unwrap();
+        let mode: String = a
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = b
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+    }
+}

@@ -1,0 +1,30 @@
+//! The settings row: one JSON object, so fields added later fall back to their defaults.
+
+use crate::error::{Error, Result};
+use crate::settings::Settings;
+use rusqlite::{params, Connection, OptionalExtension};
+
+const SETTINGS_KEY: &str = "settings";
+
+pub fn load(conn: &Connection) -> Result<Settings> {
+    let raw: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [SETTINGS_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(raw
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+pub fn save(conn: &Connection, settings: &Settings) -> Result<()> {
+    let json = serde_json::to_string(settings).map_err(Error::internal)?;
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![SETTINGS_KEY, json],
+    )?;
+    Ok(())
+}
