@@ -7,141 +7,12 @@
 //! reads back. `Display` is the technical detail (kind and fields) for logs and "Details".
 
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// What the service said when it refused a request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ServiceInfo {
-    pub status: u16,
-    /// The service's own code (`invalid_api_key`, `Arrearage`, ...).
-    pub code: Option<String>,
-    /// The service's own message, as it sent it.
-    pub message: Option<String>,
-    pub request_id: Option<String>,
-    /// `Retry-After`, in whole seconds, when the service asked for a pause.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_after_secs: Option<u64>,
-}
+mod fields;
+mod new;
 
-impl std::fmt::Display for ServiceInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HTTP {}", self.status)?;
-        if let Some(c) = &self.code {
-            write!(f, " {c}")?;
-        }
-        if let Some(m) = &self.message {
-            write!(f, ": {m}")?;
-        }
-        Ok(())
-    }
-}
-
-impl ServiceInfo {
-    /// Replaces every occurrence of `secret` in what the service sent with `masked`.
-    pub(crate) fn scrub(&mut self, secret: &str, masked: &str) {
-        if secret.is_empty() {
-            return;
-        }
-        for field in [&mut self.code, &mut self.message, &mut self.request_id] {
-            if let Some(v) = field.as_mut().filter(|v| v.contains(secret)) {
-                *v = v.replace(secret, masked);
-            }
-        }
-    }
-}
-
-/// What was being waited for when a timeout struck.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Waited {
-    /// A small request (get, list, delete), or the transport's own timeout.
-    #[default]
-    Request,
-    /// The first token of an answer.
-    FirstToken,
-    /// More text in the middle of an answer.
-    Idle,
-    /// The service to take more of an upload.
-    UploadBody,
-    /// The service to answer an upload it has received.
-    UploadAnswer,
-    /// The service to finish reading an uploaded file.
-    Parsing,
-}
-
-/// Why an answer stream ended before it was complete.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Cut {
-    /// The connection failed while reading.
-    #[default]
-    Transport,
-    /// The stream closed without a finish reason or `[DONE]`.
-    EndedEarly,
-    /// The bytes were not UTF-8.
-    BadUtf8,
-    /// The bytes were not Server-Sent Events.
-    BadSse,
-    /// The face dropped the answer without stopping it.
-    Abandoned,
-    /// The process ended while answering (found at the next start).
-    AppStopped,
-}
-
-/// What was wrong with an argument a face passed in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Problem {
-    #[default]
-    Unknown,
-    EmptyQuestion,
-    EmptyKey,
-    EmptyText,
-    EmptyModel,
-    EmptyAddress,
-    /// `value`: the address; `detail`: why it does not parse.
-    BadAddress,
-    /// `value`: the address, or its scheme.
-    AddressNotHttp,
-    /// `value`: the id.
-    BadFileId,
-    /// `value`: the link.
-    LinkNotAllowed,
-    /// The answer to regenerate is still being written (by this or another process).
-    AnswerStillStreaming,
-    /// Reading the input (stdin, the terminal) failed; `detail` says how.
-    UnreadableInput,
-}
-
-/// What was looked for and not found.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Entity {
-    #[default]
-    Item,
-    Chat,
-    Message,
-    Answer,
-    /// The question an answer belongs to.
-    Question,
-    Document,
-    /// A document job of the desktop app (retry of a failed add).
-    DocumentJob,
-}
-
-/// What the data folder was being used for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StorageOp {
-    /// Reading or writing the database.
-    #[default]
-    Database,
-    /// There is no home folder to put the data folder in.
-    NoHomeFolder,
-    CreateFolder,
-    TempFile,
-}
+pub use fields::{Cut, Entity, Problem, ServiceInfo, StorageOp, Waited};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -374,104 +245,7 @@ pub enum Error {
     },
 }
 
-/// The file name of `path` (the whole path when it has none), as sentences name a file.
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
-}
-
 impl Error {
-    pub fn input_missing(path: &Path) -> Error {
-        Error::InputMissing {
-            name: file_name(path),
-            path: path.to_path_buf(),
-        }
-    }
-
-    pub fn input_is_directory(path: &Path) -> Error {
-        Error::InputIsDirectory {
-            name: file_name(path),
-            path: path.to_path_buf(),
-        }
-    }
-
-    pub fn input_empty(path: &Path) -> Error {
-        Error::InputEmpty {
-            name: file_name(path),
-            path: path.to_path_buf(),
-        }
-    }
-
-    pub fn input_unsupported(path: &Path, legacy: bool) -> Error {
-        Error::InputUnsupported {
-            name: file_name(path),
-            path: path.to_path_buf(),
-            legacy,
-        }
-    }
-
-    pub fn input_too_large(path: &Path, size: u64, limit: u64) -> Error {
-        Error::InputTooLarge {
-            name: file_name(path),
-            path: path.to_path_buf(),
-            size,
-            limit,
-        }
-    }
-
-    pub fn invalid(problem: Problem) -> Error {
-        Error::InvalidArgument {
-            problem,
-            value: String::new(),
-            detail: String::new(),
-        }
-    }
-
-    pub fn invalid_value(problem: Problem, value: impl Into<String>) -> Error {
-        Error::InvalidArgument {
-            problem,
-            value: value.into(),
-            detail: String::new(),
-        }
-    }
-
-    pub fn not_found(what: Entity, id: impl ToString) -> Error {
-        Error::NotFound {
-            what,
-            id: id.to_string(),
-        }
-    }
-
-    pub fn storage(op: StorageOp, detail: impl ToString) -> Error {
-        Error::Storage {
-            op,
-            detail: detail.to_string(),
-            path: None,
-        }
-    }
-
-    pub fn internal(detail: impl ToString) -> Error {
-        Error::Internal {
-            detail: detail.to_string(),
-        }
-    }
-
-    pub fn timeout(waited: Waited, limit: std::time::Duration) -> Error {
-        Error::Timeout {
-            waited,
-            secs: limit.as_secs(),
-            detail: String::new(),
-        }
-    }
-
-    pub fn stream_cut(cause: Cut) -> Error {
-        Error::StreamCut {
-            cause,
-            detail: String::new(),
-        }
-    }
-
     /// A stable machine-readable name, the same in every language (the `kind` it serialises
     /// with).
     pub fn kind(&self) -> &'static str {
@@ -563,6 +337,7 @@ impl From<rusqlite_migration::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn svc() -> Box<ServiceInfo> {
         Box::new(ServiceInfo {
