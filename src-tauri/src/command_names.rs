@@ -1,5 +1,4 @@
-// Shared by build.rs (AppManifest::commands) and lib.rs (tests). Keep in sync with
-// `generate_handler!` in lib.rs and docs/ipc.md.
+// Shared by build.rs (AppManifest::commands) and lib.rs (tests).
 
 /// Every command the webview may call. Keep in sync with `generate_handler!` in lib.rs and
 /// with docs/ipc.md (a unit test checks the capability file against this list).
@@ -13,8 +12,10 @@ pub const COMMANDS: &[&str] = &[
     "open_chat",
     "delete_chat",
     "watch_documents",
+    "add_pending_documents",
     "pick_documents",
     "retry_document",
+    "estimate_text",
     "add_text",
     "add_text_as_file",
     "remove_document",

@@ -1,22 +1,29 @@
 //! Longwen's desktop shell: a thin Tauri layer over `longwen_core::Engine`.
 //!
-//! - [`commands`]: what the webview may call (docs/ipc.md).
-//! - [`state`]: the managed state (engine, current chat, channels, cancel handles, jobs).
-//! - [`error`]: the `AppError` every command rejects with.
+//! - [`commands`]: what the webview may call (docs/ipc.md), each a few lines over the core.
+//! - [`jobs`], [`answers`]: document jobs and running answers on the async runtime.
+//! - [`state`]: the managed state (engine, document channel, cancel handles, pending paths).
+//! - [`error`]: the error every command rejects with (the core's, as data).
 //!
-//! Documents arrive three ways and take one path ([`commands::documents::add_paths`]): a drop
-//! on the window (`WindowEvent::DragDrop`), the native picker, and paths on the command line.
+//! Documents named by the operating system (a drop on the window, "Open with") wait in
+//! `AppState` until the UI says which chat they go to (`add_pending_documents`); picked files
+//! go straight to the chat the UI names. Both become core jobs through [`jobs::add_paths`].
 
+pub mod answers;
 pub mod command_names;
 pub mod commands;
 pub mod error;
+mod fatal;
+pub mod jobs;
 pub mod state;
 
-use longwen_core::engine::EngineConfig;
-use longwen_core::Engine;
+use longwen_core::{Engine, EngineConfig};
 use state::AppState;
 use std::path::PathBuf;
-use tauri::{DragDropEvent, Manager, RunEvent, Runtime, WindowEvent};
+use tauri::{DragDropEvent, Emitter, Manager, RunEvent, Runtime, WindowEvent};
+
+/// The event that tells the UI documents are waiting for a chat.
+pub const DOCUMENTS_PENDING: &str = "documents-pending";
 
 /// The app's commands, window events and managed state on any runtime (the real one, or the
 /// mock runtime in unit tests).
@@ -33,8 +40,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::chat::open_chat,
             commands::chat::delete_chat,
             commands::documents::watch_documents,
+            commands::documents::add_pending_documents,
             commands::documents::pick_documents,
             commands::documents::retry_document,
+            commands::documents::estimate_text,
             commands::documents::add_text,
             commands::documents::add_text_as_file,
             commands::documents::remove_document,
@@ -45,8 +54,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
-                let state = window.state::<AppState>();
-                commands::documents::add_paths(&state, paths.clone());
+                window.state::<AppState>().queue_paths(paths.clone());
+                let _ = window.emit_to("main", DOCUMENTS_PENDING, ());
             }
         })
 }
@@ -62,37 +71,21 @@ pub fn open_with_paths(args: impl IntoIterator<Item = std::ffi::OsString>) -> Ve
         .collect()
 }
 
-/// Opens the engine with the language the settings ask for.
-pub fn open_engine(config: EngineConfig) -> longwen_core::Result<Engine> {
-    let engine = Engine::open(config)?;
-    let settings = engine.settings()?;
-    engine.set_lang(commands::settings::resolve_lang(&settings.language));
-    Ok(engine)
-}
-
-fn fatal(error: &longwen_core::Error) -> ! {
-    let lang = longwen_core::Lang::from_env();
-    let report = error.report(lang);
-    eprintln!("longwen: {} ({})", report.message, report.detail);
-    let _ = rfd::MessageDialog::new()
-        .set_level(rfd::MessageLevel::Error)
-        .set_title("长文 Longwen")
-        .set_description(format!("{}\n\n{}", report.message, report.detail))
-        .show();
-    std::process::exit(1)
-}
-
 pub fn run() {
-    let engine = match EngineConfig::from_env().and_then(open_engine) {
+    let context = tauri::generate_context!();
+    let engine = match EngineConfig::from_env().and_then(Engine::open) {
         Ok(engine) => engine,
-        Err(error) => fatal(&error),
+        Err(error) => fatal::exit(&context, &error),
     };
     let state = AppState::new(engine);
-    state.queue_open_with(open_with_paths(std::env::args_os().skip(1)));
-
-    let app = builder(tauri::Builder::default(), state)
-        .build(tauri::generate_context!())
-        .unwrap_or_else(|e| fatal(&longwen_core::Error::Internal(e.to_string())));
+    state.queue_paths(open_with_paths(std::env::args_os().skip(1)));
+    let app = match builder(tauri::Builder::default(), state).build(context) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("longwen: {e}");
+            std::process::exit(1)
+        }
+    };
     app.run(|app, event| {
         if let RunEvent::Exit = event {
             app.state::<AppState>().shutdown.cancel();

@@ -23,7 +23,7 @@ fn app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = EngineConfig::with_data_dir(dir.path());
     config.base_url_override = Some("http://127.0.0.1:9/compatible-mode/v1".into());
-    let engine = open_engine(config).expect("engine opens in a temp dir");
+    let engine = Engine::open(config).expect("engine opens in a temp dir");
     let app = builder(mock_builder(), AppState::new(engine))
         .build(tauri::generate_context!())
         .unwrap();
@@ -96,13 +96,16 @@ fn config_is_strict() {
 fn get_state_has_the_contract_shape_and_no_key() {
     let app = app();
     let state = invoke(&app, "get_state", json!({})).expect("get_state");
-    for field in ["settings", "key", "lang", "theme", "chats", "version"] {
+    for field in [
+        "settings", "key", "lang", "theme", "chats", "limits", "version",
+    ] {
         assert!(state.get(field).is_some(), "missing {field}: {state}");
     }
     assert!(["en", "zh"].contains(&state["lang"].as_str().unwrap()));
     assert!(["light", "dark"].contains(&state["theme"].as_str().unwrap()));
     assert_eq!(state["key"]["present"], json!(true));
     assert_eq!(state["key"]["source"], json!("environment"));
+    assert_eq!(state["limits"]["text_token_limit"], json!(9000));
     assert!(!state.to_string().contains(SECRET));
 }
 
@@ -115,7 +118,7 @@ fn no_command_returns_the_key() {
         ("open_chat", json!({ "chatId": null })),
         (
             "add_text",
-            json!({ "text": "合同总金额为人民币474,860.00元。", "name": null }),
+            json!({ "chatId": 1, "text": "合同总金额为人民币474,860.00元。", "name": null }),
         ),
         ("open_link", json!({ "url": format!("file:///{SECRET}") })),
     ];
@@ -129,28 +132,27 @@ fn no_command_returns_the_key() {
     }
 }
 
+/// Errors cross IPC as data (the kind and its fields); the UI words them.
 #[test]
-fn errors_are_app_errors_in_the_ui_language() {
+fn errors_are_data_for_the_ui_to_word() {
     let app = app();
     let err = invoke(&app, "open_link", json!({ "url": "javascript:alert(1)" })).unwrap_err();
     assert_eq!(err["kind"], json!("invalid_argument"));
-    assert!(err["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("Invalid input"));
-    let err = invoke(&app, "retry_document", json!({ "jobId": "j999" })).unwrap_err();
+    assert_eq!(err["problem"], json!("link_not_allowed"));
+    let err = invoke(&app, "retry_document", json!({ "jobId": 999 })).unwrap_err();
     assert_eq!(err["kind"], json!("not_found"));
+    assert_eq!(err["what"], json!("document_job"));
 }
 
 #[test]
-fn open_chat_makes_it_current_and_text_attaches_there() {
+fn text_attaches_to_the_chat_the_ui_names() {
     let app = app();
     let chat = invoke(&app, "open_chat", json!({ "chatId": null })).unwrap();
     let id = chat["summary"]["id"].as_i64().unwrap();
     let doc = invoke(
         &app,
         "add_text",
-        json!({ "text": "第一条 合同标的", "name": "条款" }),
+        json!({ "chatId": id, "text": "第一条 合同标的", "name": "条款" }),
     )
     .unwrap();
     assert_eq!(doc["source"], json!("text"));
@@ -189,9 +191,9 @@ fn command_line_paths_are_absolute_and_skip_options() {
 }
 
 /// Drop, picker and Open-with share `add_paths`: a folder adds its supported files, reports the
-/// skipped ones, and every job ends `ready` in the current chat, in order per job.
+/// skipped ones, and every job ends `ready` in the chat named, in order per job.
 #[test]
-fn add_paths_reports_progress_and_attaches_to_the_current_chat() {
+fn add_paths_reports_progress_and_attaches_to_the_chat_named() {
     use std::sync::{Arc, Mutex};
     let rt = tokio::runtime::Runtime::new().unwrap();
     let mock = rt
@@ -201,7 +203,7 @@ fn add_paths_reports_progress_and_attaches_to_the_current_chat() {
     let mut config = EngineConfig::with_data_dir(dir.path().join("data"));
     config.base_url_override = Some(mock.base_url());
     config.api_key = Some(longwen_core::secrets::ApiKey::new("sk-shell-unit-test"));
-    let state = AppState::new(open_engine(config).unwrap());
+    let state = AppState::new(Engine::open(config).unwrap());
 
     let folder = dir.path().join("folder");
     std::fs::create_dir(&folder).unwrap();
@@ -221,11 +223,9 @@ fn add_paths_reports_progress_and_attaches_to_the_current_chat() {
         }
         Ok(())
     }));
-    let chat = state.ensure_current_chat().unwrap();
-    assert_eq!(
-        commands::documents::add_paths(&state, vec![folder, loose]),
-        3
-    );
+    let chat = state.engine.create_chat().unwrap().id;
+    let taken = tauri::async_runtime::block_on(jobs::add_paths(&state, chat, vec![folder, loose]));
+    assert_eq!(taken.unwrap(), 3);
 
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let finished = |e: &Vec<Value>| {
@@ -253,8 +253,9 @@ fn add_paths_reports_progress_and_attaches_to_the_current_chat() {
     assert_eq!(failed["name"], json!("old.doc"));
     assert_eq!(failed["error"]["kind"], json!("input_unsupported"));
     assert!(state
-        .failed_job(failed["job_id"].as_str().unwrap())
-        .is_some());
+        .engine
+        .failed_job(failed["job_id"].as_u64().unwrap())
+        .is_ok());
     // Each job's events are in order: checking first, ready last.
     for name in ["a.md", "b.csv"] {
         let steps: Vec<&str> = events

@@ -6,7 +6,7 @@
 //! - `session`: the key, the base URL in force and the client for them.
 //! - [`store`]: SQLite, one module per table group.
 //! - [`client`]: DashScope's OpenAI-compatible API (files, streaming chat).
-//! - [`checks`], [`names`], [`settings`], [`secrets`]: rules and the key.
+//! - [`checks`], [`links`], [`names`], [`settings`], [`secrets`]: rules and the key.
 //! - [`types`], [`error`]: the domain types, and one error type (a kind plus typed fields).
 
 mod answers;
@@ -15,6 +15,7 @@ pub mod client;
 mod documents;
 pub mod engine;
 pub mod error;
+pub mod links;
 pub mod names;
 pub mod secrets;
 mod session;

@@ -55,8 +55,8 @@ pub enum KeySource {
     Keyring,
 }
 
-/// What the faces may know about the key.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// What the faces may know about the key. The default is "no key".
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct KeyStatus {
     pub present: bool,
     pub source: Option<KeySource>,

@@ -116,8 +116,8 @@ pub struct Message {
     /// Why the answer ended early (status `stopped`, `interrupted` or `error`): the kind and
     /// its fields. Faces word it in their own language.
     pub error: Option<Error>,
-    /// Technical detail of the error: the text an older version stored, else the error's
-    /// own detail.
+    /// The sentence an older version stored instead of the error's fields (rows written
+    /// before errors were data); `None` for newer rows.
     pub error_detail: Option<String>,
     pub request_id: Option<String>,
     pub model: Option<String>,

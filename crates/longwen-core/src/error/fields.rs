@@ -100,7 +100,7 @@ pub enum Problem {
     AddressNotHttp,
     /// `value`: the id.
     BadFileId,
-    /// `value`: the link.
+    /// Only http(s) links with a host leave the app.
     LinkNotAllowed,
     /// The answer to regenerate is still being written (by this or another process).
     AnswerStillStreaming,

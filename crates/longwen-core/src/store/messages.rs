@@ -29,14 +29,13 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
             // A kind this version does not know: keep it visible as an internal error.
             .unwrap_or_else(|_| Error::internal(kind.unwrap_or(json)))
     });
-    let detail: Option<String> = r.get(6)?;
     Ok(Message {
         id: r.get(0)?,
         chat_id: r.get(1)?,
         role: r.get(2)?,
         text: r.get(3)?,
         status: MessageStatus::parse(&r.get::<_, String>(4)?),
-        error_detail: detail.or_else(|| error.as_ref().map(Error::detail)),
+        error_detail: r.get(6)?,
         error,
         request_id: r.get(7)?,
         model: r.get(8)?,
