@@ -2,14 +2,18 @@
 //! interface scripts rely on (see README, "Command line").
 
 mod output;
+mod strings;
+mod view;
 
 use clap::{Args, Parser, Subcommand};
-use longwen_core::engine::{AnswerEvent, AskRequest, DocumentProgress, EngineConfig};
-use longwen_core::{CancellationToken, Engine, Error, Lang};
+use longwen_core::error::Problem;
+use longwen_core::types::{AnswerEvent, AskRequest, Document, DocumentProgress};
+use longwen_core::{CancellationToken, Engine, EngineConfig, Error, Lang};
 use output::Printer;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use strings::Text;
 
 #[derive(Parser)]
 #[command(
@@ -123,19 +127,17 @@ fn main() -> ExitCode {
         }
     };
     let printer = Printer::new(lang);
-    match runtime.block_on(run(cli, lang, &printer)) {
+    match runtime.block_on(run(cli, &printer)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             printer.error(&e);
-            ExitCode::from(e.exit_code() as u8)
+            ExitCode::from(strings::exit_code(&e))
         }
     }
 }
 
-async fn run(cli: Cli, lang: Lang, printer: &Printer) -> Result<(), Error> {
+async fn run(cli: Cli, printer: &Printer) -> Result<(), Error> {
     let mut config = EngineConfig::from_env()?;
-    config.lang = lang;
-    let explicit_lang = cli.lang.is_some();
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
     }
@@ -143,16 +145,15 @@ async fn run(cli: Cli, lang: Lang, printer: &Printer) -> Result<(), Error> {
         config.base_url_override = cli.base_url;
     }
     let engine = Engine::open(config)?;
-    // The app's language setting applies unless --lang was given.
-    if explicit_lang {
-        engine.set_lang(lang);
+    // The app's language setting (the environment's for "system") unless --lang was given.
+    if cli.lang.is_none() {
+        printer.set_lang(engine.settings()?.lang());
     }
-    printer.set_lang(engine.lang());
     match cli.command {
         Command::Key(cmd) => key(&engine, cmd, printer),
         Command::Files(cmd) => files(&engine, cmd, printer).await,
         Command::Ask(args) => ask(&engine, args, printer).await,
-        Command::Chats(cmd) => chats(&engine, cmd),
+        Command::Chats(cmd) => chats(&engine, cmd, printer.lang()),
     }
 }
 
@@ -161,18 +162,14 @@ fn key(engine: &Engine, cmd: KeyCommand, printer: &Printer) -> Result<(), Error>
         KeyCommand::Set => {
             let stdin = std::io::stdin();
             let key = if stdin.is_terminal() {
-                rpassword::prompt_password(printer.text("key_prompt"))
-                    .map_err(|e| Error::InvalidArgument(e.to_string()))?
+                rpassword::prompt_password(printer.text(Text::KeyPrompt)).map_err(unreadable)?
             } else {
                 let mut s = String::new();
-                stdin
-                    .lock()
-                    .read_to_string(&mut s)
-                    .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+                stdin.lock().read_to_string(&mut s).map_err(unreadable)?;
                 s
             };
             if key.trim().is_empty() {
-                return Err(Error::InvalidArgument(printer.text("key_empty")));
+                return Err(Error::invalid(Problem::EmptyKey));
             }
             let status = engine.set_key(key.trim())?;
             printer.key_status(&status, true);
@@ -225,10 +222,10 @@ async fn files(engine: &Engine, cmd: FilesCommand, printer: &Printer) -> Result<
 
 async fn add_document(
     engine: &Engine,
-    path: &std::path::Path,
+    path: &Path,
     printer: &Printer,
     cancel: &CancellationToken,
-) -> Result<longwen_core::engine::Document, Error> {
+) -> Result<Document, Error> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -321,22 +318,29 @@ fn interrupt_token() -> CancellationToken {
 fn read_text(source: &str) -> Result<String, Error> {
     let bytes = if source == "-" {
         let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        std::io::stdin().read_to_end(&mut b).map_err(unreadable)?;
         b
     } else {
         let path = PathBuf::from(source);
         if path.is_dir() {
-            return Err(Error::InputIsDirectory(path));
+            return Err(Error::input_is_directory(&path));
         }
-        std::fs::read(&path).map_err(|_| Error::InputMissing(path.clone()))?
+        std::fs::read(&path).map_err(|_| Error::input_missing(&path))?
     };
     let text = decode_text(&bytes);
     if text.trim().is_empty() {
-        return Err(Error::InputEmpty(PathBuf::from(source)));
+        return Err(Error::input_empty(Path::new(source)));
     }
     Ok(text)
+}
+
+/// Reading stdin or the terminal failed: bad input, in the io error's own words.
+fn unreadable(e: std::io::Error) -> Error {
+    Error::InvalidArgument {
+        problem: Problem::UnreadableInput,
+        value: String::new(),
+        detail: e.to_string(),
+    }
 }
 
 fn decode_text(bytes: &[u8]) -> String {
@@ -347,7 +351,7 @@ fn decode_text(bytes: &[u8]) -> String {
     encoding_rs::GB18030.decode(bytes).0.into_owned()
 }
 
-fn chats(engine: &Engine, cmd: ChatsCommand) -> Result<(), Error> {
+fn chats(engine: &Engine, cmd: ChatsCommand, lang: Lang) -> Result<(), Error> {
     match cmd {
         ChatsCommand::List { json } => {
             let chats = engine.chats()?;
@@ -371,12 +375,13 @@ fn chats(engine: &Engine, cmd: ChatsCommand) -> Result<(), Error> {
         ChatsCommand::Show { id, json } => {
             let chat = engine.chat(id)?;
             if json {
+                let view = view::ChatView::new(&chat, lang);
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&chat).unwrap_or_default()
+                    serde_json::to_string_pretty(&view).unwrap_or_default()
                 );
             } else {
-                output::print_chat(&chat);
+                output::print_chat(&chat, lang);
             }
         }
     }

@@ -1,9 +1,11 @@
 //! Everything the CLI prints besides the answer itself: progress on stderr, errors, key status.
 //! Progress redraws one line on a terminal and stays quiet in pipes, so scripts see clean output.
 
+use crate::strings::{self, Text};
+use crate::view;
 use longwen_core::client::WaitReason;
-use longwen_core::engine::{Chat, DocumentProgress};
 use longwen_core::secrets::{KeySource, KeyStatus};
+use longwen_core::types::{Chat, DocumentProgress, MessageStatus};
 use longwen_core::{Error, Lang};
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,7 +32,7 @@ impl Printer {
         self.zh.store(lang == Lang::Zh, Ordering::Relaxed);
     }
 
-    fn lang(&self) -> Lang {
+    pub fn lang(&self) -> Lang {
         if self.zh.load(Ordering::Relaxed) {
             Lang::Zh
         } else {
@@ -38,79 +40,44 @@ impl Printer {
         }
     }
 
-    pub fn text(&self, id: &str) -> String {
-        let (en, zh) = match id {
-            "key_prompt" => (
-                "Paste your DashScope API key: ",
-                "请粘贴您的百炼 API 密钥：",
-            ),
-            "key_empty" => ("the key is empty", "密钥为空"),
-            "key_saved" => ("Saved in the system keychain", "已保存到系统钥匙串"),
-            "key_env" => (
-                "Using the key from the DASHSCOPE_API_KEY environment variable",
-                "正在使用环境变量 DASHSCOPE_API_KEY 中的密钥",
-            ),
-            "key_keyring" => ("Key in the system keychain", "密钥保存在系统钥匙串中"),
-            "key_none" => (
-                "No API key is set. Run: longwen key set",
-                "尚未设置 API 密钥。请运行：longwen key set",
-            ),
-            "checking" => ("checking", "检查中"),
-            "hashing" => ("hashing", "计算校验值"),
-            "already" => ("already uploaded", "已上传过"),
-            "uploading" => ("uploading", "上传中"),
-            "reading" => ("the service is reading it", "服务正在读取"),
-            "ready" => ("ready", "就绪"),
-            "partial" => ("The partial answer is kept.", "已保留部分回答。"),
-            "request_id" => ("request id", "请求编号"),
-            _ => ("", ""),
-        };
-        match self.lang() {
-            Lang::En => en.to_string(),
-            Lang::Zh => zh.to_string(),
-        }
+    pub fn text(&self, id: Text) -> &'static str {
+        strings::text(id, self.lang())
     }
 
     pub fn key_status(&self, status: &KeyStatus, just_saved: bool) {
         let masked = status.masked.clone().unwrap_or_default();
         let line = match (status.present, status.source, just_saved) {
-            (false, _, _) => self.text("key_none"),
+            (false, _, _) => self.text(Text::KeyNone).to_string(),
             (true, Some(KeySource::Environment), _) => {
-                format!("{}: {masked}", self.text("key_env"))
+                format!("{}: {masked}", self.text(Text::KeyEnv))
             }
-            (true, _, true) => format!("{}: {masked}", self.text("key_saved")),
-            (true, _, false) => format!("{}: {masked}", self.text("key_keyring")),
+            (true, _, true) => format!("{}: {masked}", self.text(Text::KeySaved)),
+            (true, _, false) => format!("{}: {masked}", self.text(Text::KeyKeyring)),
         };
         println!("{line}");
     }
 
     pub fn document_progress(&self, name: &str, progress: &DocumentProgress) {
         let step = match progress {
-            DocumentProgress::Checking => self.text("checking"),
+            DocumentProgress::Checking => self.text(Text::Checking).to_string(),
             DocumentProgress::Hashing { done, total } => {
-                format!("{} {}%", self.text("hashing"), percent(*done, *total))
+                format!("{} {}%", self.text(Text::Hashing), percent(*done, *total))
             }
-            DocumentProgress::AlreadyUploaded { .. } => self.text("already"),
+            DocumentProgress::AlreadyUploaded { .. } => {
+                self.text(Text::AlreadyUploaded).to_string()
+            }
             DocumentProgress::Uploading { sent, total } => {
-                format!("{} {}%", self.text("uploading"), percent(*sent, *total))
+                format!("{} {}%", self.text(Text::Uploading), percent(*sent, *total))
             }
-            DocumentProgress::Reading => self.text("reading"),
-            DocumentProgress::Ready { .. } => self.text("ready"),
+            DocumentProgress::Reading => self.text(Text::Reading).to_string(),
+            DocumentProgress::Ready { .. } => self.text(Text::Ready).to_string(),
         };
         self.progress_line(&format!("{name} {step}"));
     }
 
     pub fn waiting(&self, reason: WaitReason, retry_in_ms: u64) {
         let secs = Duration::from_millis(retry_in_ms).as_secs().max(1);
-        let line = match (reason, self.lang()) {
-            (WaitReason::FileParsing, Lang::En) => {
-                format!("The service is still reading your documents; trying again in {secs} s")
-            }
-            (WaitReason::FileParsing, Lang::Zh) => format!("服务仍在读取文档，{secs} 秒后重试"),
-            (_, Lang::En) => format!("The service is busy; retrying in {secs} s"),
-            (_, Lang::Zh) => format!("服务繁忙，{secs} 秒后重试"),
-        };
-        self.progress_line(&line);
+        self.progress_line(&strings::waiting(reason, secs, self.lang()));
     }
 
     /// Progress goes only to a terminal, redrawn in place.
@@ -130,20 +97,22 @@ impl Printer {
         }
     }
 
+    /// Said when an answer ends early with its text kept (stopped, or cut off).
     pub fn partial_kept(&self, error: &Error) {
         if matches!(
-            error,
-            Error::Cancelled | Error::StreamCut(_) | Error::Timeout(_) | Error::Network(_)
+            MessageStatus::ended_by(error),
+            MessageStatus::Stopped | MessageStatus::Interrupted
         ) {
-            eprintln!("{}", self.text("partial"));
+            eprintln!("{}", self.text(Text::PartialKept));
         }
     }
 
     pub fn error(&self, error: &Error) {
         self.end_progress_line();
-        eprintln!("error [{}]: {}", error.kind(), error.message(self.lang()));
+        let message = strings::error_message(error, self.lang());
+        eprintln!("error [{}]: {message}", error.kind());
         if let Some(id) = error.request_id() {
-            eprintln!("{}: {id}", self.text("request_id"));
+            eprintln!("{}: {id}", self.text(Text::RequestId));
         }
     }
 }
@@ -157,19 +126,17 @@ pub fn format_time(unix: i64) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
 }
 
-pub fn print_chat(chat: &Chat) {
+/// A chat as text; an answer's error in `lang`.
+pub fn print_chat(chat: &Chat, lang: Lang) {
     println!("# {} (chat {})", chat.summary.title, chat.summary.id);
     for d in &chat.documents {
         println!("- {} ({} bytes)", d.name, d.size);
     }
     for m in &chat.messages {
-        let status = serde_json::to_value(m.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let status = m.status.as_str();
         println!("\n## {} [{}] {}", m.role, status, format_time(m.created_at));
         println!("{}", m.text);
-        if let Some(e) = &m.error_message {
+        if let Some(e) = view::error_message(m, lang) {
             println!("({e})");
         }
     }
