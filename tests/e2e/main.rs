@@ -405,9 +405,9 @@ async fn language_switch_changes_the_ui(suite: &Suite) -> Result<()> {
         "return document.documentElement.lang === 'zh-CN' && document.getElementById('send').textContent.trim() === '发送';",
     )
     .await?;
-    // Errors from Rust follow the language too (save_settings set the engine's language).
+    // Errors from Rust are data, worded in the language shown (the UI's errors.js).
     let msg = app
-        .js("try { await window.__TAURI__.core.invoke('open_link', {url: 'file:///x'}); return null; } catch (e) { return e.message; }")
+        .js("const { errorText } = await import('./js/errors.js'); try { await window.__TAURI__.core.invoke('open_link', {url: 'file:///x'}); return null; } catch (e) { return errorText(e); }")
         .await?;
     ensure!(
         msg.as_str().is_some_and(|m| m.contains("输入无效")),

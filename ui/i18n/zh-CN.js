@@ -41,7 +41,9 @@ export default {
       "reading": "解析中",
       "ready": "就绪",
       "failed": "失败"
-    }
+    },
+    "pickTitle": "添加文档",
+    "pickFilter": "文档"
   },
   "conv": {
     "label": "对话",
@@ -164,11 +166,83 @@ export default {
     "removeFile": "移除文件"
   },
   "errors": {
-    "generic": "出现问题，请重试。",
-    "details": "详细信息",
+    "generic": "出了点问题，请重试。",
+    "details": "详情",
     "kind": "类型",
-    "requestId": "请求 ID",
-    "detail": "详情"
+    "requestId": "请求编号",
+    "detail": "详细信息",
+    "thisFile": "此文件",
+    "kinds": {
+      "key_missing": "尚未设置 API 密钥。请打开“设置”，粘贴您的百炼（DashScope）API 密钥。",
+      "key_refused": "服务拒绝了这个 API 密钥。请检查密钥是否完整复制，以及它是否属于“设置”中所选的地域（密钥只在一个地域有效）。",
+      "keyring_unavailable": "系统钥匙串不可用，无法安全保存 API 密钥。请解锁钥匙串（或登录桌面会话）后重试，或设置环境变量 DASHSCOPE_API_KEY。",
+      "insecure_url": "地址 {url} 未使用 https，为保护密钥未发送请求。请在“设置”中使用 https:// 地址。",
+      "rate_limited": {
+        "wait": "服务繁忙（请求过多）。请在 {secs} 秒后重试。",
+        "later": "服务繁忙（请求过多）。请稍等一分钟后重试。"
+      },
+      "arrears": "您的阿里云账号已欠费。请在阿里云控制台充值后重试。",
+      "free_tier_only": "免费额度已用完，且开启了“仅使用免费额度”。请在百炼控制台关闭该选项或充值后重试。",
+      "content_refused": "服务因内容安全审核拒绝了此内容。请换一种问法，或使用其他文档。",
+      "model_not_found": "“设置”中的模型不存在或未对您的账号开通。请在“设置”中选择 qwen-long。",
+      "wrong_address": "服务地址似乎不正确（应以 /compatible-mode/v1 结尾）。请在“设置”中检查地域和地址。",
+      "file_too_large": "文件超过服务的大小上限（文档 150 MB，图片 20 MB）。请拆分成较小的文件。",
+      "file_parsing": "服务仍在读取您的文档。请过一分钟再试。",
+      "file_invalid": "服务不接受该文档的编号。常见原因：您的 API 密钥属于 RAM 子账号，而上传的文档只能配合主账号的密钥使用。请改用主账号的密钥，或移除后重新添加该文档。",
+      "file_not_found": "该文档已不在服务端（可能已被删除）。请重新添加后重试。",
+      "file_format_unsupported": "模型只能根据文字作答。此文件（例如扫描版 PDF 或图片）没有可读取的文字。请使用文字版 PDF 或 DOCX。",
+      "file_too_many_pages": "文档超过 15,000 页。请拆分成较小的文件。",
+      "file_blank": "服务在此文档中没有找到文字。如果是扫描件，请先转换为文字版 PDF。",
+      "too_many_files": "一次提问的文档过多（最多 100 个）。请移除一些后再问。",
+      "context_too_long": "文档和对话的总长度超过了模型的上限（1000 万 token）。请移除部分文档或开始新对话。",
+      "upload_quota": "云端文档空间已满（10,000 个文件或 100 GB）。请删除云端的旧文档后重试。",
+      "file_parse_failed": "服务无法读取此文档。请确认它能在电脑上正常打开，另存为 DOCX 或 PDF 后重新添加。",
+      "service_error": "服务暂时无法回答（错误 {status}）。请重试；如果持续出现，请向客服提供请求编号。",
+      "network": "无法连接到服务。请检查网络连接（如果单位使用代理，也请检查代理设置），然后重试。",
+      "proxy": "代理服务器拒绝了连接。请检查 HTTPS_PROXY 设置，或联系您的 IT 部门。",
+      "tls": "无法验证安全连接。如果单位会检查网络流量，请确认其证书已安装在本机。",
+      "timeout": "服务响应超时。请重试。",
+      "stream_cut": "回答接收过程中连接中断。已收到的部分已保留。请重新提问以获得完整回答。",
+      "cancelled": "已停止。已收到的部分回答已保留。",
+      "input_missing": "无法打开“{name}”：文件不存在或无法读取。请检查文件后重新添加。",
+      "input_is_directory": "“{name}”是文件夹。请添加其中的文档。",
+      "input_empty": "“{name}”是空文件，没有可读取的内容。请确认选对了文件。",
+      "input_unsupported": {
+        "legacy": "“{name}”是旧版 Office 格式，服务无法读取。请用 Word 或 PowerPoint 打开，另存为 DOCX 或 PDF 后再添加。",
+        "other": "不支持“{name}”的文件类型。请使用 TXT、DOCX、PDF、XLSX、EPUB、MOBI、MD、CSV 或 JSON。"
+      },
+      "input_too_large": "“{name}”超过了 {limit} MB 的上限。请拆分成较小的文件。",
+      "input_too_many_documents": "已附加 {count} 个文档，但一次提问最多只能使用 {limit} 个。请移除一些后再问。",
+      "text_too_long": "粘贴的文本约 {tokens} 个 token，超过粘贴文本 {limit} 个 token 的上限。请改为作为文件上传。",
+      "question_too_long": "问题约 {tokens} 个 token，超过了针对文档提问时 {limit} 个 token 的上限。请缩短问题，或把长文本放进文档（粘贴为文本或添加为文件）后再针对它提问。",
+      "invalid_argument": "输入无效：{problem}。请检查所填内容，更正后重试。",
+      "not_found": "未找到：{what} {id}。它可能已被删除（例如在另一个窗口中）。请刷新列表后重新选择。",
+      "storage": "长文无法读写其数据文件夹。请检查磁盘空间和权限，然后重新启动长文。",
+      "internal": "长文内部出现问题。请重试；如果持续出现，请附上下方详情反馈给我们。"
+    },
+    "problems": {
+      "unknown": "{detail}",
+      "empty_question": "问题为空",
+      "empty_key": "API 密钥为空",
+      "empty_text": "文本为空",
+      "empty_model": "模型名称为空",
+      "empty_address": "自定义地址为空",
+      "bad_address": "地址 {value} 无效（{detail}）",
+      "address_not_http": "地址 {value} 不是以 https:// 开头",
+      "bad_file_id": "文件编号 {value} 无效",
+      "link_not_allowed": "只能打开网页链接（http 或 https）",
+      "answer_still_streaming": "这条回答仍在生成中",
+      "unreadable_input": "无法读取输入（{detail}）"
+    },
+    "entities": {
+      "item": "项目",
+      "chat": "对话",
+      "message": "消息",
+      "answer": "回答",
+      "question": "回答对应的问题",
+      "document": "文档",
+      "document_job": "文档任务"
+    }
   },
   "time": {
     "seconds": "{s} 秒",

@@ -2,12 +2,16 @@
 
 import * as ipc from './ipc.js';
 import * as i18n from './i18n.js';
+import * as store from './doc-jobs.js';
 import * as documents from './documents.js';
+import * as paste from './paste.js';
 import * as conversation from './conversation.js';
+import * as answers from './answer-stream.js';
 import * as settingsView from './settings.js';
 import * as sidebar from './sidebar.js';
+import { $ } from './dom.js';
+import { errorText } from './errors.js';
 
-const $ = (id) => document.getElementById(id);
 const darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
 
 let themeSetting = 'system';
@@ -32,6 +36,7 @@ function applySettings(settings, lang, theme) {
 async function openChat(id) {
   try {
     const c = await ipc.openChat(id);
+    answers.detachUnless(c.summary.id);
     documents.setChat(c);
     conversation.setChat(c);
     sidebar.setCurrent(c.summary.id);
@@ -42,9 +47,19 @@ async function openChat(id) {
   }
 }
 
+/** The chat shown, or a new one (documents and questions always go to a chat). */
+async function ensureChat() {
+  const shown = conversation.currentChat();
+  if (shown) return shown;
+  const c = await openChat(null);
+  await sidebar.refresh();
+  return c;
+}
+
 async function newChat() {
   // Already on an untouched chat: do not pile up empty ones.
-  if (conversation.isEmpty() && documents.readyDocuments().length === 0 && documents.busyCount() === 0) {
+  if (conversation.isEmpty() && !answers.isRunning()
+    && store.readyDocuments().length === 0 && store.busyCount() === 0) {
     $('question').focus();
     return null;
   }
@@ -55,23 +70,20 @@ async function newChat() {
   return c;
 }
 
+/** Files dropped on the window or opened with the app go to the chat shown. */
+async function addPending() {
+  const chat = await ensureChat();
+  if (chat) await ipc.addPendingDocuments(chat.summary.id).catch(showBootError);
+}
+
 function showBootError(e) {
   const p = $('boot-error');
   p.hidden = false;
-  p.textContent = (e && e.message) || i18n.t('errors.generic');
+  p.textContent = errorText(e);
   setTimeout(() => { p.hidden = true; }, 10000);
 }
 
-async function boot() {
-  await i18n.loadLanguages();
-  i18n.setLang((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');
-  applyTheme();
-  if (darkQuery) {
-    const onChange = () => applyTheme();
-    if (darkQuery.addEventListener) darkQuery.addEventListener('change', onChange);
-    else if (darkQuery.addListener) darkQuery.addListener(onChange);
-  }
-
+function initViews() {
   sidebar.init({
     onOpen: (id) => openChat(id),
     onNew: () => newChat(),
@@ -85,14 +97,17 @@ async function boot() {
       }
     },
   });
-  documents.init({
-    onChange: () => conversation.updateCostNote(),
-    onOpenSettings: () => settingsView.open(true),
-  });
+  const openSettingsAtKey = () => settingsView.open(true);
+  documents.init({ onChange: () => conversation.updateCostNote(), onOpenSettings: openSettingsAtKey, ensureChat });
+  paste.init({ onOpenSettings: openSettingsAtKey, ensureChat });
   conversation.init({
-    ensureChat: () => openChat(null).then(async (c) => { await sidebar.refresh(); return c; }),
-    documents: () => documents.readyDocuments(),
-    onOpenSettings: () => settingsView.open(true),
+    documents: () => store.readyDocuments(),
+    onOpenSettings: openSettingsAtKey,
+    onRegenerate: (article) => answers.regenerate(article),
+  });
+  answers.init({
+    ensureChat,
+    documents: () => store.readyDocuments(),
     onAnswered: () => sidebar.refresh(),
   });
   settingsView.init({
@@ -101,10 +116,23 @@ async function boot() {
   });
   i18n.onLangChange(() => {
     documents.relabel();
-    conversation.relabel();
+    paste.relabel();
+    if (!answers.isRunning()) conversation.relabel();
     sidebar.relabel();
     settingsView.relabel();
   });
+}
+
+async function boot() {
+  await i18n.loadLanguages();
+  i18n.setLang((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');
+  applyTheme();
+  if (darkQuery) {
+    const onChange = () => applyTheme();
+    if (darkQuery.addEventListener) darkQuery.addEventListener('change', onChange);
+    else if (darkQuery.addListener) darkQuery.addListener(onChange);
+  }
+  initViews();
 
   let state;
   try {
@@ -115,17 +143,21 @@ async function boot() {
     return;
   }
   applySettings(state.settings, state.lang, state.theme);
-  settingsView.setState(state.settings, state.key, state.version);
+  settingsView.setState(state.settings, state.key, state.version, state.limits);
+  conversation.setLimits(state.limits);
   conversation.setKeyPresent(!!(state.key && state.key.present));
   sidebar.setChats(state.chats || []);
   try {
-    await ipc.watchDocuments((ev) => documents.onDocumentEvent(ev));
+    await ipc.watchDocuments((ev) => store.onEvent(ev));
   } catch (e) {
     showBootError(e);
   }
+  await ipc.onDocumentsPending(() => addPending());
   const chats = state.chats || [];
   await openChat(chats.length ? chats[0].id : null);
   if (!chats.length) await sidebar.refresh();
+  // Documents opened with the app wait for this first chat.
+  await addPending();
   $('app').hidden = false;
   $('question').focus();
 }

@@ -2,8 +2,8 @@
 // shared way to show an AppError where it happened.
 
 import { t } from './i18n.js';
-
-const $ = (id) => document.getElementById(id);
+import { $, el, button } from './dom.js';
+import { errorText, errorAction, errorDetail } from './errors.js';
 
 /** Opens a <dialog> modally; Escape closes it (native `cancel`). Returns focus on close. */
 export function openDialog(dlg, focusEl) {
@@ -67,29 +67,20 @@ const ACTION_LABEL = {
 };
 
 /**
- * Builds the box that shows an AppError: the localized sentence, the next step as a button
- * (from `action`, when a handler for it is given) and the request id / detail under a
- * collapsed "Details". `handlers` maps action names to functions.
+ * Builds the box that shows an error: its sentence (errors.js), the next step as a button
+ * (when a handler for it is given) and the request id / detail under a collapsed "Details".
+ * `handlers` maps action names to functions.
  */
 export function errorBox(err, handlers = {}, { compact = false, skipActions = [] } = {}) {
-  const box = document.createElement('div');
-  box.className = compact ? 'error-box compact' : 'error-box';
+  const box = el('div', compact ? 'error-box compact' : 'error-box');
   box.setAttribute('role', 'alert');
-  const msg = document.createElement('p');
-  msg.className = 'error-message';
-  msg.textContent = (err && err.message) || t('errors.generic');
-  box.appendChild(msg);
+  box.appendChild(el('p', 'error-message', errorText(err)));
 
-  const action = err && err.action;
-  if (action && handlers[action] && ACTION_LABEL[action] && !skipActions.includes(action)) {
-    const row = document.createElement('div');
-    row.className = 'error-actions';
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'btn btn-secondary btn-small';
-    b.textContent = t(ACTION_LABEL[action]);
+  const action = errorAction(err);
+  if (action && handlers[action] && !skipActions.includes(action)) {
+    const row = el('div', 'error-actions');
+    const b = button(t(ACTION_LABEL[action]), 'btn-secondary btn-small', () => handlers[action]());
     b.dataset.action = action;
-    b.addEventListener('click', () => handlers[action]());
     row.appendChild(b);
     box.appendChild(row);
   }
@@ -98,26 +89,19 @@ export function errorBox(err, handlers = {}, { compact = false, skipActions = []
   return box;
 }
 
-/** `<details>` with the request id and technical detail, or null when there is nothing. */
+/** `<details>` with the kind, request id and technical detail, or null when there is nothing. */
 export function detailsBlock(err) {
-  if (!err || (!err.request_id && !err.detail && !err.kind)) return null;
-  const det = document.createElement('details');
-  det.className = 'error-details';
-  const sum = document.createElement('summary');
-  sum.textContent = t('errors.details');
-  det.appendChild(sum);
-  const dl = document.createElement('dl');
+  if (!err || !err.kind) return null;
+  const det = el('details', 'error-details');
+  det.appendChild(el('summary', null, t('errors.details')));
+  const dl = el('dl');
   const add = (k, v) => {
     if (!v) return;
-    const dt = document.createElement('dt');
-    dt.textContent = t(k);
-    const dd = document.createElement('dd');
-    dd.textContent = String(v);
-    dl.append(dt, dd);
+    dl.append(el('dt', null, t(k)), el('dd', null, String(v)));
   };
   add('errors.kind', err.kind);
   add('errors.requestId', err.request_id);
-  add('errors.detail', err.detail);
+  add('errors.detail', errorDetail(err));
   det.appendChild(dl);
   return det;
 }

@@ -36,7 +36,8 @@ function lookup(table, key) {
   return key.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), table);
 }
 
-export function t(key, params = {}) {
+/** `quiet`: a missing key is expected (the caller has a fallback), so no warning. */
+export function t(key, params = {}, { quiet = false } = {}) {
   let v = lookup(tables[current], key);
   if (v === undefined) v = lookup(tables.en, key);
   if (v && typeof v === 'object' && 'count' in params) {
@@ -44,11 +45,11 @@ export function t(key, params = {}) {
     v = v[cat] ?? v.other;
   }
   if (typeof v !== 'string') {
-    console.warn('missing i18n key', key);
+    if (!quiet) console.warn('missing i18n key', key);
     return key;
   }
   return v.replace(/\{(\w+)\}/g, (m, name) => {
-    if (!(name in params)) return m;
+    if (!(name in params) || params[name] == null) return m;
     const p = params[name];
     return typeof p === 'number' ? formatNumber(p) : String(p);
   });

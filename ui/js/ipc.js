@@ -1,10 +1,9 @@
 // The only module that talks to the Rust shell: every `invoke`, every Channel and every
 // Tauri event listener lives here. The contract is docs/ipc.md.
 //
-// Every function returns a Promise. Rejections are always an AppError-shaped object
-// `{kind, message, request_id, detail, action, retry_after_secs}`; when the shell rejected
-// with something else (a plain string from Tauri itself), `message` is null and the UI shows
-// its own localized fallback.
+// Every function returns a Promise. Rejections are always error data `{kind, ...fields}`
+// (errors.js words them); when the shell rejected with something else (a plain string from
+// Tauri itself), it becomes `{kind: 'internal', detail}`.
 
 function tauri() {
   const t = window.__TAURI__;
@@ -15,23 +14,14 @@ function tauri() {
 }
 
 export function normalizeError(e) {
-  if (e && typeof e === 'object' && typeof e.kind === 'string') {
-    return {
-      kind: e.kind,
-      message: typeof e.message === 'string' ? e.message : null,
-      request_id: e.request_id ?? null,
-      detail: e.detail ?? null,
-      action: e.action ?? null,
-      retry_after_secs: e.retry_after_secs ?? null,
-    };
-  }
+  if (e && typeof e === 'object' && typeof e.kind === 'string') return e;
   let detail;
   if (typeof e === 'string') detail = e;
   else if (e instanceof Error) detail = e.message;
   else {
     try { detail = JSON.stringify(e); } catch { detail = String(e); }
   }
-  return { kind: 'internal', message: null, request_id: null, detail, action: null, retry_after_secs: null };
+  return { kind: 'internal', detail };
 }
 
 async function call(cmd, args) {
@@ -50,6 +40,12 @@ function channel(onEvent) {
   return ch;
 }
 
+async function listen(name, fn) {
+  const ev = window.__TAURI__ && window.__TAURI__.event;
+  if (!ev || typeof ev.listen !== 'function') return;
+  try { await ev.listen(name, fn); } catch (e) { console.error(name, e); }
+}
+
 // --- state and settings ------------------------------------------------------------
 export const getState = () => call('get_state');
 export const saveSettings = (settings) => call('save_settings', { settings });
@@ -64,20 +60,26 @@ export const openChat = (chatId) => call('open_chat', { chatId: chatId ?? null }
 export const deleteChat = (chatId) => call('delete_chat', { chatId });
 
 // --- documents ---------------------------------------------------------------------
-/** Opens the one document channel; `onEvent` receives every DocumentEvent. */
+/** Opens the one document channel; `onEvent` receives every JobEvent. */
 export const watchDocuments = (onEvent) => call('watch_documents', { onEvent: channel(onEvent) });
-export const pickDocuments = () => call('pick_documents');
+/** Adds what was dropped on the window or opened with the app to `chatId`. */
+export const addPendingDocuments = (chatId) => call('add_pending_documents', { chatId });
+export const pickDocuments = (chatId, title, filter) => call('pick_documents', { chatId, title, filter });
 export const retryDocument = (jobId) => call('retry_document', { jobId });
-export const addText = (text, name) => call('add_text', { text, name: name ?? null });
-export const addTextAsFile = (text, name) => call('add_text_as_file', { text, name: name ?? null });
-export const removeDocument = (documentId) => call('remove_document', { documentId });
+/** `{tokens, limit, fits}` for text about to be pasted. */
+export const estimateText = (text) => call('estimate_text', { text });
+export const addText = (chatId, text, name) => call('add_text', { chatId, text, name: name ?? null });
+export const addTextAsFile = (chatId, text, name) =>
+  call('add_text_as_file', { chatId, text, name: name ?? null });
+export const removeDocument = (chatId, documentId) => call('remove_document', { chatId, documentId });
 
 // --- answers -----------------------------------------------------------------------
+/** Resolves with the stored answer however it ended; rejects only if nothing was stored. */
 export const ask = (chatId, question, onEvent) =>
   call('ask', { chatId, question, onEvent: channel(onEvent) });
 export const stopAnswer = (chatId) => call('stop_answer', { chatId });
-export const regenerate = (answerId, onEvent) =>
-  call('regenerate', { answerId, onEvent: channel(onEvent) });
+export const regenerate = (chatId, answerId, onEvent) =>
+  call('regenerate', { chatId, answerId, onEvent: channel(onEvent) });
 
 // --- the outside world ---------------------------------------------------------------
 /** Only http(s); the caller has already asked the person. */
@@ -85,20 +87,17 @@ export const openLink = (url) => call('open_link', { url });
 
 /**
  * Lights the drop zone. `handlers` = {enter, over, leave, drop}; each gets the Tauri event.
- * The files themselves are handled in Rust; progress arrives on the document channel.
+ * The files themselves are taken in Rust; `onDocumentsPending` says when they wait for a chat.
  */
 export async function onDrag(handlers) {
-  const ev = window.__TAURI__ && window.__TAURI__.event;
-  if (!ev || typeof ev.listen !== 'function') return;
   const pairs = [
     ['tauri://drag-enter', handlers.enter],
     ['tauri://drag-over', handlers.over],
     ['tauri://drag-leave', handlers.leave],
     ['tauri://drag-drop', handlers.drop],
   ];
-  for (const [name, fn] of pairs) {
-    if (fn) {
-      try { await ev.listen(name, fn); } catch (e) { console.error(name, e); }
-    }
-  }
+  for (const [name, fn] of pairs) if (fn) await listen(name, fn);
 }
+
+/** Called when files were dropped on the window: they wait for `addPendingDocuments`. */
+export const onDocumentsPending = (fn) => listen('documents-pending', fn);

@@ -5,12 +5,13 @@
 import * as ipc from './ipc.js';
 import { t } from './i18n.js';
 import { openDialog, errorBox, confirmDialog, confirmLink } from './dialogs.js';
+import { $ } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
 const CONSOLE_URL = 'https://bailian.console.aliyun.com/?apiKey=1';
 
 let settings = null;
 let key = { present: false, source: null, masked: null };
+let rateLimitedModels = [];
 let hooks = { onSettings() {}, onKey() {} };
 
 export function init(h) {
@@ -44,9 +45,10 @@ export function init(h) {
   $('theme').addEventListener('change', save);
 }
 
-export function setState(s, k, version) {
+export function setState(s, k, version, limits) {
   settings = { ...s };
   key = k;
+  rateLimitedModels = (limits && limits.rate_limited_models) || [];
   if (version) $('version').textContent = t('settings.version', { version });
   fill();
 }
@@ -66,13 +68,14 @@ function fill() {
   model.value = settings.model || 'qwen-long';
   $('language').value = settings.language || 'system';
   $('theme').value = settings.theme || 'system';
-  modelWarning(null);
+  modelWarning();
   keyStatus();
 }
 
-function modelWarning(fromRust) {
+/** Warns when the model chosen is throttled to a few requests a minute (the core's list). */
+function modelWarning() {
   const w = $('model-warning');
-  const text = fromRust || ($('model').value === 'qwen-long-2025-01-25' ? t('settings.snapshotWarning') : '');
+  const text = rateLimitedModels.includes($('model').value) ? t('settings.snapshotWarning') : '';
   w.hidden = !text;
   w.textContent = text;
 }
@@ -112,7 +115,7 @@ async function saveKey() {
   const value = input.value.trim();
   if (!value) {
     input.focus();
-    result('key-result', errorBox({ message: t('settings.keyEmpty') }, {}, { compact: true }));
+    result('key-result', errorBox({ text: t('settings.keyEmpty') }, {}, { compact: true }));
     return;
   }
   const btn = $('key-save');
@@ -177,12 +180,11 @@ async function save() {
     language: $('language').value,
     theme: $('theme').value,
   };
-  modelWarning(null);
+  modelWarning();
   try {
     const r = await ipc.saveSettings(next);
     settings = { ...r.settings };
     hooks.onSettings(r);
-    if (r.warning) modelWarning(r.warning);
     $('settings-result').replaceChildren();
   } catch (e) {
     result('settings-result', errorBox(e, {}, { compact: true }));
@@ -196,5 +198,5 @@ export function current() {
 
 export function relabel() {
   keyStatus();
-  modelWarning(null);
+  modelWarning();
 }

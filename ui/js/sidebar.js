@@ -3,8 +3,7 @@
 import * as ipc from './ipc.js';
 import { t, formatDate } from './i18n.js';
 import { confirmDialog, errorBox } from './dialogs.js';
-
-const $ = (id) => document.getElementById(id);
+import { $, iconButton } from './dom.js';
 
 let chats = [];
 let currentId = null;
@@ -61,17 +60,7 @@ function render() {
     open.title = title;
     open.addEventListener('click', () => hooks.onOpen(c.id));
 
-    const del = document.createElement('button');
-    del.type = 'button';
-    del.className = 'btn btn-icon btn-small chat-delete';
-    const label = t('sidebar.delete', { title });
-    del.setAttribute('aria-label', label);
-    del.title = label;
-    const icon = document.createElement('span');
-    icon.className = 'icon icon-trash';
-    icon.setAttribute('aria-hidden', 'true');
-    del.appendChild(icon);
-    del.addEventListener('click', () => remove(c, title, li));
+    const del = iconButton(t('sidebar.delete', { title }), 'icon-trash', 'chat-delete', () => remove(c, title, li));
     li.append(open, del);
     list.appendChild(li);
   }

@@ -1,0 +1,214 @@
+// Asking and streaming: the question box, Send and Stop, the live "what is happening" line
+// before the first token, and the end of an answer however it ends. The answer's final state
+// comes from Rust (the stored message); nothing here decides what an error means.
+
+import * as ipc from './ipc.js';
+import { t, formatDuration } from './i18n.js';
+import { $, el } from './dom.js';
+import { StreamRenderer } from './markdown.js';
+import * as view from './conversation.js';
+
+let running = null; // the answer in flight
+let hooks = {
+  ensureChat: async () => null,
+  documents: () => [],
+  onAnswered() {},
+};
+
+export function init(h) {
+  hooks = { ...hooks, ...h };
+  const q = $('question');
+  q.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.shiftKey) return;
+    // IME composition (pinyin etc.): Enter picks a candidate, it must not send.
+    if (e.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    submit();
+  });
+  q.addEventListener('input', autosize);
+  $('composer').addEventListener('submit', (e) => {
+    e.preventDefault();
+    submit();
+  });
+  $('stop').addEventListener('click', stop);
+  updateComposer();
+}
+
+export function isRunning() {
+  return !!running;
+}
+
+/** Another chat is shown: the answer keeps streaming in Rust and shows when it is reopened. */
+export function detachUnless(chatId) {
+  if (running && running.chatId !== chatId) {
+    clearInterval(running.timer);
+    running.detached = true;
+    running = null;
+    updateComposer();
+  }
+}
+
+function autosize() {
+  const q = $('question');
+  q.style.height = 'auto';
+  q.style.height = `${Math.min(q.scrollHeight, 220)}px`;
+}
+
+function updateComposer() {
+  const busy = !!running;
+  $('stop').hidden = !busy;
+  $('send').disabled = busy;
+  $('composer').classList.toggle('busy', busy);
+}
+
+async function submit() {
+  if (running) return;
+  const q = $('question');
+  const question = q.value.trim();
+  if (!question) {
+    q.focus();
+    return;
+  }
+  const chat = view.currentChat() || (await hooks.ensureChat());
+  if (!chat) return;
+  q.value = '';
+  autosize();
+  view.clearEmpty();
+  const log = $('conversation');
+  log.appendChild(view.userArticle(question));
+  const a = view.liveAssistant();
+  log.appendChild(a);
+  view.scrollToEnd(true);
+  const chatId = chat.summary.id;
+  await stream(chatId, a, (onEvent) => ipc.ask(chatId, question, onEvent), question);
+}
+
+/** Asks the question behind this answer again, in place. */
+export async function regenerate(a) {
+  const id = Number(a.dataset.messageId);
+  const chatId = view.currentChatId();
+  if (running || !id || chatId == null) return;
+  // The button pressed goes away with its article: bring the keyboard back to the new one.
+  const hadFocus = a.contains(document.activeElement);
+  const fresh = view.liveAssistant();
+  a.replaceWith(fresh);
+  fresh.dataset.messageId = String(id);
+  await stream(chatId, fresh, (onEvent) => ipc.regenerate(chatId, id, onEvent), null);
+  const lost = !document.activeElement || document.activeElement === document.body;
+  if (hadFocus && lost && fresh.isConnected) {
+    const again = fresh.querySelector('[data-action="regenerate"]') || fresh.querySelector('.error-box button');
+    if (again) again.focus();
+  }
+}
+
+async function stream(chatId, a, start, question) {
+  const body = a.querySelector('.msg-body');
+  const renderer = new StreamRenderer(body);
+  body.hidden = true;
+  const run = {
+    chatId,
+    article: a,
+    renderer,
+    startedAt: Date.now(),
+    firstToken: false,
+    waiting: null,
+    preparing: null,
+    text: '',
+    timer: 0,
+    detached: false,
+  };
+  running = run;
+  // Screen readers: announce the answer once it is complete, not every frame of it.
+  a.setAttribute('aria-busy', 'true');
+  renderer.onRender = () => view.scrollToEnd(false);
+  updateComposer();
+  tick(run);
+  run.timer = setInterval(() => tick(run), 500);
+
+  const onEvent = (ev) => {
+    if (run.detached) return;
+    if (ev.event === 'started') a.dataset.messageId = String(ev.answer_id);
+    else if (ev.event === 'preparing') run.preparing = ev;
+    else if (ev.event === 'waiting') run.waiting = { ...ev, until: Date.now() + (ev.retry_in_ms || 0) };
+    else if (ev.event === 'delta') {
+      if (!run.firstToken) {
+        run.firstToken = true;
+        a.querySelector('.msg-status').hidden = true;
+        body.hidden = false;
+      }
+      run.text += ev.text;
+      renderer.append(ev.text);
+    }
+    if (ev.event !== 'delta') tick(run);
+  };
+
+  let answer = null;
+  let error = null;
+  try {
+    answer = await start(onEvent);
+  } catch (e) {
+    error = e;
+  }
+  clearInterval(run.timer);
+  a.removeAttribute('aria-busy');
+  if (run.detached) return;
+  await finish(run, answer, error, question);
+  running = null;
+  updateComposer();
+  // Keep our copy of the chat in step, then let the sidebar refresh.
+  try {
+    const fresh = await ipc.openChat(run.chatId);
+    if (!running) view.replaceChat(fresh);
+  } catch { /* the view we have is good enough */ }
+  hooks.onAnswered();
+}
+
+/** Shows how the answer ended: the stored message, or the refusal when nothing was stored. */
+async function finish(run, answer, error, question) {
+  const a = run.article;
+  const m = answer ? answer.message : { id: 0, role: 'assistant', text: run.text, status: 'error', error };
+  await run.renderer.finish(m.text);
+  view.fillAssistant(a, m, { keepBody: true });
+  if (!answer && question && !$('question').value) {
+    // Nothing was stored: give the question back so it is not lost.
+    $('question').value = question;
+    autosize();
+  }
+  if (m.status !== 'complete') {
+    // The next step (Open settings, Retry) must be in view, not below the fold.
+    const box = a.querySelector('.error-box') || a.querySelector('.msg-foot');
+    if (box) box.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+function tick(run) {
+  if (run.firstToken) return;
+  const statusEl = run.article.querySelector('.msg-status');
+  const elapsed = formatDuration(Date.now() - run.startedAt);
+  let text;
+  const w = run.waiting;
+  if (w && (w.reason === 'rate_limited' || w.reason === 'server_error') && Date.now() < w.until) {
+    text = t('conv.busyRetry', { s: Math.ceil((w.until - Date.now()) / 1000) });
+  } else if (w && w.reason === 'file_parsing') {
+    text = t('conv.stillReading', { time: elapsed });
+  } else if (run.preparing && run.preparing.progress && run.preparing.progress.step !== 'ready') {
+    const doc = hooks.documents().find((d) => d.id === run.preparing.document_id);
+    text = t('conv.preparing', { name: doc ? doc.name : '', time: elapsed });
+  } else {
+    const n = hooks.documents().length;
+    text = n > 0 ? t('conv.reading', { count: n, time: elapsed }) : t('conv.thinking', { time: elapsed });
+  }
+  const spinner = el('span', 'spinner');
+  spinner.setAttribute('aria-hidden', 'true');
+  statusEl.replaceChildren(spinner, document.createTextNode(text));
+}
+
+async function stop() {
+  if (!running) return;
+  $('stop').disabled = true;
+  try {
+    await ipc.stopAnswer(running.chatId);
+  } catch { /* the answer ends anyway or is already over */ }
+  $('stop').disabled = false;
+  $('question').focus();
+}

@@ -1,0 +1,32 @@
+// The few DOM helpers every view uses: find by id, make an element, make a button.
+
+export const $ = (id) => document.getElementById(id);
+
+/** `<tag class=cls>text</tag>`; `cls` and `text` may be null. */
+export function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+/** A text button. */
+export function button(label, cls, onClick) {
+  const b = el('button', `btn ${cls}`, label);
+  b.type = 'button';
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** A button showing only an icon; `label` names it for screen readers and as its tooltip. */
+export function iconButton(label, icon, cls, onClick) {
+  const b = el('button', `btn btn-icon btn-small ${cls}`);
+  b.type = 'button';
+  b.setAttribute('aria-label', label);
+  b.title = label;
+  const i = el('span', `icon ${icon}`);
+  i.setAttribute('aria-hidden', 'true');
+  b.appendChild(i);
+  b.addEventListener('click', onClick);
+  return b;
+}
