@@ -1,20 +1,16 @@
 //! `POST /chat/completions` with `stream: true`: retries before the first token, timeouts,
 //! cancellation.
 
+use super::errors::{check, map_reqwest, request_id};
+use super::retry::backoff;
 use super::stream::{decode, SseItem};
-use super::{
-    check, map_reqwest, request_id, ChatEvent, ChatOutcome, ChatRequest, Client, WaitReason,
-};
+use super::types::{ChatEvent, ChatOutcome, ChatRequest, WaitReason};
+use super::Client;
 use crate::error::{Cut, Error, Result, Waited};
 use futures_util::StreamExt;
 use std::time::Duration;
 use tokio::time::{timeout_at, Instant};
 use tokio_util::sync::CancellationToken;
-
-/// Doubling backoff from `base`, capped at `cap`.
-pub(crate) fn backoff(base: Duration, attempt: u32, cap: Duration) -> Duration {
-    base.saturating_mul(1u32 << attempt.min(16)).min(cap)
-}
 
 const RETRY_CAP: Duration = Duration::from_secs(60);
 
@@ -218,18 +214,4 @@ impl Client {
 
 fn first_token_timeout(d: Duration) -> Error {
     Error::timeout(Waited::FirstToken, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_and_caps() {
-        let b = Duration::from_millis(500);
-        let cap = Duration::from_secs(5);
-        let got: Vec<_> = (0..6).map(|i| backoff(b, i, cap).as_millis()).collect();
-        assert_eq!(got, vec![500, 1000, 2000, 4000, 5000, 5000]);
-        assert_eq!(backoff(b, 40, cap), cap);
-    }
 }

@@ -1,7 +1,9 @@
 //! `/files`: upload (streamed from disk, known length, rate-limited), retrieve, list, delete.
 
-use super::chat::backoff;
-use super::{check, Client, RemoteFile};
+use super::errors::check;
+use super::retry::backoff;
+use super::types::RemoteFile;
+use super::Client;
 use crate::error::{Error, Problem, Result, ServiceInfo, Waited};
 use futures_util::StreamExt;
 use reqwest::multipart::{Form, Part};
