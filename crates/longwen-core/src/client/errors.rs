@@ -1,8 +1,85 @@
-//! From what the service or the transport said to an error kind.
+//! From what the service or the transport said to an error kind: the contract's error table
+//! is one piece of data, read by `classify` and walked by its test.
 
 use crate::error::{Error, Result, ServiceInfo, Waited};
+use reqwest::header::HeaderMap;
 
-pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+/// What one row of the error table looks at. Codes and message parts compare without case
+/// (message parts are written in lower case).
+#[derive(Debug, Clone, Copy)]
+enum When {
+    /// This status with an empty body.
+    EmptyBody(u16),
+    Status(u16),
+    /// The service's code (`error.code`, else `error.type`).
+    Code(&'static str),
+    /// The message contains every one of these.
+    Message(&'static [&'static str]),
+}
+
+impl When {
+    fn matches(self, info: &ServiceInfo, empty_body: bool, message: &str) -> bool {
+        match self {
+            When::EmptyBody(status) => empty_body && info.status == status,
+            When::Status(status) => info.status == status,
+            When::Code(code) => info
+                .code
+                .as_deref()
+                .is_some_and(|c| c.eq_ignore_ascii_case(code)),
+            When::Message(parts) => parts.iter().all(|p| message.contains(p)),
+        }
+    }
+}
+
+/// An error kind, made from what the service said.
+type Kind = fn(Box<ServiceInfo>) -> Error;
+
+/// The contract's error table, then the file messages, then the status alone: the first row
+/// that matches names the error; none does, `Error::Service`. Order is precedence.
+#[rustfmt::skip] // one row a line
+const ERROR_TABLE: &[(When, Kind)] = &[
+    // The native API's path instead of compatible mode.
+    (When::EmptyBody(404), Error::WrongAddress),
+    (When::Status(413), Error::FileTooLarge),
+    (When::Code("invalid_api_key"), Error::KeyRefused),
+    (When::Code("limit_requests"), Error::RateLimited),
+    (When::Code("limit_burst_rate"), Error::RateLimited),
+    // Tokens per minute: throttling, not billing.
+    (When::Code("insufficient_quota"), Error::RateLimited),
+    (When::Code("throttling"), Error::RateLimited),
+    (When::Code("arrearage"), Error::Arrears),
+    (When::Code("allocationquota.freetieronly"), Error::FreeTierOnly),
+    (When::Code("data_inspection_failed"), Error::ContentRefused),
+    (When::Code("datainspectionfailed"), Error::ContentRefused),
+    (When::Code("model_not_found"), Error::ModelNotFound),
+    (When::Code("badrequest.toolarge"), Error::FileTooLarge),
+    (When::Message(&["file parsing in progress"]), Error::FileParsing),
+    (When::Message(&["upload file capacity exceed"]), Error::UploadQuota),
+    (When::Message(&["upload file number exceed"]), Error::UploadQuota),
+    (When::Message(&["exceeds size limit"]), Error::FileTooLarge),
+    (When::Message(&["exceeds page limit"]), Error::FileTooManyPages),
+    (When::Message(&["invalid file"]), Error::FileInvalid),
+    (When::Message(&["cannot be found", "file"]), Error::FileNotFound),
+    (When::Message(&["format is not supported"]), Error::FileFormatUnsupported),
+    (When::Message(&["content blank"]), Error::FileBlank),
+    (When::Message(&["too many files"]), Error::TooManyFiles),
+    (When::Message(&["exceed model limit"]), Error::ContextTooLong),
+    (When::Message(&["token length exceed"]), Error::ContextTooLong),
+    (When::Status(401), Error::KeyRefused),
+    (When::Status(429), Error::RateLimited),
+];
+
+/// The error `ERROR_TABLE` names for what the service said.
+pub(crate) fn classify(info: ServiceInfo, empty_body: bool) -> Error {
+    let message = info.message.as_deref().unwrap_or("").to_ascii_lowercase();
+    let make = ERROR_TABLE
+        .iter()
+        .find(|(when, _)| when.matches(&info, empty_body, &message))
+        .map_or(Error::Service as Kind, |(_, make)| *make);
+    make(Box::new(info))
+}
+
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     headers
         .get("x-request-id")
         .or_else(|| headers.get("x-dashscope-request-id"))
@@ -11,7 +88,7 @@ pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String>
 }
 
 /// `Retry-After` in whole seconds (rounded up).
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+fn retry_after(headers: &HeaderMap) -> Option<u64> {
     headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
@@ -65,71 +142,7 @@ pub(crate) fn service_info(status: u16, request_id: Option<String>, body: &[u8])
     info
 }
 
-/// The contract's error table, then the file messages, then the status alone.
-pub(crate) fn classify(info: ServiceInfo, empty_body: bool) -> Error {
-    let code = info.code.clone().unwrap_or_default();
-    let lc = code.to_ascii_lowercase();
-    let msg = info
-        .message
-        .clone()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let b = Box::new(info);
-    let status = b.status;
-    if status == 404 && empty_body {
-        return Error::WrongAddress(b);
-    }
-    if status == 413 {
-        return Error::FileTooLarge(b);
-    }
-    match lc.as_str() {
-        "invalid_api_key" => return Error::KeyRefused(b),
-        "limit_requests" | "limit_burst_rate" | "insufficient_quota" | "throttling" => {
-            return Error::RateLimited(b)
-        }
-        "arrearage" => return Error::Arrears(b),
-        "allocationquota.freetieronly" => return Error::FreeTierOnly(b),
-        "data_inspection_failed" | "datainspectionfailed" => return Error::ContentRefused(b),
-        "model_not_found" => return Error::ModelNotFound(b),
-        "badrequest.toolarge" => return Error::FileTooLarge(b),
-        _ => {}
-    }
-    if msg.contains("file parsing in progress") {
-        Error::FileParsing(b)
-    } else if msg.contains("upload file capacity exceed")
-        || msg.contains("upload file number exceed")
-    {
-        Error::UploadQuota(b)
-    } else if msg.contains("exceeds size limit") {
-        Error::FileTooLarge(b)
-    } else if msg.contains("exceeds page limit") {
-        Error::FileTooManyPages(b)
-    } else if msg.contains("invalid file") {
-        Error::FileInvalid(b)
-    } else if msg.contains("cannot be found") && msg.contains("file") {
-        Error::FileNotFound(b)
-    } else if msg.contains("format is not supported") {
-        Error::FileFormatUnsupported(b)
-    } else if msg.contains("content blank") {
-        Error::FileBlank(b)
-    } else if msg.contains("too many files") {
-        Error::TooManyFiles(b)
-    } else if msg.contains("exceed model limit") || msg.contains("token length exceed") {
-        Error::ContextTooLong(b)
-    } else if status == 401 {
-        Error::KeyRefused(b)
-    } else if status == 429 {
-        Error::RateLimited(b)
-    } else {
-        Error::Service(b)
-    }
-}
-
-pub(crate) fn map_http_error(
-    status: u16,
-    headers: &reqwest::header::HeaderMap,
-    body: &[u8],
-) -> Error {
+pub(crate) fn map_http_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Error {
     if status == 407 {
         // From a proxy, not the service: its credentials are missing or wrong.
         return Error::Proxy {
@@ -202,11 +215,42 @@ mod tests {
             "error": {"message": message, "type": "invalid_request_error", "param": null, "code": code},
             "request_id": "req-body"
         });
-        let mut h = reqwest::header::HeaderMap::new();
+        let mut h = HeaderMap::new();
         if status == 429 {
             h.insert("retry-after", "7".parse().unwrap());
         }
         map_http_error(status, &h, body.to_string().as_bytes())
+    }
+
+    /// Every row of `ERROR_TABLE`, fed an answer made from the row itself, names its own kind
+    /// and is the first row to match (no earlier row shadows it).
+    #[test]
+    fn every_table_row_is_reached() {
+        for (i, (when, make)) in ERROR_TABLE.iter().enumerate() {
+            let e = match *when {
+                When::EmptyBody(status) => map_http_error(status, &HeaderMap::new(), b" \n"),
+                When::Status(status) => err(status, "something_new", "unheard of"),
+                // Codes compare without case: send them the way the contract writes them.
+                When::Code(code) => err(400, &code.to_ascii_uppercase(), "unheard of"),
+                When::Message(parts) => err(
+                    400,
+                    "invalid_parameter_error",
+                    &parts.join(" ").to_ascii_uppercase(),
+                ),
+            };
+            let want = make(Box::default()).kind();
+            assert_eq!(e.kind(), want, "row {i}: {when:?}");
+            let info = e.service_info().unwrap();
+            let message = info.message.as_deref().unwrap_or("").to_ascii_lowercase();
+            let first = ERROR_TABLE
+                .iter()
+                .position(|(w, _)| w.matches(info, matches!(when, When::EmptyBody(_)), &message));
+            assert_eq!(first, Some(i), "row {i} is shadowed: {when:?}");
+        }
+        assert_eq!(
+            err(400, "something_new", "unheard of").kind(),
+            "service_error"
+        );
     }
 
     #[test]
@@ -336,7 +380,7 @@ mod tests {
 
     #[test]
     fn empty_404_is_wrong_address_and_header_id_wins() {
-        let mut h = reqwest::header::HeaderMap::new();
+        let mut h = HeaderMap::new();
         h.insert("x-request-id", "req-header".parse().unwrap());
         let e = map_http_error(404, &h, b"");
         assert_eq!(e.kind(), "wrong_address");
