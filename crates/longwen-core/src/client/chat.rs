@@ -1,7 +1,7 @@
 //! `POST /chat/completions` with `stream: true`: retries before the first token, timeouts,
 //! cancellation.
 
-use super::errors::{check, map_reqwest, request_id};
+use super::errors::{check, map_body_error, request_id};
 use super::retry::backoff;
 use super::stream::{decode, SseItem};
 use super::types::{ChatEvent, ChatOutcome, ChatRequest, WaitReason};
@@ -13,17 +13,6 @@ use tokio::time::{timeout_at, Instant};
 use tokio_util::sync::CancellationToken;
 
 const RETRY_CAP: Duration = Duration::from_secs(60);
-
-/// A body error while reading the stream: the answer was cut, unless it was a timeout.
-fn map_body_error(e: reqwest::Error) -> Error {
-    match map_reqwest(e) {
-        e @ Error::Timeout { .. } => e,
-        other => Error::StreamCut {
-            cause: Cut::Transport,
-            detail: other.to_string(),
-        },
-    }
-}
 
 impl Client {
     /// Streams one answer. Events arrive in order through `on_event`. On an error after some

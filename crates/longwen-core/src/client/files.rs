@@ -1,6 +1,6 @@
 //! `/files`: upload (streamed from disk, known length, rate-limited), retrieve, list, delete.
 
-use super::errors::check;
+use super::errors::{body_write_failed, check};
 use super::retry::backoff;
 use super::types::RemoteFile;
 use super::Client;
@@ -45,25 +45,6 @@ impl From<Error> for Attempt {
     fn from(e: Error) -> Self {
         Attempt::Failed(e)
     }
-}
-
-fn body_write_failed(e: &reqwest::Error) -> bool {
-    if e.is_connect() || e.is_timeout() {
-        return false;
-    }
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if matches!(
-                io.kind(),
-                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
-            ) {
-                return true;
-            }
-        }
-        cur = err.source();
-    }
-    false
 }
 
 /// Ids are opaque, but they go into a path: refuse anything that would change the URL.

@@ -82,7 +82,7 @@ impl Client {
         let quota = governor::Quota::with_period(Duration::from_secs(1) / per_second)
             .expect("non-zero period")
             .allow_burst(std::num::NonZeroU32::MIN);
-        let proxied = !loopback && env_proxy_applies(url.host_str().unwrap_or(""));
+        let proxied = !loopback && proxy_applies(&url);
         Ok(Client {
             inner: std::sync::Arc::new(ClientInner {
                 proxied,
@@ -99,13 +99,9 @@ impl Client {
         &self.inner.config
     }
 
-    /// `map_reqwest`, plus: failing to connect while a proxy is in use is the proxy's fault.
+    /// A transport failure of this client's requests (see `errors::map_reqwest`).
     pub(crate) fn net_error(&self, e: reqwest::Error) -> Error {
-        let connect = e.is_connect();
-        match map_reqwest(e) {
-            Error::Network { detail } if connect && self.inner.proxied => Error::Proxy { detail },
-            other => other,
-        }
+        map_reqwest(e, self.inner.proxied)
     }
 
     /// What the service sent travels on in errors (`detail()`, logs, storage): should it
@@ -176,29 +172,16 @@ fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
-/// Whether HTTPS_PROXY/ALL_PROXY is set and NO_PROXY does not exempt `host` (the same
-/// rules reqwest applies: `*`, exact names, and domain suffixes).
-fn env_proxy_applies(host: &str) -> bool {
-    let var = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-    };
-    if var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]).is_none() {
+/// Whether reqwest will send requests for `url` through a proxy from the environment
+/// (HTTPS_PROXY, ALL_PROXY, NO_PROXY...): asked of hyper-util's matcher, the one reqwest
+/// itself builds its system proxy from, so the rules are the same.
+fn proxy_applies(url: &url::Url) -> bool {
+    let Ok(uri) = url.as_str().parse::<http::Uri>() else {
         return false;
-    }
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase();
-    let exempt = var(&["NO_PROXY", "no_proxy"]).is_some_and(|list| {
-        list.split(',').map(str::trim).any(|entry| {
-            let entry = entry.trim_start_matches('.').to_ascii_lowercase();
-            entry == "*"
-                || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}"))))
-        })
-    });
-    !exempt
+    };
+    hyper_util::client::proxy::matcher::Matcher::from_system()
+        .intercept(&uri)
+        .is_some()
 }
 
 #[cfg(test)]
