@@ -1,18 +1,17 @@
 //! `POST /chat/completions` with `stream: true`: retries before the first token, timeouts,
 //! cancellation.
 
-use super::errors::{check, map_body_error, request_id};
-use super::retry::backoff;
+use super::errors::{map_body_error, refusal, request_id};
+use super::retry::ChatRetries;
 use super::stream::{decode, SseItem};
-use super::types::{ChatEvent, ChatOutcome, ChatRequest, WaitReason};
-use super::Client;
+use super::types::{ChatEvent, ChatOutcome, ChatRequest};
+use super::{cancellable, Client};
 use crate::error::{Cut, Error, Result, Waited};
 use futures_util::StreamExt;
+use std::future::Future;
 use std::time::Duration;
 use tokio::time::{timeout_at, Instant};
 use tokio_util::sync::CancellationToken;
-
-const RETRY_CAP: Duration = Duration::from_secs(60);
 
 impl Client {
     /// Streams one answer. Events arrive in order through `on_event`. On an error after some
@@ -41,9 +40,7 @@ impl Client {
             "stream": true,
             "stream_options": {"include_usage": true},
         });
-        let parse_deadline = Instant::now() + cfg.parse_wait;
-        let mut retries = 0u32;
-        let mut parse_polls = 0u32;
+        let mut retries = ChatRetries::new(cfg);
         loop {
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
@@ -56,68 +53,40 @@ impl Client {
                 .header(reqwest::header::ACCEPT, "text/event-stream")
                 .json(&body)
                 .send();
-            let resp = tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                r = timeout_at(first_deadline, send) => match r {
-                    Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
-                    Ok(r) => r.map_err(|e| self.net_error(e))?,
-                },
-            };
-            let err = if resp.status().is_success() {
+            let resp = self
+                .before_first_token(cancel, first_deadline, send)
+                .await?
+                .map_err(|e| self.net_error(e))?;
+            if resp.status().is_success() {
                 return self
                     .read_stream(resp, first_deadline, cancel, on_event)
                     .await;
-            } else {
-                tokio::select! {
-                    biased;
-                    _ = cancel.cancelled() => return Err(Error::Cancelled),
-                    r = timeout_at(first_deadline, check(resp)) => match r {
-                        Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
-                        Ok(Ok(_)) => unreachable!("non-success status"),
-                        Ok(Err(e)) => e,
-                    },
-                }
-            };
-            // Nothing has been delivered yet, so a retry cannot duplicate text.
-            let (reason, wait) = match &err {
-                Error::RateLimited(_) if retries < cfg.max_retries => (
-                    WaitReason::RateLimited,
-                    err.retry_after()
-                        .unwrap_or_else(|| backoff(cfg.retry_base_delay, retries, RETRY_CAP)),
-                ),
-                Error::Service(info) if info.status >= 500 && retries < cfg.max_retries => (
-                    WaitReason::ServerError,
-                    backoff(cfg.retry_base_delay, retries, RETRY_CAP),
-                ),
-                Error::FileParsing(_) => {
-                    let cap = cfg.poll_interval.max(Duration::from_secs(5));
-                    let wait = backoff(cfg.poll_interval, parse_polls, cap);
-                    if Instant::now() + wait > parse_deadline {
-                        return Err(err);
-                    }
-                    (WaitReason::FileParsing, wait)
-                }
-                _ => return Err(err),
-            };
-            let attempt = if reason == WaitReason::FileParsing {
-                parse_polls += 1;
-                parse_polls
-            } else {
-                retries += 1;
-                retries
+            }
+            let err = self
+                .before_first_token(cancel, first_deadline, refusal(resp))
+                .await?;
+            let Some(retry) = retries.after(&err) else {
+                return Err(err);
             };
             on_event(ChatEvent::Waiting {
-                reason,
-                attempt,
-                retry_in: wait,
+                reason: retry.reason,
+                attempt: retry.attempt,
+                retry_in: retry.wait,
             });
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                _ = tokio::time::sleep(wait) => {}
-            }
+            cancellable(cancel, tokio::time::sleep(retry.wait)).await?;
         }
+    }
+
+    /// `fut`, unless cancelled or the first-token deadline passes first.
+    async fn before_first_token<F: Future>(
+        &self,
+        cancel: &CancellationToken,
+        deadline: Instant,
+        fut: F,
+    ) -> Result<F::Output> {
+        cancellable(cancel, timeout_at(deadline, fut))
+            .await?
+            .map_err(|_| first_token_timeout(self.inner.config.first_token_timeout))
     }
 
     async fn read_stream(

@@ -2,7 +2,7 @@
 //! (one piece of data, read by `classify` and walked by its test), and transport failures
 //! named by reqwest's own predicates and the typed errors in their source chain.
 
-use crate::error::{Cut, Error, Result, ServiceInfo, Waited};
+use crate::error::{Cut, Error, ServiceInfo, Waited};
 use reqwest::header::HeaderMap;
 
 /// What one row of the error table looks at. Codes and message parts compare without case
@@ -102,14 +102,20 @@ fn retry_after(headers: &HeaderMap) -> Option<u64> {
 }
 
 /// Passes a success through; turns any other status into the typed error.
-pub(crate) async fn check(resp: reqwest::Response) -> Result<reqwest::Response> {
-    let status = resp.status();
-    if status.is_success() {
-        return Ok(resp);
+pub(crate) async fn check(resp: reqwest::Response) -> Result<reqwest::Response, Error> {
+    if resp.status().is_success() {
+        Ok(resp)
+    } else {
+        Err(refusal(resp).await)
     }
+}
+
+/// The typed error of an answer that is not a success (reads its body).
+pub(crate) async fn refusal(resp: reqwest::Response) -> Error {
+    let status = resp.status();
     let headers = resp.headers().clone();
     let body = resp.bytes().await.unwrap_or_default();
-    Err(map_http_error(status.as_u16(), &headers, &body))
+    map_http_error(status.as_u16(), &headers, &body)
 }
 
 /// The error body of compatible mode (`{"error":{...},"request_id"}`) or, just in case, of

@@ -1,16 +1,15 @@
 //! `/files`: upload (streamed from disk, known length, rate-limited), retrieve, list, delete.
 
 use super::errors::{body_write_failed, check};
-use super::retry::backoff;
+use super::retry::{upload_attempts, Attempt, Poll};
 use super::types::RemoteFile;
-use super::Client;
+use super::{cancellable, Client};
 use crate::error::{Error, Problem, Result, ServiceInfo, Waited};
 use futures_util::StreamExt;
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde::Deserialize;
 use std::path::Path;
-use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -29,22 +28,6 @@ struct FileList {
 struct Deleted {
     #[serde(default)]
     deleted: bool,
-}
-
-/// Servers may answer an upload early (a refusal read from the headers alone) and close
-/// the connection while the body is still being written; the client then sees a broken pipe
-/// instead of the answer. A fresh attempt usually gets the answer itself.
-const BODY_CUT_RETRIES: u32 = 2;
-
-enum Attempt {
-    BodyCut(Error),
-    Failed(Error),
-}
-
-impl From<Error> for Attempt {
-    fn from(e: Error) -> Self {
-        Attempt::Failed(e)
-    }
 }
 
 /// Ids are opaque, but they go into a path: refuse anything that would change the URL.
@@ -72,14 +55,9 @@ impl Client {
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
-        let mut attempt = 0;
-        loop {
-            match self.upload_once(path, filename, progress, cancel).await {
-                Err(Attempt::BodyCut(_)) if attempt < BODY_CUT_RETRIES => attempt += 1,
-                Err(Attempt::BodyCut(e)) | Err(Attempt::Failed(e)) => return Err(self.scrub(e)),
-                Ok(f) => return Ok(f),
-            }
-        }
+        upload_attempts(|| self.upload_once(path, filename, progress, cancel))
+            .await
+            .map_err(|e| self.scrub(e))
     }
 
     async fn upload_once(
@@ -102,11 +80,7 @@ impl Client {
         let total = meta.len();
 
         // The queue: every upload of this client waits its turn here.
-        tokio::select! {
-            biased;
-            _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
-            _ = self.inner.upload_limiter.until_ready() => {}
-        }
+        cancellable(cancel, self.inner.upload_limiter.until_ready()).await?;
         progress(0, total);
 
         // Streamed from disk; the stream reports what hyper has pulled through a watch
@@ -216,16 +190,9 @@ impl Client {
         id: &str,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
-        let cfg = &self.inner.config;
-        let deadline = Instant::now() + cfg.parse_wait;
-        let cap = cfg.poll_interval.max(Duration::from_secs(5));
-        let mut polls = 0u32;
+        let mut poll = Poll::new(&self.inner.config);
         loop {
-            let file = tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                f = self.get_file(id) => f?,
-            };
+            let file = cancellable(cancel, self.get_file(id)).await??;
             match file.status.as_str() {
                 "processed" => return Ok(file),
                 "error" | "failed" => {
@@ -243,18 +210,13 @@ impl Client {
                 }
                 _ => {}
             }
-            let wait = backoff(cfg.poll_interval, polls, cap);
-            polls += 1;
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::timeout(Waited::Parsing, cfg.parse_wait));
-            }
-            let until = (now + wait).min(deadline);
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                _ = tokio::time::sleep_until(until) => {}
-            }
+            let Some(next) = poll.next_look() else {
+                return Err(Error::timeout(
+                    Waited::Parsing,
+                    self.inner.config.parse_wait,
+                ));
+            };
+            cancellable(cancel, tokio::time::sleep_until(next)).await?;
         }
     }
 

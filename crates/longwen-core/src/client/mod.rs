@@ -25,7 +25,9 @@ pub use types::{
 use crate::error::{Error, Problem, Result, ServiceInfo};
 use crate::secrets::ApiKey;
 use errors::{check, map_reqwest, request_id};
+use std::future::Future;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 /// The DashScope client. Cheap to clone.
 #[derive(Clone)]
@@ -182,6 +184,17 @@ fn proxy_applies(url: &url::Url) -> bool {
     hyper_util::client::proxy::matcher::Matcher::from_system()
         .intercept(&uri)
         .is_some()
+}
+
+/// `fut`, or `Error::Cancelled` if `cancel` fires first (or already has).
+pub(crate) async fn cancellable<F: Future>(
+    cancel: &CancellationToken,
+    fut: F,
+) -> Result<F::Output> {
+    cancel
+        .run_until_cancelled(fut)
+        .await
+        .ok_or(Error::Cancelled)
 }
 
 #[cfg(test)]
