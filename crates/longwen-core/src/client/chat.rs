@@ -4,14 +4,42 @@
 use super::errors::{map_body_error, refusal, request_id};
 use super::retry::ChatRetries;
 use super::stream::{decode, SseItem};
-use super::types::{ChatEvent, ChatOutcome, ChatRequest};
+use super::types::{ChatEvent, ChatMessage, ChatOutcome, ChatRequest};
 use super::{cancellable, Client};
 use crate::error::{Cut, Error, Result, Waited};
 use futures_util::StreamExt;
+use serde::Serialize;
 use std::future::Future;
 use std::time::Duration;
 use tokio::time::{timeout_at, Instant};
 use tokio_util::sync::CancellationToken;
+
+/// The body of a chat call: always streamed, with the usage chunk at the end.
+#[derive(Serialize)]
+struct ChatBody<'a> {
+    model: &'a str,
+    messages: &'a [ChatMessage],
+    stream: bool,
+    stream_options: StreamOptions,
+}
+
+#[derive(Serialize)]
+struct StreamOptions {
+    include_usage: bool,
+}
+
+impl<'a> ChatBody<'a> {
+    fn new(request: &'a ChatRequest) -> Self {
+        ChatBody {
+            model: &request.model,
+            messages: &request.messages,
+            stream: true,
+            stream_options: StreamOptions {
+                include_usage: true,
+            },
+        }
+    }
+}
 
 impl Client {
     /// Streams one answer. Events arrive in order through `on_event`. On an error after some
@@ -34,12 +62,7 @@ impl Client {
         on_event: &mut (dyn FnMut(ChatEvent) + Send),
     ) -> Result<ChatOutcome> {
         let cfg = &self.inner.config;
-        let body = serde_json::json!({
-            "model": request.model,
-            "messages": request.messages,
-            "stream": true,
-            "stream_options": {"include_usage": true},
-        });
+        let body = ChatBody::new(request);
         let mut retries = ChatRetries::new(cfg);
         loop {
             if cancel.is_cancelled() {
@@ -102,59 +125,53 @@ impl Client {
             request_id: rid.clone(),
         });
         // Any bytes, keep-alive comments included (the SSE decoder drops those), prove the
-        // connection alive: they restart the idle clock.
-        let last_bytes = std::sync::Arc::new(std::sync::Mutex::new(Instant::now()));
-        let seen = last_bytes.clone();
+        // connection alive: each read signals `bytes_came`, which restarts the idle clock.
+        let (alive, mut bytes_came) = tokio::sync::watch::channel(());
         let bytes = resp.bytes_stream().map(move |r| {
-            if let Ok(mut t) = seen.lock() {
-                *t = Instant::now();
-            }
+            alive.send_replace(());
             r.map_err(map_body_error)
         });
         let events = decode(bytes, rid.clone());
         futures_util::pin_mut!(events);
+        // Before the first text, the first-token deadline; after it, the idle clock.
+        let deadline = tokio::time::sleep_until(first_deadline);
+        tokio::pin!(deadline);
         let mut outcome = ChatOutcome {
             request_id: rid,
             ..Default::default()
         };
         let mut got_text = false;
-        let last_activity = || {
-            last_bytes
-                .lock()
-                .map(|t| *t)
-                .unwrap_or_else(|_| Instant::now())
-        };
         loop {
-            // Before the first text, the first-token deadline; after it, the idle clock, which
-            // restarts whenever bytes arrive. `next()` is cancel-safe: waiting again loses nothing.
-            let next = loop {
-                let deadline = if got_text {
-                    last_activity() + cfg.idle_timeout
-                } else {
-                    first_deadline
-                };
-                let r = tokio::select! {
-                    biased;
-                    _ = cancel.cancelled() => return Err(Error::Cancelled),
-                    r = timeout_at(deadline, events.next()) => r,
-                };
-                match r {
-                    Err(_) if got_text && last_activity() + cfg.idle_timeout > Instant::now() => {}
-                    r => break r,
+            // `next()` and `changed()` are cancel-safe: waiting again loses nothing.
+            let next = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                next = events.next() => next,
+                Ok(()) = bytes_came.changed(), if got_text => {
+                    deadline.as_mut().reset(Instant::now() + cfg.idle_timeout);
+                    continue;
+                }
+                _ = &mut deadline => {
+                    return Err(if got_text {
+                        Error::timeout(Waited::Idle, cfg.idle_timeout)
+                    } else {
+                        first_token_timeout(cfg.first_token_timeout)
+                    });
                 }
             };
             let item = match next {
-                Err(_) if got_text => return Err(Error::timeout(Waited::Idle, cfg.idle_timeout)),
-                Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
-                Ok(None) if outcome.finish_reason.is_some() => return Ok(outcome),
-                Ok(None) => return Err(Error::stream_cut(Cut::EndedEarly)),
-                Ok(Some(item)) => item?,
+                None if outcome.finish_reason.is_some() => return Ok(outcome),
+                None => return Err(Error::stream_cut(Cut::EndedEarly)),
+                Some(item) => item?,
             };
             match item {
                 SseItem::Done => return Ok(outcome),
                 SseItem::Chunk(c) => {
                     if !c.content.is_empty() {
-                        got_text = true;
+                        if !got_text {
+                            got_text = true;
+                            deadline.as_mut().reset(Instant::now() + cfg.idle_timeout);
+                        }
                         on_event(ChatEvent::Delta(c.content));
                     }
                     if c.finish_reason.is_some() {
@@ -172,4 +189,32 @@ impl Client {
 
 fn first_token_timeout(d: Duration) -> Error {
     Error::timeout(Waited::FirstToken, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::messages::{build, Context};
+
+    /// The typed body is the one the contract shows (and the one built with `json!` before).
+    #[test]
+    fn body_is_the_contracts() {
+        let ids = vec!["file-fe-1".to_string()];
+        let ctx = Context {
+            file_ids: &ids,
+            ..Default::default()
+        };
+        let request = ChatRequest {
+            model: "qwen-long".into(),
+            messages: build(&ctx, "总金额？"),
+        };
+        let sent = serde_json::to_value(ChatBody::new(&request)).unwrap();
+        let want = serde_json::json!({
+            "model": request.model,
+            "messages": request.messages,
+            "stream": true,
+            "stream_options": {"include_usage": true},
+        });
+        assert_eq!(sent, want);
+    }
 }
