@@ -1,31 +1,43 @@
 //! `POST /chat/completions` with `stream: true`: retries before the first token, timeouts,
 //! cancellation.
 
+use super::errors::{map_body_error, refusal, request_id};
+use super::retry::ChatRetries;
 use super::stream::{decode, SseItem};
-use super::{
-    check, map_reqwest, request_id, ChatEvent, ChatOutcome, ChatRequest, Client, WaitReason,
-};
+use super::types::{ChatEvent, ChatMessage, ChatOutcome, ChatRequest};
+use super::{cancellable, Client};
 use crate::error::{Cut, Error, Result, Waited};
 use futures_util::StreamExt;
+use serde::Serialize;
+use std::future::Future;
 use std::time::Duration;
 use tokio::time::{timeout_at, Instant};
 use tokio_util::sync::CancellationToken;
 
-/// Doubling backoff from `base`, capped at `cap`.
-pub(crate) fn backoff(base: Duration, attempt: u32, cap: Duration) -> Duration {
-    base.saturating_mul(1u32 << attempt.min(16)).min(cap)
+/// The body of a chat call: always streamed, with the usage chunk at the end.
+#[derive(Serialize)]
+struct ChatBody<'a> {
+    model: &'a str,
+    messages: &'a [ChatMessage],
+    stream: bool,
+    stream_options: StreamOptions,
 }
 
-const RETRY_CAP: Duration = Duration::from_secs(60);
+#[derive(Serialize)]
+struct StreamOptions {
+    include_usage: bool,
+}
 
-/// A body error while reading the stream: the answer was cut, unless it was a timeout.
-fn map_body_error(e: reqwest::Error) -> Error {
-    match map_reqwest(e) {
-        e @ Error::Timeout { .. } => e,
-        other => Error::StreamCut {
-            cause: Cut::Transport,
-            detail: other.to_string(),
-        },
+impl<'a> ChatBody<'a> {
+    fn new(request: &'a ChatRequest) -> Self {
+        ChatBody {
+            model: &request.model,
+            messages: &request.messages,
+            stream: true,
+            stream_options: StreamOptions {
+                include_usage: true,
+            },
+        }
     }
 }
 
@@ -50,15 +62,8 @@ impl Client {
         on_event: &mut (dyn FnMut(ChatEvent) + Send),
     ) -> Result<ChatOutcome> {
         let cfg = &self.inner.config;
-        let body = serde_json::json!({
-            "model": request.model,
-            "messages": request.messages,
-            "stream": true,
-            "stream_options": {"include_usage": true},
-        });
-        let parse_deadline = Instant::now() + cfg.parse_wait;
-        let mut retries = 0u32;
-        let mut parse_polls = 0u32;
+        let body = ChatBody::new(request);
+        let mut retries = ChatRetries::new(cfg);
         loop {
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
@@ -71,68 +76,40 @@ impl Client {
                 .header(reqwest::header::ACCEPT, "text/event-stream")
                 .json(&body)
                 .send();
-            let resp = tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                r = timeout_at(first_deadline, send) => match r {
-                    Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
-                    Ok(r) => r.map_err(|e| self.net_error(e))?,
-                },
-            };
-            let err = if resp.status().is_success() {
+            let resp = self
+                .before_first_token(cancel, first_deadline, send)
+                .await?
+                .map_err(|e| self.net_error(e))?;
+            if resp.status().is_success() {
                 return self
                     .read_stream(resp, first_deadline, cancel, on_event)
                     .await;
-            } else {
-                tokio::select! {
-                    biased;
-                    _ = cancel.cancelled() => return Err(Error::Cancelled),
-                    r = timeout_at(first_deadline, check(resp)) => match r {
-                        Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
-                        Ok(Ok(_)) => unreachable!("non-success status"),
-                        Ok(Err(e)) => e,
-                    },
-                }
-            };
-            // Nothing has been delivered yet, so a retry cannot duplicate text.
-            let (reason, wait) = match &err {
-                Error::RateLimited(_) if retries < cfg.max_retries => (
-                    WaitReason::RateLimited,
-                    err.retry_after()
-                        .unwrap_or_else(|| backoff(cfg.retry_base_delay, retries, RETRY_CAP)),
-                ),
-                Error::Service(info) if info.status >= 500 && retries < cfg.max_retries => (
-                    WaitReason::ServerError,
-                    backoff(cfg.retry_base_delay, retries, RETRY_CAP),
-                ),
-                Error::FileParsing(_) => {
-                    let cap = cfg.poll_interval.max(Duration::from_secs(5));
-                    let wait = backoff(cfg.poll_interval, parse_polls, cap);
-                    if Instant::now() + wait > parse_deadline {
-                        return Err(err);
-                    }
-                    (WaitReason::FileParsing, wait)
-                }
-                _ => return Err(err),
-            };
-            let attempt = if reason == WaitReason::FileParsing {
-                parse_polls += 1;
-                parse_polls
-            } else {
-                retries += 1;
-                retries
+            }
+            let err = self
+                .before_first_token(cancel, first_deadline, refusal(resp))
+                .await?;
+            let Some(retry) = retries.after(&err) else {
+                return Err(err);
             };
             on_event(ChatEvent::Waiting {
-                reason,
-                attempt,
-                retry_in: wait,
+                reason: retry.reason,
+                attempt: retry.attempt,
+                retry_in: retry.wait,
             });
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                _ = tokio::time::sleep(wait) => {}
-            }
+            cancellable(cancel, tokio::time::sleep(retry.wait)).await?;
         }
+    }
+
+    /// `fut`, unless cancelled or the first-token deadline passes first.
+    async fn before_first_token<F: Future>(
+        &self,
+        cancel: &CancellationToken,
+        deadline: Instant,
+        fut: F,
+    ) -> Result<F::Output> {
+        cancellable(cancel, timeout_at(deadline, fut))
+            .await?
+            .map_err(|_| first_token_timeout(self.inner.config.first_token_timeout))
     }
 
     async fn read_stream(
@@ -148,59 +125,53 @@ impl Client {
             request_id: rid.clone(),
         });
         // Any bytes, keep-alive comments included (the SSE decoder drops those), prove the
-        // connection alive: they restart the idle clock.
-        let last_bytes = std::sync::Arc::new(std::sync::Mutex::new(Instant::now()));
-        let seen = last_bytes.clone();
+        // connection alive: each read signals `bytes_came`, which restarts the idle clock.
+        let (alive, mut bytes_came) = tokio::sync::watch::channel(());
         let bytes = resp.bytes_stream().map(move |r| {
-            if let Ok(mut t) = seen.lock() {
-                *t = Instant::now();
-            }
+            alive.send_replace(());
             r.map_err(map_body_error)
         });
         let events = decode(bytes, rid.clone());
         futures_util::pin_mut!(events);
+        // Before the first text, the first-token deadline; after it, the idle clock.
+        let deadline = tokio::time::sleep_until(first_deadline);
+        tokio::pin!(deadline);
         let mut outcome = ChatOutcome {
             request_id: rid,
             ..Default::default()
         };
         let mut got_text = false;
-        let last_activity = || {
-            last_bytes
-                .lock()
-                .map(|t| *t)
-                .unwrap_or_else(|_| Instant::now())
-        };
         loop {
-            // Before the first text, the first-token deadline; after it, the idle clock, which
-            // restarts whenever bytes arrive. `next()` is cancel-safe: waiting again loses nothing.
-            let next = loop {
-                let deadline = if got_text {
-                    last_activity() + cfg.idle_timeout
-                } else {
-                    first_deadline
-                };
-                let r = tokio::select! {
-                    biased;
-                    _ = cancel.cancelled() => return Err(Error::Cancelled),
-                    r = timeout_at(deadline, events.next()) => r,
-                };
-                match r {
-                    Err(_) if got_text && last_activity() + cfg.idle_timeout > Instant::now() => {}
-                    r => break r,
+            // `next()` and `changed()` are cancel-safe: waiting again loses nothing.
+            let next = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                next = events.next() => next,
+                Ok(()) = bytes_came.changed(), if got_text => {
+                    deadline.as_mut().reset(Instant::now() + cfg.idle_timeout);
+                    continue;
+                }
+                _ = &mut deadline => {
+                    return Err(if got_text {
+                        Error::timeout(Waited::Idle, cfg.idle_timeout)
+                    } else {
+                        first_token_timeout(cfg.first_token_timeout)
+                    });
                 }
             };
             let item = match next {
-                Err(_) if got_text => return Err(Error::timeout(Waited::Idle, cfg.idle_timeout)),
-                Err(_) => return Err(first_token_timeout(cfg.first_token_timeout)),
-                Ok(None) if outcome.finish_reason.is_some() => return Ok(outcome),
-                Ok(None) => return Err(Error::stream_cut(Cut::EndedEarly)),
-                Ok(Some(item)) => item?,
+                None if outcome.finish_reason.is_some() => return Ok(outcome),
+                None => return Err(Error::stream_cut(Cut::EndedEarly)),
+                Some(item) => item?,
             };
             match item {
                 SseItem::Done => return Ok(outcome),
                 SseItem::Chunk(c) => {
                     if !c.content.is_empty() {
-                        got_text = true;
+                        if !got_text {
+                            got_text = true;
+                            deadline.as_mut().reset(Instant::now() + cfg.idle_timeout);
+                        }
                         on_event(ChatEvent::Delta(c.content));
                     }
                     if c.finish_reason.is_some() {
@@ -223,13 +194,27 @@ fn first_token_timeout(d: Duration) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::messages::{build, Context};
 
+    /// The typed body is the one the contract shows (and the one built with `json!` before).
     #[test]
-    fn backoff_doubles_and_caps() {
-        let b = Duration::from_millis(500);
-        let cap = Duration::from_secs(5);
-        let got: Vec<_> = (0..6).map(|i| backoff(b, i, cap).as_millis()).collect();
-        assert_eq!(got, vec![500, 1000, 2000, 4000, 5000, 5000]);
-        assert_eq!(backoff(b, 40, cap), cap);
+    fn body_is_the_contracts() {
+        let ids = vec!["file-fe-1".to_string()];
+        let ctx = Context {
+            file_ids: &ids,
+            ..Default::default()
+        };
+        let request = ChatRequest {
+            model: "qwen-long".into(),
+            messages: build(&ctx, "总金额？"),
+        };
+        let sent = serde_json::to_value(ChatBody::new(&request)).unwrap();
+        let want = serde_json::json!({
+            "model": request.model,
+            "messages": request.messages,
+            "stream": true,
+            "stream_options": {"include_usage": true},
+        });
+        assert_eq!(sent, want);
     }
 }

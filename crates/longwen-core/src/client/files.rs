@@ -1,14 +1,18 @@
 //! `/files`: upload (streamed from disk, known length, rate-limited), retrieve, list, delete.
 
-use super::chat::backoff;
-use super::{check, Client, RemoteFile};
+use super::errors::{body_write_failed, check};
+use super::retry::{upload_attempts, Attempt, Poll};
+use super::types::RemoteFile;
+use super::{cancellable, Client};
 use crate::error::{Error, Problem, Result, ServiceInfo, Waited};
 use futures_util::StreamExt;
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde::Deserialize;
+use std::future::Future;
 use std::path::Path;
 use std::time::Duration;
+use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -29,39 +33,54 @@ struct Deleted {
     deleted: bool,
 }
 
-/// Servers may answer an upload early (a refusal read from the headers alone) and close
-/// the connection while the body is still being written; the client then sees a broken pipe
-/// instead of the answer. A fresh attempt usually gets the answer itself.
-const BODY_CUT_RETRIES: u32 = 2;
-
-enum Attempt {
-    BodyCut(Error),
-    Failed(Error),
+/// One upload in flight. Each step races cancel and the stall clock, which restarts
+/// whenever the body gives bytes to the connection (until the answer's head is in): a server
+/// that stops reading (full socket buffers) or never answers after the last byte lets it
+/// run out.
+struct Transfer<'a> {
+    cancel: &'a CancellationToken,
+    stall: Duration,
+    /// How much of the body the connection has taken (the body stream reports it here,
+    /// because the body must be 'static and the callback is borrowed).
+    sent: watch::Receiver<u64>,
+    reported: u64,
+    total: u64,
+    progress: UploadProgress<'a>,
+    /// The answer's head came back: the body is done with, and a stall now is waiting on
+    /// the rest of the answer.
+    answered: bool,
 }
 
-impl From<Error> for Attempt {
-    fn from(e: Error) -> Self {
-        Attempt::Failed(e)
-    }
-}
-
-fn body_write_failed(e: &reqwest::Error) -> bool {
-    if e.is_connect() || e.is_timeout() {
-        return false;
-    }
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if matches!(
-                io.kind(),
-                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
-            ) {
-                return true;
+impl Transfer<'_> {
+    /// `fut`, unless cancelled or stalled first. Cancel is looked at first each time round,
+    /// so no progress is reported after it.
+    async fn run<F: Future>(&mut self, fut: F) -> Result<F::Output> {
+        let clock = tokio::time::sleep(self.stall);
+        tokio::pin!(fut, clock);
+        loop {
+            tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => return Err(Error::Cancelled),
+                out = &mut fut => return Ok(out),
+                Ok(()) = self.sent.changed(), if !self.answered => {
+                    clock.as_mut().reset(Instant::now() + self.stall);
+                    let n = *self.sent.borrow_and_update();
+                    if n > self.reported {
+                        self.reported = n;
+                        (self.progress)(n, self.total);
+                    }
+                }
+                _ = &mut clock => {
+                    let waited = if !self.answered && self.reported < self.total {
+                        Waited::UploadBody
+                    } else {
+                        Waited::UploadAnswer
+                    };
+                    return Err(Error::timeout(waited, self.stall));
+                }
             }
         }
-        cur = err.source();
     }
-    false
 }
 
 /// Ids are opaque, but they go into a path: refuse anything that would change the URL.
@@ -89,14 +108,9 @@ impl Client {
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
-        let mut attempt = 0;
-        loop {
-            match self.upload_once(path, filename, progress, cancel).await {
-                Err(Attempt::BodyCut(_)) if attempt < BODY_CUT_RETRIES => attempt += 1,
-                Err(Attempt::BodyCut(e)) | Err(Attempt::Failed(e)) => return Err(self.scrub(e)),
-                Ok(f) => return Ok(f),
-            }
-        }
+        upload_attempts(|| self.upload_once(path, filename, progress, cancel))
+            .await
+            .map_err(|e| self.scrub(e))
     }
 
     async fn upload_once(
@@ -119,16 +133,11 @@ impl Client {
         let total = meta.len();
 
         // The queue: every upload of this client waits its turn here.
-        tokio::select! {
-            biased;
-            _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
-            _ = self.inner.upload_limiter.until_ready() => {}
-        }
+        cancellable(cancel, self.inner.upload_limiter.until_ready()).await?;
         progress(0, total);
 
-        // Streamed from disk; the stream reports what hyper has pulled through a watch
-        // channel, because the body must be 'static and the callback is borrowed.
-        let (tx, mut rx) = tokio::sync::watch::channel(0u64);
+        // Streamed from disk, counting what hyper has pulled.
+        let (tx, sent) = watch::channel(0u64);
         let mut read = 0u64;
         let body = tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024).map(move |r| {
             if let Ok(b) = &r {
@@ -149,62 +158,34 @@ impl Client {
             .text("purpose", "file-extract")
             .part("file", part);
         let send = self.request(Method::POST, "files").multipart(form).send();
-        tokio::pin!(send);
-        let mut reported = 0u64;
-        // The stall clock: restarted whenever the body gives bytes to the connection. A server
-        // that stops reading (full socket buffers) or never answers after the last byte
-        // lets it run out.
-        let stall = self.inner.config.upload_stall_timeout;
-        let mut last_progress = Instant::now();
-        let stalled = |waited: Waited| Attempt::Failed(Error::timeout(waited, stall));
-        let resp = loop {
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
-                r = &mut send => break r.map_err(|e| {
-                    if body_write_failed(&e) {
-                        Attempt::BodyCut(self.net_error(e))
-                    } else {
-                        Attempt::Failed(self.net_error(e))
-                    }
-                })?,
-                Ok(()) = rx.changed() => {
-                    last_progress = Instant::now();
-                    let n = *rx.borrow_and_update();
-                    if n > reported {
-                        reported = n;
-                        progress(n, total);
-                    }
-                }
-                _ = tokio::time::sleep_until(last_progress + stall) => {
-                    return Err(stalled(if reported < total {
-                        Waited::UploadBody
-                    } else {
-                        Waited::UploadAnswer
-                    }));
-                }
+        let mut transfer = Transfer {
+            cancel,
+            stall: self.inner.config.upload_stall_timeout,
+            sent,
+            reported: 0,
+            total,
+            progress,
+            answered: false,
+        };
+        let resp = transfer.run(send).await?.map_err(|e| {
+            let cut = body_write_failed(&e);
+            let e = self.net_error(e);
+            if cut {
+                Attempt::BodyCut(e)
+            } else {
+                Attempt::Failed(e)
             }
-        };
+        })?;
         // The answer's body (an error or the file object) is small: the same bound applies.
-        let resp = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
-            r = tokio::time::timeout(stall, check(resp)) => match r {
-                Err(_) => return Err(stalled(Waited::UploadAnswer)),
-                Ok(r) => r?,
-            },
-        };
-        if reported < total {
+        transfer.answered = true;
+        let resp = transfer.run(check(resp)).await??;
+        if transfer.reported < total {
             progress(total, total);
         }
-        let body = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => return Err(Error::Cancelled.into()),
-            r = tokio::time::timeout(stall, resp.bytes()) => match r {
-                Err(_) => return Err(stalled(Waited::UploadAnswer)),
-                Ok(b) => b.map_err(|e| self.net_error(e))?,
-            },
-        };
+        let body = transfer
+            .run(resp.bytes())
+            .await?
+            .map_err(|e| self.net_error(e))?;
         serde_json::from_slice(&body).map_err(|e| {
             Attempt::Failed(Error::Service(Box::new(ServiceInfo {
                 status: 200,
@@ -233,16 +214,9 @@ impl Client {
         id: &str,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
-        let cfg = &self.inner.config;
-        let deadline = Instant::now() + cfg.parse_wait;
-        let cap = cfg.poll_interval.max(Duration::from_secs(5));
-        let mut polls = 0u32;
+        let mut poll = Poll::new(&self.inner.config);
         loop {
-            let file = tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                f = self.get_file(id) => f?,
-            };
+            let file = cancellable(cancel, self.get_file(id)).await??;
             match file.status.as_str() {
                 "processed" => return Ok(file),
                 "error" | "failed" => {
@@ -260,18 +234,13 @@ impl Client {
                 }
                 _ => {}
             }
-            let wait = backoff(cfg.poll_interval, polls, cap);
-            polls += 1;
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::timeout(Waited::Parsing, cfg.parse_wait));
-            }
-            let until = (now + wait).min(deadline);
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                _ = tokio::time::sleep_until(until) => {}
-            }
+            let Some(next) = poll.next_look() else {
+                return Err(Error::timeout(
+                    Waited::Parsing,
+                    self.inner.config.parse_wait,
+                ));
+            };
+            cancellable(cancel, tokio::time::sleep_until(next)).await?;
         }
     }
 

@@ -1,6 +1,7 @@
 //! Message building, exactly as the contract says.
 
-use super::{ChatMessage, Role};
+use super::config::DEFAULT_INSTRUCTION;
+use super::types::{ChatMessage, Role};
 
 /// What one question refers to.
 #[derive(Debug, Clone, Default)]
@@ -37,7 +38,7 @@ pub fn fileid_content(ids: &[String]) -> Option<String> {
 /// instruction, `fileid://…` alone, plain texts, earlier turns, then the question.
 pub fn build(ctx: &Context<'_>, question: &str) -> Vec<ChatMessage> {
     let instruction = if ctx.instruction.trim().is_empty() {
-        super::DEFAULT_INSTRUCTION
+        DEFAULT_INSTRUCTION
     } else {
         ctx.instruction
     };

@@ -4,7 +4,8 @@
 //! next read, accepts LF/CRLF/CR line ends, drops comments and only yields complete events.
 //! This module only reads the JSON inside each event.
 
-use super::{classify, service_info, Usage};
+use super::errors::{classify, service_info};
+use super::types::Usage;
 use crate::error::{Cut, Error, Result};
 use bytes::Bytes;
 use eventsource_stream::{EventStreamError, Eventsource};

@@ -1,0 +1,59 @@
+//! The client's settings and the service's addresses.
+
+use std::time::Duration;
+
+pub const BEIJING_URL: &str = "https://dashscope.aliyuncs.com/compatible-mode/v1";
+pub const SINGAPORE_URL: &str = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1";
+pub const US_URL: &str = "https://dashscope-us.aliyuncs.com/compatible-mode/v1";
+pub const DEFAULT_MODEL: &str = "qwen-long";
+pub const DEFAULT_INSTRUCTION: &str = "You are a helpful assistant.";
+
+/// Knobs of the client. Limits the contract calls uncertain are settings, not constants.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// e.g. `https://dashscope.aliyuncs.com/compatible-mode/v1` (no trailing slash needed).
+    pub base_url: String,
+    /// How long to wait for the first token: huge documents take minutes to read.
+    pub first_token_timeout: Duration,
+    /// After the first token, how long a silence may last.
+    pub idle_timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Retries of 429/5xx before the first token (never after).
+    pub max_retries: u32,
+    /// Upper bound for waiting on parsing (`processed` status, "File parsing in progress").
+    pub parse_wait: Duration,
+    /// Upload queue: at most this many uploads start per second.
+    pub uploads_per_second: u32,
+    /// `limit` of one `GET /files` page (1–2000).
+    pub list_page_size: u32,
+    /// First delay of the exponential backoff for 429/5xx without `Retry-After`.
+    pub retry_base_delay: Duration,
+    /// First delay when polling a file's status or retrying "File parsing in progress";
+    /// doubles up to 5 s (or this value, if larger).
+    pub poll_interval: Duration,
+    /// Whole-request bound for the small JSON calls (get, list, delete); not uploads or chat.
+    pub request_timeout: Duration,
+    /// An upload that makes no progress this long fails with `Timeout`: no body bytes taken
+    /// (a server that stopped reading), or no answer after the last byte of the body.
+    /// Generous, because a busy gateway may be slow to answer a 150 MB upload.
+    pub upload_stall_timeout: Duration,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            base_url: BEIJING_URL.to_string(),
+            first_token_timeout: Duration::from_secs(600),
+            idle_timeout: Duration::from_secs(120),
+            connect_timeout: Duration::from_secs(20),
+            max_retries: 4,
+            parse_wait: Duration::from_secs(600),
+            uploads_per_second: 3,
+            list_page_size: 2000,
+            retry_base_delay: Duration::from_secs(1),
+            poll_interval: Duration::from_millis(500),
+            request_timeout: Duration::from_secs(60),
+            upload_stall_timeout: Duration::from_secs(120),
+        }
+    }
+}
