@@ -9,8 +9,9 @@ mod harness;
 
 use anyhow::{Context, Result};
 use harness::{Launch, Suite};
-use longwen_core::engine::{AskRequest, EngineConfig};
+use longwen_core::engine::EngineConfig;
 use longwen_core::secrets::ApiKey;
+use longwen_core::types::AskRequest;
 use longwen_core::{CancellationToken, Engine};
 use std::path::Path;
 use std::sync::Arc;

@@ -20,6 +20,8 @@ export function init(h) {
   const dlg = $('paste-dialog');
   wireCloseButtons(dlg);
   $('paste-text-area').addEventListener('input', () => {
+    // "Add text" works at once; Rust refuses text over the limit even before the estimate.
+    $('paste-add').disabled = !$('paste-text-area').value.trim() || !$('paste-as-file').hidden;
     clearTimeout(estimateTimer);
     estimateTimer = setTimeout(updateEstimate, ESTIMATE_DELAY_MS);
   });
