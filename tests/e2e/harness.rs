@@ -228,6 +228,22 @@ impl Suite {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
 
+        // tauri-driver listens before its WebKitWebDriver does: a session asked for in between
+        // fails to connect. Wait for the native driver's port too.
+        let native: SocketAddr = ([127, 0, 0, 1], native_port).into();
+        while TcpStream::connect_timeout(&native, Duration::from_millis(200)).is_err() {
+            if let Some(status) = driver.try_wait()? {
+                bail!(
+                    "tauri-driver exited at start ({status}); see e2e-artifacts/{name}.driver.log"
+                );
+            }
+            if Instant::now() > deadline {
+                terminate(&mut driver);
+                bail!("WebKitWebDriver did not listen on {native} within 15 s");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
         let args: Vec<String> = launch
             .args
             .iter()
@@ -538,7 +554,7 @@ function docs() {
 }
 "#;
 /// Assistant messages in the Conversation log, as `[{status, text, extra}]`.
-const LOG_FN: &str = r#"
+pub const LOG_FN: &str = r#"
 function answers() {
   const log = document.querySelector('[role=log]');
   if (!log) return [];

@@ -55,6 +55,7 @@ fn main() {
             two_documents_and_pasted_text_reach_the_answer,
             stop_keeps_the_partial_answer,
             refused_key_points_to_settings,
+            an_old_error_is_worded_in_the_language_chosen_later,
             cut_stream_is_marked_interrupted,
             language_switch_changes_the_ui,
             real_drop_of_a_folder_and_a_file,
@@ -372,6 +373,49 @@ async fn refused_key_points_to_settings(suite: &Suite) -> Result<()> {
         "const d = document.getElementById('settings-dialog'); return d && d.open;",
     )
     .await?;
+    app.quit().await
+}
+
+/// Errors are stored as data: an answer that failed in English reads in Chinese once the
+/// language is switched, after a restart too.
+async fn an_old_error_is_worded_in_the_language_chosen_later(suite: &Suite) -> Result<()> {
+    let refused = || Launch {
+        env_key: Some("sk-refused-e2e-000000000000".into()),
+        ..Launch::default()
+    };
+    let app = suite.launch("old-error-en", refused()).await?;
+    app.ask("What is the contract total?").await?;
+    let answer = app.wait_answer(&["error"]).await?;
+    let all = answer["all"].as_str().unwrap_or_default();
+    ensure!(all.contains("refused the API key"), "error text: {all}");
+    let profile = app.profile.clone();
+    app.quit().await?;
+
+    let app = suite
+        .launch(
+            "old-error-zh",
+            Launch {
+                profile: Some(profile),
+                ..refused()
+            },
+        )
+        .await?;
+    app.wait_answer(&["error"]).await?;
+    app.click("Settings").await?;
+    app.select("Language", "zh").await?;
+    let answer = app
+        .wait_js(
+            "the stored error in Chinese",
+            Duration::from_secs(5),
+            &format!(
+                "{} const a = answers(); const l = a[a.length - 1];
+                 return l && l.all.includes('服务拒绝了这个 API 密钥') ? l : null;",
+                harness::LOG_FN
+            ),
+        )
+        .await?;
+    let all = answer["all"].as_str().unwrap_or_default();
+    ensure!(!all.contains("refused the API key"), "still English: {all}");
     app.quit().await
 }
 
