@@ -7,7 +7,7 @@ use super::Documents;
 use crate::checks;
 use crate::error::{Entity, Error, Result};
 use crate::names;
-use crate::store::{chats, Store};
+use crate::store::chats;
 use crate::types::{ChatId, Document, DocumentProgress, Job, JobEvent, JobId, JobSource, JobState};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -258,13 +258,10 @@ impl Documents {
                     .await?
             }
         };
-        attach(&self.store, job.chat_id, &document)?;
+        self.store
+            .with(|c| chats::attach(c, job.chat_id, &[document.id]))?;
         Ok(document)
     }
-}
-
-fn attach(store: &Store, chat: ChatId, document: &Document) -> Result<()> {
-    store.with(|c| chats::attach(c, chat, &[document.id]))
 }
 
 #[cfg(test)]
