@@ -272,3 +272,46 @@ fn add_paths_reports_progress_and_attaches_to_the_chat_named() {
     assert_eq!(names, ["a.md", "b.csv"]);
     drop(mock);
 }
+
+/// The strings table of a UI language (`export default {JSON};`).
+fn ui_strings(file: &str) -> Value {
+    let text = std::fs::read_to_string(format!("{}/ui/i18n/{file}", env!("CARGO_MANIFEST_DIR")))
+        .expect("UI strings");
+    let json = text.split_once("export default").unwrap().1.trim();
+    serde_json::from_str(json.trim_end_matches(';')).expect("the strings are JSON")
+}
+
+/// Every kind of error the core knows is worded in both UI languages (the UI words errors;
+/// a kind without words would show the generic sentence).
+#[test]
+fn every_error_kind_has_ui_words() {
+    let problems = [
+        "empty_question",
+        "empty_key",
+        "empty_text",
+        "empty_model",
+        "empty_address",
+        "bad_address",
+        "address_not_http",
+        "bad_file_id",
+        "link_not_allowed",
+        "answer_still_streaming",
+        "unreadable_input",
+    ];
+    for file in ["en.js", "zh-CN.js"] {
+        let errors = &ui_strings(file)["errors"];
+        for e in longwen_core::Error::examples() {
+            let words = &errors["kinds"][e.kind()];
+            assert!(
+                words.is_string() || words.is_object(),
+                "{file}: no words for {}",
+                e.kind()
+            );
+        }
+        for p in problems {
+            let problem: longwen_core::error::Problem = serde_json::from_value(json!(p)).unwrap();
+            assert_eq!(serde_json::to_value(problem).unwrap(), json!(p));
+            assert!(errors["problems"][p].is_string(), "{file}: problem {p}");
+        }
+    }
+}

@@ -222,7 +222,14 @@ export default {
       "invalid_argument": "Invalid input: {problem}. Check what was entered, correct it and try again.",
       "not_found": "Not found: {what} {id}. It may have been deleted (perhaps in another window). Refresh the list and choose it again.",
       "storage": "Longwen could not read or write its data folder. Check free disk space and permissions, then restart Longwen.",
-      "internal": "Something went wrong inside Longwen. Please try again; if it keeps happening, report it with the details below."
+      "internal": "Something went wrong inside Longwen. Please try again; if it keeps happening, report it with the details below.",
+      "access_denied": "This API Key's workspace has no access to the model (access denied). In the Model Studio console, give the workspace access to Qwen-Long, or use another key.",
+      "model_not_in_region": "Qwen-Long is offered only in the China (Beijing) region. Choose China (Beijing) in Settings, with a key created in that region.",
+      "too_large_for_model": "This question reads about {tokens} tokens, but {model} accepts at most {limit} tokens a minute, so it would be refused every time. Choose qwen-long in Settings, or ask about fewer or smaller documents.",
+      "answer_too_long": "The answer reached {limit} MB, the most Longwen keeps, and was stopped there. The text so far is kept. Ask for a shorter answer, or one part at a time.",
+      "endpoint_not_confirmed": "Your API key has not been confirmed for {host}, so nothing was sent there. Open Settings and confirm the address to send your key and documents to it.",
+      "database_too_new": "This data was written by a newer version of Longwen. Use that version, or move the data aside to start afresh (nothing is deleted).",
+      "database_damaged": "Longwen's data cannot be read (the file is damaged). Move it aside to start afresh (nothing is deleted); backups are kept in the same folder."
     },
     "problems": {
       "unknown": "{detail}",

@@ -6,6 +6,7 @@ import { t, formatNumber } from './i18n.js';
 
 const ACTIONS = {
   open_settings: ['key_missing', 'key_refused', 'insecure_url', 'model_not_found', 'wrong_address',
+    'access_denied', 'model_not_in_region', 'too_large_for_model', 'endpoint_not_confirmed',
     // The likely cause is a RAM-user key; the fix is the main account's key.
     'file_invalid'],
   remove_file: ['input_missing', 'input_is_directory', 'input_empty', 'input_unsupported',
@@ -37,7 +38,11 @@ function params(e) {
     id: e.id,
     secs: Math.max(1, e.retry_after_secs || 0),
   };
-  if (e.kind === 'input_too_large') p.limit = formatNumber(Math.floor(e.limit / 1e6));
+  if (e.kind === 'input_too_large' || e.kind === 'answer_too_long') {
+    p.limit = formatNumber(Math.floor(e.limit / 1e6));
+  }
+  p.model = e.model;
+  p.host = e.host;
   if (e.kind === 'invalid_argument') {
     p.problem = t(`errors.problems.${e.problem || 'unknown'}`, { value: e.value || '', detail: e.detail || '' });
   }

@@ -113,7 +113,10 @@ pub fn exit_code(error: &Error) -> u8 {
         | ContextTooLong(_)
         | UploadQuota(_)
         | FileParseFailed(_)
+        | AccessDenied(_)
+        | ModelNotInRegion(_)
         | Service(_) => 7,
+        TooLargeForModel { .. } => 4,
         Cancelled => 130,
         InvalidArgument { .. } => 2,
         KeyMissing
@@ -121,6 +124,10 @@ pub fn exit_code(error: &Error) -> u8 {
         | InsecureUrl { .. }
         | NotFound { .. }
         | Storage { .. }
+        | AnswerTooLong { .. }
+        | EndpointNotConfirmed { .. }
+        | DatabaseTooNew { .. }
+        | DatabaseDamaged { .. }
         | Internal { .. } => 1,
     }
 }
@@ -250,6 +257,18 @@ fn error_texts(error: &Error) -> (String, String) {
                 "The service could not read this document. Check that it opens on your computer, save it again as DOCX or PDF, and add it again.".into(),
                 "服务无法读取此文档。请确认它能在电脑上正常打开，另存为 DOCX 或 PDF 后重新添加。".into(),
             ),
+            AccessDenied(_) => (
+                "This API key's workspace has no access to the model (access denied). In the Model Studio console, give the workspace access to Qwen-Long, or use another key.".into(),
+                "此 API 密钥所在的业务空间没有该模型的访问权限。请在百炼控制台为该业务空间开通 Qwen-Long，或换用其他密钥。".into(),
+            ),
+            ModelNotInRegion(_) => (
+                "Qwen-Long is offered only in the China (Beijing) region. Choose that region (--base-url https://dashscope.aliyuncs.com/compatible-mode/v1) with a key created there.".into(),
+                "Qwen-Long 仅在华北 2（北京）地域提供。请改用该地域（--base-url https://dashscope.aliyuncs.com/compatible-mode/v1）及在该地域创建的密钥。".into(),
+            ),
+            TooLargeForModel { model, tokens, limit } => (
+                format!("This question reads about {tokens} tokens, but {model} accepts at most {limit} tokens a minute, so it would be refused every time. Use qwen-long (--model qwen-long), or ask about fewer or smaller documents."),
+                format!("此问题约需读取 {tokens} 个 token，但 {model} 每分钟最多接受 {limit} 个 token，每次都会被拒绝。请改用 qwen-long（--model qwen-long），或减少、缩小所问的文档。"),
+            ),
             Service(s) => (
                 format!("The service could not answer (error {}). Please try again; if it keeps happening, quote the request id to support.", s.status),
                 format!("服务暂时无法回答（错误 {}）。请重试；如果持续出现，请向客服提供请求编号。", s.status),
@@ -333,6 +352,22 @@ fn error_texts(error: &Error) -> (String, String) {
                     format!("未找到：{m}。它可能已被删除（例如在另一个窗口中）。请刷新列表后重新选择。"),
                 )
             }
+            AnswerTooLong { limit } => (
+                format!("The answer reached {} MB, the most Longwen keeps, and was stopped there. The text so far is kept. Ask for a shorter answer, or one part at a time.", limit / 1_000_000),
+                format!("回答已达到 {} MB（长文保存的上限），已在此处停止，已收到的内容已保留。请要求更简短的回答，或分部分提问。", limit / 1_000_000),
+            ),
+            EndpointNotConfirmed { host } => (
+                format!("Your API key has not been confirmed for {host}, so nothing was sent there. Confirm the address in the app's Settings."),
+                format!("尚未确认将 API 密钥用于 {host}，因此没有向其发送任何内容。请在应用的“设置”中确认该地址。"),
+            ),
+            DatabaseTooNew { path, .. } => (
+                format!("The data in {} was written by a newer version of Longwen. Use that version, or move the file aside to start afresh (nothing is deleted).", path.display()),
+                format!("{} 中的数据由更新版本的长文写入。请使用该版本，或将该文件移到别处后重新开始（不会删除任何内容）。", path.display()),
+            ),
+            DatabaseDamaged { path, .. } => (
+                format!("The data in {} cannot be read (the file is damaged). Move the file aside to start afresh (nothing is deleted); backups are in the same folder.", path.display()),
+                format!("无法读取 {} 中的数据（文件已损坏）。请将该文件移到别处后重新开始（不会删除任何内容）；备份位于同一文件夹中。", path.display()),
+            ),
             Storage { .. } => (
                 "Longwen could not read or write its data folder. Check free disk space and permissions, then restart Longwen.".into(),
                 "长文无法读写其数据文件夹。请检查磁盘空间和权限，然后重新启动长文。".into(),

@@ -265,3 +265,15 @@ fn exit_codes_follow_the_interface() {
     assert_eq!(code(Error::KeyMissing), 1);
     assert_eq!(code(Error::storage(StorageOp::Database, "x")), 1);
 }
+
+/// Every kind the core knows (its own list of examples) has a sentence in each language.
+#[test]
+fn every_core_kind_has_words() {
+    for e in Error::examples() {
+        let en = error_message(&e, Lang::En);
+        let zh = error_message(&e, Lang::Zh);
+        assert!(!en.is_empty() && !zh.is_empty(), "{}", e.kind());
+        assert_ne!(en, zh, "{}", e.kind());
+        assert!(has_cjk(&zh), "{}: {zh}", e.kind());
+    }
+}

@@ -81,6 +81,8 @@ pub enum Cut {
     Abandoned,
     /// The process ended while answering (found at the next start).
     AppStopped,
+    /// One line or event of the stream was larger than Longwen reads (1 MiB).
+    Oversized,
 }
 
 /// What was wrong with an argument a face passed in.

@@ -40,6 +40,8 @@ macro_rules! service_variants {
             | ContextTooLong(s)
             | UploadQuota(s)
             | FileParseFailed(s)
+            | AccessDenied(s)
+            | ModelNotInRegion(s)
             | Service(s) => Some(s),
             _ => None,
         }
@@ -103,9 +105,26 @@ pub enum Error {
     UploadQuota(Box<ServiceInfo>),
     #[error("file_parse_failed: {0}")]
     FileParseFailed(Box<ServiceInfo>),
+    /// The key's workspace may not use the model (403 `Workspace.AccessDenied`).
+    #[error("access_denied: {0}")]
+    AccessDenied(Box<ServiceInfo>),
+    /// `model_not_found` from a region that does not offer Qwen-Long (only Beijing does).
+    #[error("model_not_in_region: {0}")]
+    ModelNotInRegion(Box<ServiceInfo>),
     #[error("service_error: {0}")]
     #[serde(rename = "service_error")]
     Service(Box<ServiceInfo>),
+    /// One question alone reads more tokens than the model takes in a minute: it would be
+    /// refused every time, so it is not retried.
+    #[error("too_large_for_model: {tokens} > {limit} tokens a minute ({model})")]
+    TooLargeForModel {
+        #[serde(default)]
+        model: String,
+        #[serde(default)]
+        tokens: u64,
+        #[serde(default)]
+        limit: u64,
+    },
 
     // --- the network -----------------------------------------------------------
     /// `detail`: the transport's own words (the whole error chain).
@@ -144,6 +163,18 @@ pub enum Error {
     },
     #[error("cancelled")]
     Cancelled,
+    /// The answer reached the size Longwen keeps (`limit` bytes) and was stopped there.
+    #[error("answer_too_long: {limit} bytes")]
+    AnswerTooLong {
+        #[serde(default)]
+        limit: u64,
+    },
+    /// A custom address the key has not been confirmed for: nothing was sent there.
+    #[error("endpoint_not_confirmed: {host}")]
+    EndpointNotConfirmed {
+        #[serde(default)]
+        host: String,
+    },
 
     // --- local input -------------------------------------------------------------
     /// `name` is the file name alone, for sentences; `path` the whole path.
@@ -238,6 +269,24 @@ pub enum Error {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         path: Option<PathBuf>,
     },
+    /// The database was written by a newer version of Longwen; it is left as it is.
+    #[error("database_too_new: {} (version {found}, this app knows {known})", .path.display())]
+    DatabaseTooNew {
+        #[serde(default)]
+        path: PathBuf,
+        #[serde(default)]
+        found: u64,
+        #[serde(default)]
+        known: u64,
+    },
+    /// The database cannot be read (damaged, or not a database); it is left as it is.
+    #[error("database_damaged: {}: {detail}", .path.display())]
+    DatabaseDamaged {
+        #[serde(default)]
+        path: PathBuf,
+        #[serde(default)]
+        detail: String,
+    },
     #[error("internal: {detail}")]
     Internal {
         #[serde(default)]
@@ -272,6 +321,9 @@ impl Error {
             ContextTooLong(_) => "context_too_long",
             UploadQuota(_) => "upload_quota",
             FileParseFailed(_) => "file_parse_failed",
+            AccessDenied(_) => "access_denied",
+            ModelNotInRegion(_) => "model_not_in_region",
+            TooLargeForModel { .. } => "too_large_for_model",
             Service(_) => "service_error",
             Network { .. } => "network",
             Proxy { .. } => "proxy",
@@ -279,6 +331,8 @@ impl Error {
             Timeout { .. } => "timeout",
             StreamCut { .. } => "stream_cut",
             Cancelled => "cancelled",
+            AnswerTooLong { .. } => "answer_too_long",
+            EndpointNotConfirmed { .. } => "endpoint_not_confirmed",
             InputMissing { .. } => "input_missing",
             InputIsDirectory { .. } => "input_is_directory",
             InputEmpty { .. } => "input_empty",
@@ -290,6 +344,8 @@ impl Error {
             InvalidArgument { .. } => "invalid_argument",
             NotFound { .. } => "not_found",
             Storage { .. } => "storage",
+            DatabaseTooNew { .. } => "database_too_new",
+            DatabaseDamaged { .. } => "database_damaged",
             Internal { .. } => "internal",
         }
     }
