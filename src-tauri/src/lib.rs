@@ -15,6 +15,7 @@ pub mod commands;
 pub mod error;
 mod fatal;
 pub mod jobs;
+pub mod navigation;
 pub mod state;
 
 use longwen_core::{Engine, EngineConfig};
@@ -29,6 +30,7 @@ pub const DOCUMENTS_PENDING: &str = "documents-pending";
 /// mock runtime in unit tests).
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
+        .plugin(navigation::guard())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::settings::get_state,

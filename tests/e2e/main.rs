@@ -1025,6 +1025,20 @@ async fn links_in_answers_ask_before_opening(suite: &Suite) -> Result<()> {
         after["open"] == false && after["href"] == page && app.opened_links().len() == 1,
         "after the javascript: link: {after}"
     );
+    // The window itself never leaves the app, even when told to (a script, "Open Link").
+    app.js("location.href = 'https://example.com/'; return true;")
+        .await?;
+    app.js("window.open('https://example.com/', '_self'); return true;")
+        .await?;
+    // The app still answers scripts and still shows itself: the navigations were refused.
+    app.button("Send").await?;
+    let href = app.js("return location.href;").await?;
+    ensure!(href == page, "the window went to {href}");
+    // A right-click on a link opens no menu of the webview's own.
+    let menu = app
+        .js("const a = document.querySelector('[role=log] a[href]'); const e = new MouseEvent('contextmenu', {bubbles: true, cancelable: true}); a.dispatchEvent(e); return e.defaultPrevented;")
+        .await?;
+    ensure!(menu == true, "the link's context menu was not held back");
     app.quit().await
 }
 

@@ -197,7 +197,7 @@ export default {
       "file_format_unsupported": "The model can only answer from text. This file (for example a scanned PDF or an image) has no readable text. Use a text PDF or DOCX.",
       "file_too_many_pages": "The document has more than 15,000 pages. Split it into smaller files.",
       "file_blank": "The service found no text in this document. If it is a scan, convert it to a text PDF first.",
-      "too_many_files": "Too many documents in one question (at most 100). Remove some and ask again.",
+      "too_many_files": "Too many documents in one question (at most 99). Remove some and ask again.",
       "context_too_long": "The documents and conversation are longer than the model can read (10 million tokens). Remove some documents or start a new conversation.",
       "upload_quota": "Your cloud document storage is full (10,000 files or 100 GB). Delete old documents from the cloud and try again.",
       "file_parse_failed": "The service could not read this document. Check that it opens on your computer, save it again as DOCX or PDF, and add it again.",
@@ -241,7 +241,7 @@ export default {
       "bad_address": "the address {value} is not valid ({detail})",
       "address_not_http": "the address {value} does not start with https://",
       "bad_file_id": "the file id {value} is not valid",
-      "link_not_allowed": "only web links (http or https) can be opened",
+      "link_not_allowed": "only links to public web sites (http or https, no user name) can be opened",
       "answer_still_streaming": "this answer is still being written",
       "unreadable_input": "the input could not be read ({detail})"
     },

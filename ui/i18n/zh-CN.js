@@ -193,7 +193,7 @@ export default {
       "file_format_unsupported": "模型只能根据文字作答。此文件（例如扫描版 PDF 或图片）没有可读取的文字。请使用文字版 PDF 或 DOCX。",
       "file_too_many_pages": "文档超过 15,000 页。请拆分成较小的文件。",
       "file_blank": "服务在此文档中没有找到文字。如果是扫描件，请先转换为文字版 PDF。",
-      "too_many_files": "一次提问的文档过多（最多 100 个）。请移除一些后再问。",
+      "too_many_files": "一次提问的文档过多（最多 99 个）。请移除一些后再问。",
       "context_too_long": "文档和对话的总长度超过了模型的上限（1000 万 token）。请移除部分文档或开始新对话。",
       "upload_quota": "云端文档空间已满（10,000 个文件或 100 GB）。请删除云端的旧文档后重试。",
       "file_parse_failed": "服务无法读取此文档。请确认它能在电脑上正常打开，另存为 DOCX 或 PDF 后重新添加。",
@@ -237,7 +237,7 @@ export default {
       "bad_address": "地址 {value} 无效（{detail}）",
       "address_not_http": "地址 {value} 不是以 https:// 开头",
       "bad_file_id": "文件编号 {value} 无效",
-      "link_not_allowed": "只能打开网页链接（http 或 https）",
+      "link_not_allowed": "只能打开公共网站的链接（http 或 https，且不含用户名）",
       "answer_still_streaming": "这条回答仍在生成中",
       "unreadable_input": "无法读取输入（{detail}）"
     },

@@ -23,7 +23,9 @@ export function wireCloseButtons(dlg) {
  * Asks a yes/no question in the app's language. Resolves true on OK, false on Cancel/Escape.
  * `detail` (e.g. a URL) is shown verbatim in a monospace line.
  */
-export function confirmDialog({ title, body, detail = null, ok, cancel = t('common.cancel'), danger = false }) {
+export function confirmDialog({
+  title, body, detail = null, ok, cancel = t('common.cancel'), danger = false, focusCancel = danger,
+}) {
   const dlg = $('confirm-dialog');
   $('confirm-heading').textContent = title;
   $('confirm-body').textContent = body;
@@ -46,17 +48,18 @@ export function confirmDialog({ title, body, detail = null, ok, cancel = t('comm
       cancelBtn.removeEventListener('click', onCancel);
       resolve(result);
     }, { once: true });
-    openDialog(dlg, danger ? cancelBtn : okBtn);
+    openDialog(dlg, focusCancel ? cancelBtn : okBtn);
   });
 }
 
-/** The confirmation before any link leaves the app. */
+/** The confirmation before any link leaves the app; Enter alone does not open it. */
 export function confirmLink(url) {
   return confirmDialog({
     title: t('link.title'),
     body: t('link.body'),
     detail: url,
     ok: t('link.open'),
+    focusCancel: true,
   });
 }
 

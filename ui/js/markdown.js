@@ -85,10 +85,13 @@ export function interceptLinks(root, confirm, open) {
     if (!href || !isSafeUrl(href)) return;
     if (await confirm(href)) open(href);
   });
-  // Middle-click / auxclick must not navigate either.
-  root.addEventListener('auxclick', (e) => {
-    if (e.target.closest && e.target.closest('a')) e.preventDefault();
-  });
+  // Middle-click / auxclick must not navigate either, and the webview's own menu on a link
+  // ("Open Link") would take the whole window away from the app.
+  for (const type of ['auxclick', 'contextmenu']) {
+    root.addEventListener(type, (e) => {
+      if (e.target.closest && e.target.closest('a')) e.preventDefault();
+    });
+  }
 }
 
 /**

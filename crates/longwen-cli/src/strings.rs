@@ -242,8 +242,8 @@ fn error_texts(error: &Error) -> (String, String) {
                 "服务在此文档中没有找到文字。如果是扫描件，请先转换为文字版 PDF。".into(),
             ),
             TooManyFiles(_) => (
-                "Too many documents in one question (at most 100). Remove some and ask again.".into(),
-                "一次提问的文档过多（最多 100 个）。请移除一些后再问。".into(),
+                "Too many documents in one question (at most 99). Remove some and ask again.".into(),
+                "一次提问的文档过多（最多 99 个）。请移除一些后再问。".into(),
             ),
             ContextTooLong(_) => (
                 "The documents and conversation are longer than the model can read (10 million tokens). Remove some documents or start a new conversation.".into(),

@@ -8,13 +8,18 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_BYTES: u64 = 150_000_000;
 /// Per-image limit of the service (20 MB).
 pub const MAX_IMAGE_BYTES: u64 = 20_000_000;
-/// At most this many documents (file ids + texts) in one question.
-pub const MAX_DOCUMENTS_PER_QUESTION: usize = 100;
+/// At most this many documents (file ids + texts) in one question: the service's error page
+/// says "fewer than 100" ids.
+pub const MAX_DOCUMENTS_PER_QUESTION: usize = 99;
 /// The contract's safe limit for one plain-text system message (the English page says 9,000
 /// tokens; older pages allowed more). Beyond it, text must be uploaded as a file.
 pub const TEXT_TOKEN_LIMIT: usize = 9_000;
 /// The contract's limit for the question itself when a document system message goes with it.
 pub const QUESTION_TOKEN_LIMIT: usize = 9_000;
+
+/// The most of one answer Longwen keeps (bytes of UTF-8): a runaway answer stops here, with
+/// its text kept, instead of filling memory and the database.
+pub const MAX_ANSWER_BYTES: usize = 4_000_000;
 
 /// Text formats Qwen-Long reads.
 pub const TEXT_TYPES: &[&str] = &[
@@ -89,9 +94,12 @@ pub fn check_file(path: &Path) -> Result<CheckedFile> {
     if !is_image && !TEXT_TYPES.contains(&ext.as_str()) {
         return Err(Error::input_unsupported(path, false));
     }
-    // Metadata can be readable while the content is not (permissions).
-    std::fs::File::open(path).map_err(|_| Error::input_missing(path))?;
-    let size = meta.len();
+    // Metadata can be readable while the content is not (permissions); and only regular files
+    // are documents (a FIFO or a device named `a.txt` is not).
+    let size = open_regular(path)?
+        .metadata()
+        .map_err(|_| Error::input_missing(path))?
+        .len();
     if size == 0 {
         return Err(Error::input_empty(path));
     }
@@ -111,7 +119,28 @@ pub fn check_file(path: &Path) -> Result<CheckedFile> {
     })
 }
 
-/// Fails with `InputTooManyDocuments` past 100 documents in one question.
+/// Opens `path` for reading only when it is a regular file (a symlink is followed to one).
+/// Opening never blocks: a FIFO is refused, not waited on.
+pub fn open_regular(path: &Path) -> Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|_| Error::input_missing(path))?;
+    let meta = file.metadata().map_err(|_| Error::input_missing(path))?;
+    if meta.is_dir() {
+        return Err(Error::input_is_directory(path));
+    }
+    if !meta.is_file() {
+        return Err(Error::input_unsupported(path, false));
+    }
+    Ok(file)
+}
+
+/// Fails with `InputTooManyDocuments` past 99 documents in one question.
 pub fn check_document_count(count: usize) -> Result<()> {
     if count > MAX_DOCUMENTS_PER_QUESTION {
         return Err(Error::InputTooManyDocuments {
@@ -198,6 +227,28 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_named_like_a_document_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("a.txt");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(
+            check_file(&fifo),
+            Err(Error::InputUnsupported { legacy: false, .. })
+        ));
+        // A link to a regular file is followed; one to a FIFO is not.
+        let real = dir.path().join("real.md");
+        std::fs::write(&real, "# x").unwrap();
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert_eq!(check_file(&link).unwrap().size, 3);
+        let to_fifo = dir.path().join("fifo-link.txt");
+        std::os::unix::fs::symlink(&fifo, &to_fifo).unwrap();
+        assert!(check_file(&to_fifo).is_err());
+    }
+
     #[test]
     fn checks_types_and_sizes() {
         let dir = tempfile::tempdir().unwrap();
@@ -220,7 +271,7 @@ mod tests {
             check_file(dir.path()),
             Err(Error::InputIsDirectory { .. })
         ));
-        assert!(check_document_count(100).is_ok());
-        assert!(check_document_count(101).is_err());
+        assert!(check_document_count(99).is_ok());
+        assert!(check_document_count(100).is_err());
     }
 }

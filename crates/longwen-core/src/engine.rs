@@ -31,6 +31,8 @@ pub struct EngineConfig {
     pub api_key: Option<ApiKey>,
     /// Client knobs (timeouts, retries); `base_url` is replaced by the URL in force.
     pub client: ClientConfig,
+    /// The most of one answer kept, in bytes (`checks::MAX_ANSWER_BYTES`; lower in tests).
+    pub max_answer_bytes: usize,
 }
 
 impl EngineConfig {
@@ -41,6 +43,7 @@ impl EngineConfig {
             base_url_override: None,
             api_key: None,
             client: ClientConfig::default(),
+            max_answer_bytes: checks::MAX_ANSWER_BYTES,
         }
     }
 
@@ -90,7 +93,12 @@ impl Engine {
             sessions.clone(),
             config.data_dir.clone(),
         ));
-        let answers = Answers::new(store.clone(), sessions.clone(), documents.clone());
+        let answers = Answers::new(
+            store.clone(),
+            sessions.clone(),
+            documents.clone(),
+            config.max_answer_bytes,
+        );
         answers.recover_streaming()?;
         Ok(Engine {
             inner: Arc::new(Inner {

@@ -497,3 +497,33 @@ async fn waiting_before_the_first_token_is_reported() {
         "{events:?}"
     );
 }
+
+/// A runaway answer stops at the size kept, with its text so far stored and the reason as data.
+#[tokio::test]
+async fn an_answer_past_the_size_kept_stops_with_its_text() {
+    let env = setup().await;
+    let mut config = config(env.dir.path(), &env.mock);
+    config.max_answer_bytes = 600;
+    let engine = longwen_core::Engine::open(config).unwrap();
+    let doc = engine.add_text("some text", None).unwrap();
+    let mut events = Vec::new();
+    let r = engine
+        .ask(
+            question("Tell me everything [[mock:long=400]]", &[doc.id]),
+            &CancellationToken::new(),
+            &mut |e| events.push(e),
+        )
+        .await;
+    let e = r.unwrap_err();
+    assert_eq!(e.kind(), "answer_too_long");
+    let chat = engine.chat(engine.chats().unwrap()[0].id).unwrap();
+    let m = &chat.messages[1];
+    assert_eq!(m.status, MessageStatus::Error);
+    assert!(
+        m.text.len() <= 600 && m.text.len() > 500,
+        "{}",
+        m.text.len()
+    );
+    assert_eq!(m.text, deltas(&events), "what was shown is what was kept");
+    assert_eq!(m.error.as_ref().unwrap().kind(), "answer_too_long");
+}

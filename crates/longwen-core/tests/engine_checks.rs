@@ -45,7 +45,7 @@ async fn bad_inputs_are_refused_before_upload() {
 #[tokio::test]
 async fn too_many_documents_and_long_text_are_refused_locally() {
     let env = setup().await;
-    let ids: Vec<i64> = (0..101)
+    let ids: Vec<i64> = (0..100)
         .map(|i| {
             env.engine
                 .add_text(&format!("note number {i}"), None)

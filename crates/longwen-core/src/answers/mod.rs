@@ -32,6 +32,8 @@ pub(crate) struct Answers {
     store: Arc<Store>,
     sessions: Arc<Sessions>,
     documents: Arc<Documents>,
+    /// An answer stops (`AnswerTooLong`) when it would grow past this many bytes.
+    max_answer_bytes: usize,
 }
 
 /// The rows one answer streams into, and what it asks.
@@ -59,11 +61,13 @@ impl Answers {
         store: Arc<Store>,
         sessions: Arc<Sessions>,
         documents: Arc<Documents>,
+        max_answer_bytes: usize,
     ) -> Answers {
         Answers {
             store,
             sessions,
             documents,
+            max_answer_bytes,
         }
     }
 

@@ -19,7 +19,10 @@ pub(super) const FLUSH_EVERY: Duration = Duration::from_secs(1);
 #[derive(Default)]
 pub(super) struct Partial {
     pub text: String,
-    pub dirty: bool,
+    /// How much of `text` the row holds already.
+    pub stored: usize,
+    /// The answer reached `MAX_ANSWER_BYTES` and was stopped.
+    pub too_long: bool,
     pub first_token_ms: Option<u64>,
     pub usage: Option<Usage>,
     /// From the stream's headers: kept for an answer that is cut or stopped later.
@@ -41,16 +44,17 @@ impl Writer<'_> {
             .map_err(|_| Error::internal("partial lock poisoned"))
     }
 
-    /// Writes the partial text if it changed (and, for the timer, the heartbeat).
+    /// Appends the text not yet stored (and, for the timer, refreshes the heartbeat even when
+    /// there is none).
     pub(super) fn flush(&self, heartbeat: bool) -> Result<()> {
         let mut p = self.lock()?;
-        if !p.dirty && !heartbeat {
+        if p.stored == p.text.len() && !heartbeat {
             return Ok(());
         }
-        let text = p.dirty.then(|| p.text.clone());
+        let more = &p.text[p.stored..];
         self.store
-            .with(|c| messages::flush(c, self.answer_id, text.as_deref(), p.first_token_ms))?;
-        p.dirty = false;
+            .with(|c| messages::append(c, self.answer_id, more, p.first_token_ms))?;
+        p.stored = p.text.len();
         p.last_flush = Some(Instant::now());
         Ok(())
     }

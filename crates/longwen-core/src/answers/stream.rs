@@ -1,10 +1,12 @@
 //! One answer's talk with the service: the remote ids of its documents (uploading what this
 //! account lacks), the chat stream into the partial answer, and the repair of stale ids.
 //!
-//! Repair policy: a stale stored id (`FileNotFound` before any text) is uploaded again once
-//! and the question retried once. Not `FileInvalid`: our ids are stored per key, so "Invalid
-//! file" for one of them means a RAM-user key, and a new copy would fail the same way (and
-//! pile up in the account, where files never expire).
+//! Repair policy: a stale stored id is uploaded again once and the question retried once,
+//! before any text. "cannot be found" names a stale id. "Invalid file" is what the service says
+//! both for a file that is gone and for one this key may not use (a RAM user's key): the
+//! service is asked (`GET /files/{id}`), and only a file that is gone is uploaded again; for
+//! one still there a new copy would fail the same way (and pile up in the account, where files
+//! never expire), so the refusal stands.
 
 use super::run::{Writer, FLUSH_EVERY};
 use super::{Answers, Turn};
@@ -30,6 +32,35 @@ fn stale_files(e: &Error, files: &[(Document, String)]) -> Vec<usize> {
     match id_in_message(e) {
         Some(id) => (0..files.len()).filter(|i| files[*i].1 == id).collect(),
         None => (0..files.len()).collect(),
+    }
+}
+
+impl Answers {
+    /// The files a refusal is about that the account no longer holds. "cannot be found" says
+    /// so; "Invalid file" is said both for a file deleted (in the console, by another device)
+    /// and for one this key may not use (a RAM user's key): the service is asked which.
+    async fn stale(
+        &self,
+        session: &Session,
+        e: &Error,
+        files: &[(Document, String)],
+        cancel: &CancellationToken,
+    ) -> Result<Vec<usize>> {
+        let named = stale_files(e, files);
+        if matches!(e, Error::FileNotFound(_)) {
+            return Ok(named);
+        }
+        let mut gone = Vec::new();
+        for i in named {
+            let asked = session.client.get_file(&files[i].1);
+            match cancel.run_until_cancelled(asked).await {
+                None => return Err(Error::Cancelled),
+                Some(Err(Error::FileNotFound(_))) => gone.push(i),
+                Some(Ok(_)) => {}
+                Some(Err(other)) => return Err(other),
+            }
+        }
+        Ok(gone)
     }
 }
 
@@ -74,6 +105,8 @@ impl Answers {
             files.push((doc.clone(), id));
         }
 
+        // Stops the chat from inside its own callback when the answer grows too long.
+        let chat_cancel = cancel.child_token();
         let mut retried = false;
         loop {
             let ids: Vec<String> = files.iter().map(|(_, id)| id.clone()).collect();
@@ -82,14 +115,23 @@ impl Answers {
                 messages: turn.prompt.messages(&ids),
             };
             let mut on_chat = |ev: ChatEvent| match ev {
-                ChatEvent::Delta(text) => {
+                ChatEvent::Delta(mut text) => {
                     let due = match writer.lock() {
                         Ok(mut p) => {
                             if p.first_token_ms.is_none() {
                                 p.first_token_ms = Some(started.elapsed().as_millis() as u64);
                             }
+                            let limit = self.max_answer_bytes;
+                            if p.text.len() + text.len() > limit {
+                                let mut keep = limit - p.text.len();
+                                while !text.is_char_boundary(keep) {
+                                    keep -= 1;
+                                }
+                                text.truncate(keep);
+                                p.too_long = true;
+                                chat_cancel.cancel();
+                            }
                             p.text.push_str(&text);
-                            p.dirty = true;
                             p.last_flush.is_none_or(|t| t.elapsed() >= FLUSH_EVERY)
                         }
                         Err(_) => false,
@@ -123,13 +165,24 @@ impl Answers {
                     retry_in_ms: retry_in.as_millis() as u64,
                 }),
             };
-            let result = session.client.chat(&request, cancel, &mut on_chat).await;
+            let result = session
+                .client
+                .chat(&request, &chat_cancel, &mut on_chat)
+                .await;
+            if writer.lock().is_ok_and(|p| p.too_long) {
+                return Err(Error::AnswerTooLong {
+                    limit: self.max_answer_bytes as u64,
+                });
+            }
             let nothing_yet = writer.lock().map(|p| p.text.is_empty()).unwrap_or(false);
             match result {
-                Err(e @ Error::FileNotFound(_)) if !retried && nothing_yet && !files.is_empty() => {
-                    let stale = stale_files(&e, &files);
+                Err(e @ (Error::FileNotFound(_) | Error::FileInvalid(_)))
+                    if !retried && nothing_yet && !files.is_empty() =>
+                {
+                    let stale = self.stale(session, &e, &files, cancel).await?;
                     if stale.is_empty() {
-                        // Not one of ours (a raw id given by the caller): nothing to repair.
+                        // Not one of ours (a raw id given by the caller), or still in the
+                        // account (a key that may not use it): nothing to repair.
                         return Err(e);
                     }
                     retried = true;

@@ -41,7 +41,8 @@ async fn hash_file(
 ) -> Result<String> {
     const REPORT_EVERY: u64 = 8 << 20;
     let missing = || Error::input_missing(path);
-    let mut file = tokio::fs::File::open(path).await.map_err(|_| missing())?;
+    let file = checks::open_regular(path)?;
+    let mut file = tokio::fs::File::from_std(file);
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut done = 0u64;

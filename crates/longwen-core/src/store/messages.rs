@@ -209,17 +209,19 @@ pub fn restart_answer(conn: &Connection, answer_id: MessageId, model: &str) -> R
     Ok(())
 }
 
-/// Writes the partial text (when given) and the heartbeat of a streaming answer.
-pub fn flush(
+/// Appends the text that arrived since the last write (empty for a heartbeat alone) to a
+/// streaming answer, and refreshes its heartbeat: each second costs what arrived, not the
+/// whole answer again.
+pub fn append(
     conn: &Connection,
     answer_id: MessageId,
-    text: Option<&str>,
+    more: &str,
     first_token_ms: Option<u64>,
 ) -> Result<()> {
     conn.execute(
-        "UPDATE messages SET text = COALESCE(?2, text), first_token_ms = ?3, heartbeat_ms = ?4
+        "UPDATE messages SET text = text || ?2, first_token_ms = ?3, heartbeat_ms = ?4
          WHERE id = ?1 AND status = 'streaming'",
-        params![answer_id, text, first_token_ms.map(|v| v as i64), now_ms()],
+        params![answer_id, more, first_token_ms.map(|v| v as i64), now_ms()],
     )?;
     Ok(())
 }
