@@ -22,21 +22,42 @@ fn strings<R: Runtime>(context: &Context<R>, lang: Lang) -> Option<serde_json::V
     serde_json::from_str(json).ok()
 }
 
+/// A string of the UI, by its path, in the system's language.
+fn word<R: Runtime>(context: &Context<R>, path: &[&str]) -> Option<String> {
+    let table = strings(context, Lang::from_env())?;
+    let mut v = &table;
+    for key in path {
+        v = v.get(key)?;
+    }
+    v.as_str().map(str::to_string)
+}
+
 /// The sentence for `error` and the app's title, in the system's language.
 pub fn words<R: Runtime>(context: &Context<R>, error: &Error) -> (String, String) {
-    let table = strings(context, Lang::from_env());
-    let get = |path: &[&str]| {
-        let mut v = table.as_ref()?;
-        for key in path {
-            v = v.get(key)?;
-        }
-        v.as_str().map(str::to_string)
-    };
-    let message = get(&["errors", "kinds", error.kind()])
-        .or_else(|| get(&["errors", "generic"]))
+    let message = word(context, &["errors", "kinds", error.kind()])
+        .or_else(|| word(context, &["errors", "generic"]))
         .unwrap_or_default();
-    let title = get(&["app", "title"]).unwrap_or_default();
+    let title = word(context, &["app", "title"]).unwrap_or_default();
     (title, message)
+}
+
+/// For a database that cannot be used (newer or damaged): asks whether to move it aside and
+/// start afresh. True when the person chose to.
+pub fn offer_move_aside<R: Runtime>(context: &Context<R>, error: &Error) -> bool {
+    let (title, message) = words(context, error);
+    let move_it = word(context, &["fatal", "moveAside"]).unwrap_or_else(|| "OK".into());
+    let quit = word(context, &["fatal", "quit"]).unwrap_or_else(|| "Cancel".into());
+    let answer = rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Warning)
+        .set_title(title)
+        .set_description(format!("{message}\n\n{}", error.detail()))
+        .set_buttons(rfd::MessageButtons::OkCancelCustom(move_it.clone(), quit))
+        .show();
+    match answer {
+        rfd::MessageDialogResult::Custom(label) => label == move_it,
+        rfd::MessageDialogResult::Ok => true,
+        _ => false,
+    }
 }
 
 /// Shows the error and ends the process.

@@ -13,7 +13,7 @@ pub mod answers;
 pub mod command_names;
 pub mod commands;
 pub mod error;
-mod fatal;
+pub mod fatal;
 pub mod jobs;
 pub mod navigation;
 pub mod state;
@@ -73,12 +73,32 @@ pub fn open_with_paths(args: impl IntoIterator<Item = std::ffi::OsString>) -> Ve
         .collect()
 }
 
+/// The engine, or the reason there is none: a database that cannot be used is offered to be
+/// moved aside (never deleted) and opened afresh.
+fn open_engine<R: Runtime>(context: &tauri::Context<R>) -> Engine {
+    loop {
+        let config = EngineConfig::from_env().unwrap_or_else(|e| fatal::exit(context, &e));
+        match Engine::open(config.clone()) {
+            Ok(engine) => return engine,
+            Err(
+                e @ (longwen_core::Error::DatabaseTooNew { .. }
+                | longwen_core::Error::DatabaseDamaged { .. }),
+            ) => {
+                if !fatal::offer_move_aside(context, &e) {
+                    std::process::exit(1);
+                }
+                if let Err(e) = longwen_core::store::move_aside(&config.data_dir) {
+                    fatal::exit(context, &e);
+                }
+            }
+            Err(e) => fatal::exit(context, &e),
+        }
+    }
+}
+
 pub fn run() {
     let context = tauri::generate_context!();
-    let engine = match EngineConfig::from_env().and_then(Engine::open) {
-        Ok(engine) => engine,
-        Err(error) => fatal::exit(&context, &error),
-    };
+    let engine = open_engine(&context);
     let state = AppState::new(engine);
     state.queue_paths(open_with_paths(std::env::args_os().skip(1)));
     let app = match builder(tauri::Builder::default(), state).build(context) {

@@ -315,3 +315,22 @@ fn every_error_kind_has_ui_words() {
         }
     }
 }
+
+/// The start-up error is worded from the UI's own strings (the shell holds no sentence).
+#[test]
+fn the_start_up_error_reads_the_ui_strings() {
+    let context: tauri::Context<MockRuntime> = tauri::generate_context!();
+    let error = longwen_core::Error::DatabaseDamaged {
+        path: "/tmp/longwen.db".into(),
+        detail: "file is not a database".into(),
+    };
+    let (title, message) = fatal::words(&context, &error);
+    let en = ui_strings("en.js");
+    let zh = ui_strings("zh-CN.js");
+    assert!(title.contains("Longwen"), "{title}");
+    assert!(
+        message == en["errors"]["kinds"]["database_damaged"]
+            || message == zh["errors"]["kinds"]["database_damaged"],
+        "{message}"
+    );
+}

@@ -258,5 +258,9 @@ export default {
   "time": {
     "seconds": "{s}s",
     "minutesSeconds": "{m}m {s}s"
+  },
+  "fatal": {
+    "moveAside": "Move it aside and start afresh",
+    "quit": "Quit"
   }
 };

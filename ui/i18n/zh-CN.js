@@ -254,5 +254,9 @@ export default {
   "time": {
     "seconds": "{s} 秒",
     "minutesSeconds": "{m} 分 {s} 秒"
+  },
+  "fatal": {
+    "moveAside": "移到别处并重新开始",
+    "quit": "退出"
   }
 };

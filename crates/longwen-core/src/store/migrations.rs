@@ -2,6 +2,9 @@
 
 use rusqlite_migration::{Migrations, M};
 
+/// The schema version this app writes (the number of migrations below).
+pub(super) const LATEST: u64 = 4;
+
 pub(super) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(
@@ -120,6 +123,12 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         migrations().validate().unwrap();
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as u64, LATEST, "LATEST counts the migrations");
     }
 
     /// A database written by the version that stored rendered sentences: its errors become

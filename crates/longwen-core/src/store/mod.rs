@@ -5,11 +5,12 @@
 pub mod chats;
 pub mod claims;
 pub mod documents;
+mod guard;
 pub mod messages;
 mod migrations;
 pub mod settings;
 
-use crate::error::{Error, Result, StorageOp};
+use crate::error::{Error, Result};
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::Mutex;
@@ -17,20 +18,36 @@ use std::time::Duration;
 
 pub const DB_FILE: &str = "longwen.db";
 
-/// Opens (creating the folder and file if needed) and migrates the database.
+pub use guard::move_aside;
+
+/// Opens (creating the folder and file if needed) and migrates the database. A database of a
+/// newer version, or a damaged one, is refused and left as it is; one that a migration will
+/// change is copied to `backups/` first.
 pub fn open(data_dir: &Path) -> Result<Connection> {
-    std::fs::create_dir_all(data_dir).map_err(|e| Error::Storage {
-        op: StorageOp::CreateFolder,
-        detail: e.to_string(),
-        path: Some(data_dir.to_path_buf()),
-    })?;
-    let mut conn = Connection::open(data_dir.join(DB_FILE))?;
+    guard::prepare_folder(data_dir)?;
+    let path = data_dir.join(DB_FILE);
+    let damaged = |e: rusqlite::Error| guard::damaged(&e, &path).unwrap_or_else(|| e.into());
+    let mut conn = Connection::open(&path).map_err(damaged)?;
     // The other process may hold the write lock for a moment.
     conn.busy_timeout(Duration::from_secs(10))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    let found = guard::version(&conn, &path)?;
+    let known = migrations::LATEST;
+    if found > known {
+        return Err(Error::DatabaseTooNew { path, found, known });
+    }
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(damaged)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrations::migrations().to_latest(&mut conn)?;
+    if found > 0 && found < known {
+        guard::back_up(&conn, data_dir, found)?;
+    }
+    migrations::migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => damaged(err),
+            other => other.into(),
+        })?;
     Ok(conn)
 }
 
