@@ -87,7 +87,7 @@ impl Engine {
             config.api_key.clone(),
             config.base_url_override.clone(),
             config.client.clone(),
-        ));
+        )?);
         let documents = Arc::new(Documents::new(
             store.clone(),
             sessions.clone(),

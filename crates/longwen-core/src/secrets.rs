@@ -32,10 +32,19 @@ impl ApiKey {
         let tail: String = chars[chars.len() - 4..].iter().collect();
         format!("{head}…{tail}")
     }
-    /// A stable account id derived from the key (SHA-256, truncated). Never the key.
-    pub fn fingerprint(&self) -> String {
-        let digest = Sha256::digest(self.0.as_bytes());
-        hex::encode(digest)[..16].to_string()
+    /// A stable account id derived from the key, keyed with this installation's salt
+    /// (SHA-256 of salt and key, truncated): never the key, and not comparable across
+    /// installations or against a list of known keys' hashes.
+    pub fn fingerprint(&self, salt: &str) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(salt.as_bytes());
+        hasher.update(b":");
+        hasher.update(self.0.as_bytes());
+        hex::encode(hasher.finalize())[..16].to_string()
+    }
+    /// The unsalted fingerprint versions before the salt stored: only to find their rows.
+    pub(crate) fn legacy_fingerprint(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))[..16].to_string()
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -163,10 +172,14 @@ mod tests {
         assert_eq!(k.expose(), "sk-0123456789abcdef");
         assert_eq!(k.masked(), "sk-…cdef");
         assert!(!format!("{k:?}").contains("0123456789"));
-        // sha256("sk-0123456789abcdef"), first 16 hex digits.
-        let full = hex::encode(Sha256::digest(b"sk-0123456789abcdef"));
-        assert_eq!(k.fingerprint(), full[..16]);
-        assert_eq!(k.fingerprint().len(), 16);
+        // sha256("salt:sk-0123456789abcdef"), first 16 hex digits.
+        let full = hex::encode(Sha256::digest(b"salt:sk-0123456789abcdef"));
+        assert_eq!(k.fingerprint("salt"), full[..16]);
+        assert_ne!(k.fingerprint("salt"), k.fingerprint("other salt"));
+        assert_eq!(
+            k.legacy_fingerprint(),
+            hex::encode(Sha256::digest(b"sk-0123456789abcdef"))[..16]
+        );
         let short = ApiKey::new("sk-abc");
         assert!(!short.masked().contains("abc"));
     }

@@ -28,6 +28,8 @@ impl Session {
 pub(crate) struct Sessions {
     /// Where the settings (region, custom address) are read from, at every use.
     store: Arc<Store>,
+    /// Keys the fingerprints that name accounts (`ApiKey::fingerprint`).
+    salt: String,
     /// A key used before the environment and the keyring (tests, embedding). Never stored.
     configured_key: Option<ApiKey>,
     /// `--base-url` / `LONGWEN_BASE_URL`: wins over the settings.
@@ -42,14 +44,16 @@ impl Sessions {
         configured_key: Option<ApiKey>,
         base_url_override: Option<String>,
         client_config: ClientConfig,
-    ) -> Sessions {
-        Sessions {
+    ) -> Result<Sessions> {
+        let salt = store.with(|c| crate::store::settings::install_salt(c))?;
+        Ok(Sessions {
             store,
+            salt,
             configured_key,
             base_url_override,
             client_config,
             cache: Mutex::new(None),
-        }
+        })
     }
 
     fn key(&self) -> Result<Option<ApiKey>> {
@@ -78,7 +82,7 @@ impl Sessions {
     pub(crate) fn current(&self) -> Result<Session> {
         let key = self.key()?.ok_or(Error::KeyMissing)?;
         let endpoint = self.base_url()?;
-        let account = key.fingerprint();
+        let account = key.fingerprint(&self.salt);
         let mut cache = self
             .cache
             .lock()
@@ -96,6 +100,10 @@ impl Sessions {
             base_url: endpoint.clone(),
             ..self.client_config.clone()
         };
+        // Uploads recorded before fingerprints were salted belong to this account too.
+        let legacy = key.legacy_fingerprint();
+        self.store
+            .with(|c| crate::store::documents::rename_account(c, &legacy, &account))?;
         let client = Client::new(config, key)?;
         *cache = Some((endpoint.clone(), account.clone(), client.clone()));
         Ok(Session {
@@ -108,7 +116,7 @@ impl Sessions {
     /// (endpoint, account) when a key is available, for showing remote ids; never fails.
     pub(crate) fn account_hint(&self) -> Option<AccountRef> {
         let key = self.key().ok().flatten()?;
-        Some((self.base_url().ok()?, key.fingerprint()))
+        Some((self.base_url().ok()?, key.fingerprint(&self.salt)))
     }
 
     pub(crate) fn key_status(&self) -> Result<KeyStatus> {

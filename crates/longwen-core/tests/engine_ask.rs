@@ -436,7 +436,7 @@ async fn the_key_never_reaches_the_database() {
         "the key is on disk"
     );
     // What is stored is the fingerprint.
-    let fp = longwen_core::secrets::ApiKey::new(KEY).fingerprint();
+    let fp = account(env.dir.path());
     assert!(bytes.windows(fp.len()).any(|w| w == fp.as_bytes()));
 }
 

@@ -185,7 +185,7 @@ async fn an_add_waits_for_another_process_uploading_the_same_content() {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(std::fs::read(&path).unwrap()))
     };
-    let account = longwen_core::secrets::ApiKey::new(KEY).fingerprint();
+    let account = account(env.dir.path());
     let key = format!("{sha}\n{}\n{account}", env.mock.base_url());
     let db = rusqlite::Connection::open(env.dir.path().join("longwen.db")).unwrap();
     // Another process has claimed this content and is uploading it.
@@ -224,4 +224,42 @@ async fn an_add_waits_for_another_process_uploading_the_same_content() {
     let doc = task.await.unwrap().unwrap();
     assert_eq!(doc.remote_id.as_deref(), Some("file-fe-other-process"));
     assert!(env.uploads().is_empty());
+}
+
+/// Uploads recorded by a version that stored unsalted fingerprints are still found: nothing is
+/// uploaded again, and the stored fingerprint becomes the salted one.
+#[tokio::test]
+async fn uploads_under_the_unsalted_fingerprint_are_kept() {
+    let env = setup().await;
+    let doc = env.add(&fixture("meeting-notes.md")).await.0.unwrap();
+    let salted = account(env.dir.path());
+    let legacy = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(KEY.as_bytes()))[..16].to_string()
+    };
+    let db = rusqlite::Connection::open(env.dir.path().join("longwen.db")).unwrap();
+    db.execute(
+        "UPDATE remote_files SET account = ?1 WHERE account = ?2",
+        [&legacy, &salted],
+    )
+    .unwrap();
+    let engine = env.reopen();
+    let again = engine
+        .add_document(
+            &fixture("meeting-notes.md"),
+            &|_| {},
+            &longwen_core::CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.remote_id, doc.remote_id);
+    assert_eq!(env.uploads().len(), 1, "not uploaded again");
+    let left: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM remote_files WHERE account = ?1",
+            [&legacy],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
 }

@@ -217,6 +217,15 @@ pub fn forget_remote_id(conn: &Connection, file_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Files recorded under an account's old name (its unsalted fingerprint) move to its new one.
+pub fn rename_account(conn: &Connection, from: &str, to: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE OR IGNORE remote_files SET account = ?2 WHERE account = ?1",
+        params![from, to],
+    )?;
+    Ok(())
+}
+
 /// Forgets the remote id of this content for `account` (it is stale).
 pub fn forget_remote_content(conn: &Connection, sha: &str, account: &AccountRef) -> Result<()> {
     conn.execute(

@@ -5,6 +5,24 @@ use crate::settings::Settings;
 use rusqlite::{params, Connection, OptionalExtension};
 
 const SETTINGS_KEY: &str = "settings";
+/// The per-installation salt of key fingerprints (random, made once; not a secret).
+const SALT_KEY: &str = "install_salt";
+
+/// This installation's salt, made on first use (the CLI and the app share it).
+pub fn install_salt(conn: &Connection) -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(Error::internal)?;
+    // INSERT OR IGNORE: if another process made one first, theirs stays and is read back.
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES (?1, ?2)",
+        params![SALT_KEY, hex::encode(bytes)],
+    )?;
+    Ok(conn.query_row(
+        "SELECT value FROM settings WHERE key = ?1",
+        [SALT_KEY],
+        |r| r.get(0),
+    )?)
+}
 
 pub fn load(conn: &Connection) -> Result<Settings> {
     let raw: Option<String> = conn

@@ -131,3 +131,16 @@ pub fn deltas(events: &[AnswerEvent]) -> String {
         })
         .collect()
 }
+
+/// The fingerprint the engine stores for `KEY` (keyed with this data dir's salt).
+pub fn account(dir: &std::path::Path) -> String {
+    let db = rusqlite::Connection::open(dir.join(longwen_core::store::DB_FILE)).unwrap();
+    let salt: String = db
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'install_salt'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    ApiKey::new(KEY).fingerprint(&salt)
+}
