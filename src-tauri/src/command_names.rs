@@ -6,6 +6,7 @@ pub const COMMANDS: &[&str] = &[
     "get_state",
     "save_settings",
     "set_api_key",
+    "confirm_endpoint",
     "delete_api_key",
     "test_connection",
     "list_chats",

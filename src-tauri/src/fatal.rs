@@ -1,35 +1,17 @@
 //! The one error met before the window exists (the data folder cannot be opened): shown in a
-//! native dialog, worded from the UI's own strings (`ui/i18n/<lang>.js`, embedded with the
-//! app), so the shell holds no sentence of its own.
+//! native dialog, worded from the UI's own strings.
 
+use crate::words;
 use longwen_core::{Error, Lang};
 use tauri::utils::assets::AssetKey;
 use tauri::{Context, Runtime};
 
-/// The strings table of `lang`: the module is `export default {JSON};`.
-fn strings<R: Runtime>(context: &Context<R>, lang: Lang) -> Option<serde_json::Value> {
-    let file = match lang {
-        Lang::Zh => "i18n/zh-CN.js",
-        Lang::En => "i18n/en.js",
-    };
-    let bytes = context.assets().get(&AssetKey::from(file))?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    let json = text
-        .split_once("export default")?
-        .1
-        .trim()
-        .trim_end_matches(';');
-    serde_json::from_str(json).ok()
-}
-
 /// A string of the UI, by its path, in the system's language.
 fn word<R: Runtime>(context: &Context<R>, path: &[&str]) -> Option<String> {
-    let table = strings(context, Lang::from_env())?;
-    let mut v = &table;
-    for key in path {
-        v = v.get(key)?;
-    }
-    v.as_str().map(str::to_string)
+    let module = context
+        .assets()
+        .get(&AssetKey::from(words::file(Lang::from_env())))?;
+    words::lookup(&module, path, &[])
 }
 
 /// The sentence for `error` and the app's title, in the system's language.

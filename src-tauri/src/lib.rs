@@ -12,11 +12,13 @@
 pub mod answers;
 pub mod command_names;
 pub mod commands;
+mod endpoint;
 pub mod error;
 pub mod fatal;
 pub mod jobs;
 pub mod navigation;
 pub mod state;
+mod words;
 
 use longwen_core::{Engine, EngineConfig};
 use state::AppState;
@@ -36,6 +38,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::settings::get_state,
             commands::settings::save_settings,
             commands::settings::set_api_key,
+            commands::settings::confirm_endpoint,
             commands::settings::delete_api_key,
             commands::settings::test_connection,
             commands::chat::list_chats,

@@ -148,7 +148,7 @@ export default {
     "modelDefault": "qwen-long (recommended)",
     "modelLatest": "qwen-long-latest",
     "modelSnapshot": "qwen-long-2025-01-25",
-    "snapshotWarning": "This snapshot is limited to 3 requests per minute.",
+    "snapshotWarning": "This snapshot is limited to {n} requests a minute. Choose qwen-long for everyday use.",
     "appearanceHeading": "Language and appearance",
     "language": "Language",
     "theme": "Theme",
@@ -157,7 +157,10 @@ export default {
     "langEn": "English",
     "themeLight": "Light",
     "themeDark": "Dark",
-    "version": "Longwen {version}"
+    "version": "Longwen {version}",
+    "tokensWarning": "This model takes only {n} tokens a minute: a question about any document over about that size is refused every time. Choose qwen-long for long documents.",
+    "regionNotOffered": "{region} (Qwen-Long not offered here)",
+    "regionNoQwenLong": "Qwen-Long is offered only in China (Beijing). Questions sent to this region fail with “model not found”."
   },
   "link": {
     "title": "Open this link in your browser?",
@@ -167,7 +170,8 @@ export default {
   "actions": {
     "openSettings": "Open settings",
     "retry": "Retry",
-    "removeFile": "Remove file"
+    "removeFile": "Remove file",
+    "confirmEndpoint": "Confirm the address…"
   },
   "errors": {
     "generic": "Something went wrong. Please try again.",
@@ -262,5 +266,10 @@ export default {
   "fatal": {
     "moveAside": "Move it aside and start afresh",
     "quit": "Quit"
+  },
+  "endpoint": {
+    "title": "Send your API Key and documents to {host}?",
+    "body": "Settings now point to {host}, which is not Alibaba Cloud's DashScope. Longwen will send your API Key and every document you ask about to {host}. Confirm only if you trust this address (for example your company's gateway).",
+    "confirm": "Send to {host}"
   }
 };

@@ -144,7 +144,7 @@ export default {
     "modelDefault": "qwen-long（推荐）",
     "modelLatest": "qwen-long-latest",
     "modelSnapshot": "qwen-long-2025-01-25",
-    "snapshotWarning": "此快照版本限制为每分钟 3 次请求。",
+    "snapshotWarning": "此快照版每分钟只能请求 {n} 次。日常使用请选择 qwen-long。",
     "appearanceHeading": "语言与外观",
     "language": "语言",
     "theme": "主题",
@@ -153,7 +153,10 @@ export default {
     "langEn": "English",
     "themeLight": "浅色",
     "themeDark": "深色",
-    "version": "长文 {version}"
+    "version": "长文 {version}",
+    "tokensWarning": "此模型每分钟只接受 {n} 个 token：超过这个大小的文档，每次提问都会被拒绝。长文档请选择 qwen-long。",
+    "regionNotOffered": "{region}（不提供 Qwen-Long）",
+    "regionNoQwenLong": "Qwen-Long 仅在中国（北京）地域提供。发往此地域的提问会因“模型不存在”而失败。"
   },
   "link": {
     "title": "在浏览器中打开此链接？",
@@ -163,7 +166,8 @@ export default {
   "actions": {
     "openSettings": "打开设置",
     "retry": "重试",
-    "removeFile": "移除文件"
+    "removeFile": "移除文件",
+    "confirmEndpoint": "确认地址…"
   },
   "errors": {
     "generic": "出了点问题，请重试。",
@@ -258,5 +262,10 @@ export default {
   "fatal": {
     "moveAside": "移到别处并重新开始",
     "quit": "退出"
+  },
+  "endpoint": {
+    "title": "将 API 密钥和文档发送到 {host}？",
+    "body": "“设置”现在指向 {host}，它不是阿里云百炼（DashScope）。长文会把你的 API 密钥以及提问所涉及的每个文档发送到 {host}。只有在信任该地址（例如公司的网关）时才确认。",
+    "confirm": "发送到 {host}"
   }
 };

@@ -173,6 +173,10 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
     extra.appendChild(errorBox(err, {
       open_settings: () => hooks.onOpenSettings(),
       retry: () => hooks.onRegenerate(a),
+      confirm_endpoint: async () => {
+        await ipc.confirmEndpoint().catch(() => {});
+        hooks.onRegenerate(a);
+      },
     }));
   }
   fillFoot(a, m);

@@ -67,6 +67,7 @@ const ACTION_LABEL = {
   open_settings: 'actions.openSettings',
   retry: 'actions.retry',
   remove_file: 'actions.removeFile',
+  confirm_endpoint: 'actions.confirmEndpoint',
 };
 
 /**

@@ -6,12 +6,13 @@ import { t, formatNumber } from './i18n.js';
 
 const ACTIONS = {
   open_settings: ['key_missing', 'key_refused', 'insecure_url', 'model_not_found', 'wrong_address',
-    'access_denied', 'model_not_in_region', 'too_large_for_model', 'endpoint_not_confirmed',
+    'access_denied', 'model_not_in_region', 'too_large_for_model',
     // The likely cause is a RAM-user key; the fix is the main account's key.
     'file_invalid'],
   remove_file: ['input_missing', 'input_is_directory', 'input_empty', 'input_unsupported',
     'input_too_large', 'file_too_large', 'file_format_unsupported', 'file_too_many_pages',
     'file_blank', 'file_parse_failed'],
+  confirm_endpoint: ['endpoint_not_confirmed'],
   retry: ['rate_limited', 'network', 'proxy', 'timeout', 'stream_cut', 'file_parsing', 'service_error'],
 };
 const ACTION_OF = new Map(Object.entries(ACTIONS).flatMap(([action, kinds]) => kinds.map((k) => [k, action])));

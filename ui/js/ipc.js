@@ -50,6 +50,8 @@ async function listen(name, fn) {
 export const getState = () => call('get_state');
 export const saveSettings = (settings) => call('save_settings', { settings });
 export const setApiKey = (key) => call('set_api_key', { key });
+/** Rust asks, in a native dialog naming the host, before anything goes to a custom address. */
+export const confirmEndpoint = () => call('confirm_endpoint');
 export const deleteApiKey = () => call('delete_api_key');
 export const testConnection = () => call('test_connection');
 

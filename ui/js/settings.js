@@ -11,7 +11,8 @@ const CONSOLE_URL = 'https://bailian.console.aliyun.com/?apiKey=1';
 
 let settings = null;
 let key = { present: false, source: null, masked: null };
-let rateLimitedModels = [];
+let models = []; // [{model, requests_per_minute, tokens_per_minute}] from Rust
+let qwenLongRegions = ['beijing'];
 let hooks = { onSettings() {}, onKey() {} };
 
 export function init(h) {
@@ -32,6 +33,7 @@ export function init(h) {
     if (await confirmLink(CONSOLE_URL)) ipc.openLink(CONSOLE_URL).catch(() => {});
   });
   $('region').addEventListener('change', () => {
+    regionNote();
     $('custom-url-field').hidden = $('region').value !== 'custom';
     if ($('region').value === 'custom' && !$('custom-url').value.trim()) {
       $('custom-url').focus();
@@ -48,7 +50,8 @@ export function init(h) {
 export function setState(s, k, version, limits) {
   settings = { ...s };
   key = k;
-  rateLimitedModels = (limits && limits.rate_limited_models) || [];
+  models = (limits && limits.models) || [];
+  qwenLongRegions = (limits && limits.qwen_long_regions) || ['beijing'];
   if (version) $('version').textContent = t('settings.version', { version });
   fill();
 }
@@ -72,12 +75,29 @@ function fill() {
   keyStatus();
 }
 
-/** Warns when the model chosen is throttled to a few requests a minute (the core's list). */
+/** Warns when the model chosen is throttled tightly (the core's table of limits). */
 function modelWarning() {
+  const m = models.find((x) => x.model === $('model').value);
+  let text = '';
+  if (m && m.requests_per_minute <= 10) text = t('settings.snapshotWarning', { n: m.requests_per_minute });
+  else if (m && m.tokens_per_minute < 1000000) text = t('settings.tokensWarning', { n: m.tokens_per_minute });
   const w = $('model-warning');
-  const text = rateLimitedModels.includes($('model').value) ? t('settings.snapshotWarning') : '';
   w.hidden = !text;
   w.textContent = text;
+  regionNote();
+}
+
+/** Marks the official regions that do not offer Qwen-Long, and warns when one is chosen. */
+function regionNote() {
+  for (const o of $('region').options) {
+    if (o.value === 'custom') continue;
+    const base = t(`settings.region${o.value === 'us' ? 'Us' : o.value[0].toUpperCase() + o.value.slice(1)}`);
+    o.textContent = qwenLongRegions.includes(o.value) ? base : t('settings.regionNotOffered', { region: base });
+  }
+  const r = $('region').value;
+  const note = $('region-note');
+  note.hidden = r === 'custom' || qwenLongRegions.includes(r);
+  note.textContent = note.hidden ? '' : t('settings.regionNoQwenLong');
 }
 
 function keyStatus() {

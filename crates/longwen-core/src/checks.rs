@@ -48,7 +48,7 @@ fn extension(path: &Path) -> Option<String> {
 
 /// Every limit a face shows before anything is sent.
 pub fn limits() -> Limits {
-    use crate::settings::{INPUT_CNY_PER_1K, OUTPUT_CNY_PER_1K, RATE_LIMITED_MODELS};
+    use crate::settings::{Region, INPUT_CNY_PER_1K, MODELS, OUTPUT_CNY_PER_1K};
     Limits {
         max_file_bytes: MAX_FILE_BYTES,
         max_image_bytes: MAX_IMAGE_BYTES,
@@ -58,7 +58,11 @@ pub fn limits() -> Limits {
         picker_types: TEXT_TYPES.to_vec(),
         input_cny_per_1k: INPUT_CNY_PER_1K,
         output_cny_per_1k: OUTPUT_CNY_PER_1K,
-        rate_limited_models: RATE_LIMITED_MODELS.to_vec(),
+        models: MODELS.to_vec(),
+        qwen_long_regions: [Region::Beijing, Region::Singapore, Region::Us]
+            .into_iter()
+            .filter(|r| r.offers_qwen_long())
+            .collect(),
     }
 }
 

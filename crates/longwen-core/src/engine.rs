@@ -146,6 +146,15 @@ impl Engine {
     pub fn base_url(&self) -> Result<String> {
         self.inner.sessions.base_url()
     }
+    /// The host of a custom address that the key has not been confirmed for (nothing is sent
+    /// there until `confirm_endpoint`).
+    pub fn unconfirmed_endpoint(&self) -> Result<Option<String>> {
+        self.inner.sessions.unconfirmed_host()
+    }
+    /// The person confirmed sending the current key (and documents) to `host`.
+    pub fn confirm_endpoint(&self, host: &str) -> Result<()> {
+        self.inner.sessions.confirm_host(host)
+    }
     pub fn key_status(&self) -> Result<KeyStatus> {
         self.inner.sessions.key_status()
     }

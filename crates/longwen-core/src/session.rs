@@ -4,7 +4,7 @@
 use crate::client::{Client, ClientConfig, BEIJING_URL};
 use crate::error::{Error, Problem, Result};
 use crate::secrets::{ApiKey, KeyStatus};
-use crate::settings::Settings;
+use crate::settings::{Region, Settings};
 use crate::store::documents::AccountRef;
 use crate::store::Store;
 use std::sync::{Arc, Mutex};
@@ -78,9 +78,42 @@ impl Sessions {
             .unwrap_or_else(|| BEIJING_URL.to_string()))
     }
 
+    /// A custom address (a region of the settings, not a `--base-url` given for this run)
+    /// that this key has not been confirmed for: its host. The key and the documents go to a
+    /// custom host only once the person has confirmed it, for this key.
+    pub(crate) fn unconfirmed_host(&self) -> Result<Option<String>> {
+        let settings = self.settings()?;
+        if self.base_url_override.is_some() || settings.region != Region::Custom {
+            return Ok(None);
+        }
+        let (Some(key), Some(url)) = (self.key()?, settings.region_url()) else {
+            return Ok(None);
+        };
+        let host = url::Url::parse(&url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or(url);
+        let account = key.fingerprint(&self.salt);
+        let confirmed = self
+            .store
+            .with(|c| crate::store::settings::is_confirmed(c, &account, &host))?;
+        Ok((!confirmed).then_some(host))
+    }
+
+    /// Records that the person confirmed sending the current key to `host`.
+    pub(crate) fn confirm_host(&self, host: &str) -> Result<()> {
+        let key = self.key()?.ok_or(Error::KeyMissing)?;
+        let account = key.fingerprint(&self.salt);
+        self.store
+            .with(|c| crate::store::settings::confirm(c, &account, host))
+    }
+
     /// Built on demand so a newly saved key or region is used at once.
     pub(crate) fn current(&self) -> Result<Session> {
         let key = self.key()?.ok_or(Error::KeyMissing)?;
+        if let Some(host) = self.unconfirmed_host()? {
+            return Err(Error::EndpointNotConfirmed { host });
+        }
         let endpoint = self.base_url()?;
         let account = key.fingerprint(&self.salt);
         let mut cache = self

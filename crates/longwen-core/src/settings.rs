@@ -82,22 +82,68 @@ impl Lang {
     }
 }
 
-/// The snapshot throttled to 3 requests a minute: faces warn when it is chosen.
-pub const RATE_LIMITED_MODELS: &[&str] = &["qwen-long-2025-01-25"];
+/// What the service lets one account send a model per minute (Beijing). A question over a
+/// model's tokens a minute is refused every time; faces warn when a tight model is chosen.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct ModelLimits {
+    pub model: &'static str,
+    pub requests_per_minute: u64,
+    pub tokens_per_minute: u64,
+}
+
+pub const MODELS: &[ModelLimits] = &[
+    ModelLimits {
+        model: "qwen-long",
+        requests_per_minute: 1_200,
+        tokens_per_minute: 3_000_000,
+    },
+    ModelLimits {
+        model: "qwen-long-latest",
+        requests_per_minute: 1_200,
+        tokens_per_minute: 60_000,
+    },
+    // The dated snapshot: 3 requests a minute.
+    ModelLimits {
+        model: "qwen-long-2025-01-25",
+        requests_per_minute: 3,
+        tokens_per_minute: 3_000_000,
+    },
+];
+
+/// The limits of a known model.
+pub fn model_limits(model: &str) -> Option<ModelLimits> {
+    MODELS.iter().copied().find(|m| m.model == model)
+}
 
 /// Beijing list price, CNY per 1,000 tokens read (input) and written (output).
 pub const INPUT_CNY_PER_1K: f64 = 0.0005;
 pub const OUTPUT_CNY_PER_1K: f64 = 0.002;
 
-/// Whether the model is throttled to a few requests a minute.
-pub fn is_rate_limited_snapshot(model: &str) -> bool {
-    RATE_LIMITED_MODELS.contains(&model)
-}
-
 /// CNY for the Beijing list price.
 pub fn cost_cny(usage: &crate::client::Usage) -> f64 {
     usage.prompt_tokens as f64 * INPUT_CNY_PER_1K / 1000.0
         + usage.completion_tokens as f64 * OUTPUT_CNY_PER_1K / 1000.0
+}
+
+impl Region {
+    /// Qwen-Long is offered only in the Beijing region (a custom address may offer anything).
+    pub fn offers_qwen_long(self) -> bool {
+        matches!(self, Region::Beijing | Region::Custom)
+    }
+
+    /// The official region this base URL belongs to, if any.
+    pub fn of_url(url: &str) -> Option<Region> {
+        use crate::client::{BEIJING_URL, SINGAPORE_URL, US_URL};
+        let url = url.trim_end_matches('/');
+        [
+            (BEIJING_URL, Region::Beijing),
+            (SINGAPORE_URL, Region::Singapore),
+            (US_URL, Region::Us),
+        ]
+        .into_iter()
+        .find(|(u, _)| *u == url)
+        .map(|(_, r)| r)
+    }
 }
 
 impl Settings {

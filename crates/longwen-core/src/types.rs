@@ -279,8 +279,10 @@ pub struct Limits {
     /// CNY per 1,000 tokens read and written.
     pub input_cny_per_1k: f64,
     pub output_cny_per_1k: f64,
-    /// Models throttled to a few requests a minute (warn when one is chosen).
-    pub rate_limited_models: Vec<&'static str>,
+    /// Each known model's requests and tokens a minute (warn when a tight one is chosen).
+    pub models: Vec<crate::settings::ModelLimits>,
+    /// The official regions that offer Qwen-Long.
+    pub qwen_long_regions: Vec<crate::settings::Region>,
 }
 
 /// The token estimate of a text and whether it fits as pasted text.

@@ -527,3 +527,50 @@ async fn an_answer_past_the_size_kept_stops_with_its_text() {
     assert_eq!(m.text, deltas(&events), "what was shown is what was kept");
     assert_eq!(m.error.as_ref().unwrap().kind(), "answer_too_long");
 }
+
+/// A question that alone reads more tokens than the model takes in a minute is refused at
+/// once, before sending, when an earlier answer about the same documents told how much they
+/// read (qwen-long-latest takes 60,000 tokens a minute).
+#[tokio::test]
+async fn a_question_too_large_for_the_model_is_refused_before_sending() {
+    let env = setup().await;
+    let big = env.dir.path().join("big-notes.txt");
+    std::fs::write(&big, "The warehouse code is QX-17. ".repeat(10_000)).unwrap();
+    let doc = env.add(&big).await.0.unwrap();
+    let first = env
+        .ask(question("What is the code?", &[doc.id]))
+        .await
+        .0
+        .unwrap();
+    let read = first.message.usage.unwrap().prompt_tokens;
+    assert!(read > 60_000, "{read}");
+    let sent = env.chats_sent().len();
+    let again = AskRequest {
+        chat_id: Some(first.chat_id),
+        question: "And again?".into(),
+        model: Some("qwen-long-latest".into()),
+        ..Default::default()
+    };
+    let e = env.ask(again).await.0.unwrap_err();
+    match &e {
+        longwen_core::Error::TooLargeForModel {
+            tokens,
+            limit,
+            model,
+        } => {
+            assert_eq!(
+                (*tokens, *limit, model.as_str()),
+                (read, 60_000, "qwen-long-latest")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(env.chats_sent().len(), sent, "nothing was sent");
+    // qwen-long takes it.
+    let ok = AskRequest {
+        chat_id: Some(first.chat_id),
+        question: "Once more?".into(),
+        ..Default::default()
+    };
+    env.ask(ok).await.0.unwrap();
+}

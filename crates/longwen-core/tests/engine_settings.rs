@@ -135,3 +135,54 @@ async fn chats_are_listed_newest_first_and_can_be_deleted() {
     // Documents outlive chats.
     assert!(env.engine.document(doc.id).is_ok());
 }
+
+/// A custom address gets the key and the documents only once the person confirmed it for
+/// that key; another key must be confirmed again.
+#[tokio::test]
+async fn a_custom_address_is_used_only_once_confirmed_for_the_key() {
+    let env = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let open = |key: &str| {
+        let mut config = EngineConfig::with_data_dir(dir.path());
+        config.api_key = Some(ApiKey::new(key));
+        Engine::open(config).unwrap()
+    };
+    let engine = open(KEY);
+    let settings = Settings {
+        region: Region::Custom,
+        custom_base_url: Some(env.mock.base_url()),
+        ..Settings::default()
+    };
+    engine.save_settings(&settings).unwrap();
+    let host = engine
+        .unconfirmed_endpoint()
+        .unwrap()
+        .expect("not confirmed yet");
+    assert_eq!(host, "127.0.0.1");
+    let doc = engine.add_text("some text", None).unwrap();
+    let ask = |engine: &Engine| {
+        let engine = engine.clone();
+        async move {
+            engine
+                .ask(
+                    question("Q?", &[doc.id]),
+                    &longwen_core::CancellationToken::new(),
+                    &mut |_| {},
+                )
+                .await
+        }
+    };
+    let e = ask(&engine).await.unwrap_err();
+    assert_eq!(e.kind(), "endpoint_not_confirmed");
+    assert!(env.mock.requests().is_empty(), "nothing was sent");
+
+    engine.confirm_endpoint(&host).unwrap();
+    assert_eq!(engine.unconfirmed_endpoint().unwrap(), None);
+    ask(&engine).await.unwrap();
+
+    let other = open("sk-another-key-0000000000000");
+    assert_eq!(
+        other.unconfirmed_endpoint().unwrap().as_deref(),
+        Some("127.0.0.1")
+    );
+}

@@ -81,6 +81,7 @@ pub async fn save_settings<R: Runtime>(
     settings: Settings,
 ) -> CmdResult<SavedSettings> {
     let saved = state.engine.save_settings(&settings)?;
+    crate::endpoint::confirm_if_needed(&window, &state).await?;
     Ok(SavedSettings {
         theme: apply_theme(&saved.theme, &window),
         lang: saved.lang().code(),
@@ -88,11 +89,28 @@ pub async fn save_settings<R: Runtime>(
     })
 }
 
-/// Stores the key in the OS keyring; returns only its status (masked).
+/// Stores the key in the OS keyring; returns only its status (masked). A key is bound to the
+/// custom address it is confirmed for: a new one is asked about.
 #[tauri::command]
-pub async fn set_api_key(state: State<'_, AppState>, key: String) -> CmdResult<KeyStatus> {
+pub async fn set_api_key<R: Runtime>(
+    window: Window<R>,
+    state: State<'_, AppState>,
+    key: String,
+) -> CmdResult<KeyStatus> {
     let key = zeroize::Zeroizing::new(key);
-    Ok(state.engine.set_key(&key)?)
+    let status = state.engine.set_key(&key)?;
+    crate::endpoint::confirm_if_needed(&window, &state).await?;
+    Ok(status)
+}
+
+/// Asks in a native dialog whether the key and documents may go to the custom address of the
+/// settings (when they point to one not confirmed for this key).
+#[tauri::command]
+pub async fn confirm_endpoint<R: Runtime>(
+    window: Window<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<()> {
+    crate::endpoint::confirm_if_needed(&window, &state).await
 }
 
 #[tauri::command]

@@ -20,6 +20,8 @@ pub(crate) struct Prompt {
     /// The text documents' texts, one system message each.
     pub texts: Vec<String>,
     pub history: Vec<ChatMessage>,
+    /// What an earlier answer about the same documents read, per the service (tokens).
+    pub known_tokens: Option<u64>,
 }
 
 impl Prompt {
@@ -33,6 +35,7 @@ impl Prompt {
     ) -> Result<Prompt> {
         let account = session.account_ref();
         let ids = messages::document_ids(conn, question_id)?;
+        let known_tokens = messages::tokens_read_before(conn, chat, question_id, &ids)?;
         let docs = documents::by_ids(conn, &ids, Some(&account))?;
         let mut files = Vec::new();
         let mut texts = Vec::new();
@@ -63,6 +66,7 @@ impl Prompt {
             files,
             texts,
             history,
+            known_tokens,
         })
     }
 

@@ -13,7 +13,7 @@ use super::{Answers, Turn};
 use crate::client::{ChatEvent, ChatOutcome, ChatRequest};
 use crate::error::{Error, Result};
 use crate::session::Session;
-use crate::settings::cost_cny;
+use crate::settings::{cost_cny, model_limits, Region};
 use crate::types::{AnswerEvent, Document, DocumentProgress};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -64,6 +64,35 @@ impl Answers {
     }
 }
 
+/// A question that alone reads more than the model takes in a minute is refused every time:
+/// say so before sending it (known from an earlier answer about the same documents).
+fn check_model_limit(turn: &Turn) -> Result<()> {
+    let (Some(limits), Some(known)) = (model_limits(&turn.model), turn.prompt.known_tokens) else {
+        return Ok(());
+    };
+    if known > limits.tokens_per_minute {
+        return Err(Error::TooLargeForModel {
+            model: turn.model.clone(),
+            tokens: known,
+            limit: limits.tokens_per_minute,
+        });
+    }
+    Ok(())
+}
+
+/// "Model not found" from an official region that does not offer Qwen-Long: the region is
+/// the fix, not the model name.
+fn in_region(e: Error, endpoint: &str) -> Error {
+    match e {
+        Error::ModelNotFound(s)
+            if Region::of_url(endpoint).is_some_and(|r| !r.offers_qwen_long()) =>
+        {
+            Error::ModelNotInRegion(s)
+        }
+        e => e,
+    }
+}
+
 type EventSink<'a, 'b> = Mutex<&'a mut (dyn FnMut(AnswerEvent) + Send + 'b)>;
 
 impl Answers {
@@ -76,6 +105,7 @@ impl Answers {
         cancel: &CancellationToken,
         on_event: &EventSink<'_, '_>,
     ) -> Result<ChatOutcome> {
+        check_model_limit(turn)?;
         let emit = |ev: AnswerEvent| {
             if let Ok(mut f) = on_event.lock() {
                 f(ev)
@@ -168,7 +198,8 @@ impl Answers {
             let result = session
                 .client
                 .chat(&request, &chat_cancel, &mut on_chat)
-                .await;
+                .await
+                .map_err(|e| in_region(e, &session.endpoint));
             if writer.lock().is_ok_and(|p| p.too_long) {
                 return Err(Error::AnswerTooLong {
                     limit: self.max_answer_bytes as u64,
@@ -231,5 +262,18 @@ mod tests {
             ..Default::default()
         }));
         assert_eq!(id_in_message(&e).as_deref(), Some("file-fe-abc"));
+    }
+
+    #[test]
+    fn model_not_found_outside_beijing_names_the_region() {
+        use crate::client::{BEIJING_URL, SINGAPORE_URL, US_URL};
+        let nf = || Error::ModelNotFound(Box::default());
+        assert_eq!(in_region(nf(), SINGAPORE_URL).kind(), "model_not_in_region");
+        assert_eq!(in_region(nf(), US_URL).kind(), "model_not_in_region");
+        assert_eq!(in_region(nf(), BEIJING_URL).kind(), "model_not_found");
+        assert_eq!(
+            in_region(nf(), "https://gateway.example.com/v1").kind(),
+            "model_not_found"
+        );
     }
 }

@@ -119,6 +119,34 @@ pub fn history(
     Ok(rows)
 }
 
+/// The tokens the service counted for the latest earlier answer in `chat` that read exactly
+/// `docs` (a lower bound for a new question about the same documents: history only grows).
+pub fn tokens_read_before(
+    conn: &Connection,
+    chat: ChatId,
+    before: MessageId,
+    docs: &[DocumentId],
+) -> Result<Option<u64>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, prompt_tokens FROM messages
+         WHERE chat_id = ?1 AND role = 'assistant' AND id < ?2 AND prompt_tokens IS NOT NULL
+         ORDER BY id DESC",
+    )?;
+    let rows: Vec<(MessageId, i64)> = stmt
+        .query_map(params![chat, before], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut wanted = docs.to_vec();
+    wanted.sort_unstable();
+    for (id, tokens) in rows {
+        let mut read = document_ids(conn, id)?;
+        read.sort_unstable();
+        if read == wanted {
+            return Ok(Some(tokens.max(0) as u64));
+        }
+    }
+    Ok(None)
+}
+
 /// Stores a question; `file_ids` are raw remote ids the caller gave.
 pub fn insert_question(
     conn: &Connection,
