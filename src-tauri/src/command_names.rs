@@ -14,6 +14,7 @@ pub const COMMANDS: &[&str] = &[
     "delete_chat",
     "watch_documents",
     "add_pending_documents",
+    "discard_pending_documents",
     "pick_documents",
     "retry_document",
     "estimate_text",

@@ -46,6 +46,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::chat::delete_chat,
             commands::documents::watch_documents,
             commands::documents::add_pending_documents,
+            commands::documents::discard_pending_documents,
             commands::documents::pick_documents,
             commands::documents::retry_document,
             commands::documents::estimate_text,
@@ -59,7 +60,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
-                window.state::<AppState>().queue_paths(paths.clone());
+                window.state::<AppState>().queue_paths(paths.clone(), false);
                 let _ = window.emit_to("main", DOCUMENTS_PENDING, ());
             }
         })
@@ -103,7 +104,7 @@ pub fn run() {
     let context = tauri::generate_context!();
     let engine = open_engine(&context);
     let state = AppState::new(engine);
-    state.queue_paths(open_with_paths(std::env::args_os().skip(1)));
+    state.queue_paths(open_with_paths(std::env::args_os().skip(1)), true);
     let app = match builder(tauri::Builder::default(), state).build(context) {
         Ok(app) => app,
         Err(e) => {

@@ -16,6 +16,14 @@ struct RunningAnswer {
     token: CancellationToken,
 }
 
+/// Paths named by the operating system, waiting for the UI to name their chat.
+#[derive(Default)]
+struct Pending {
+    paths: Vec<PathBuf>,
+    /// Some came from "Open with": nothing leaves the machine before one click.
+    opened_with: bool,
+}
+
 #[derive(Default)]
 struct Documents {
     channel: Option<Channel<JobEvent>>,
@@ -29,7 +37,7 @@ pub struct Inner {
     answers: Mutex<HashMap<ChatId, RunningAnswer>>,
     /// Dropped on the window or given on the command line: added once the UI says to which
     /// chat (`add_pending_documents`). The webview never names paths itself.
-    pending: Mutex<Vec<PathBuf>>,
+    pending: Mutex<Pending>,
     next_generation: AtomicU64,
     /// Cancelled when the app exits: stops uploads and answers.
     pub shutdown: CancellationToken,
@@ -55,7 +63,7 @@ impl AppState {
             engine,
             documents: Mutex::new(Documents::default()),
             answers: Mutex::new(HashMap::new()),
-            pending: Mutex::new(Vec::new()),
+            pending: Mutex::new(Pending::default()),
             next_generation: AtomicU64::new(1),
             shutdown: CancellationToken::new(),
         }))
@@ -63,12 +71,25 @@ impl AppState {
 
     // --- paths waiting for a chat -------------------------------------------------------
 
-    pub fn queue_paths(&self, paths: Vec<PathBuf>) {
-        lock(&self.pending).extend(paths);
+    /// Queues paths; `opened_with` for those given on the command line ("Open with").
+    pub fn queue_paths(&self, paths: Vec<PathBuf>, opened_with: bool) {
+        let mut pending = lock(&self.pending);
+        pending.opened_with |= opened_with && !paths.is_empty();
+        pending.paths.extend(paths);
     }
 
-    pub fn take_pending(&self) -> Vec<PathBuf> {
-        std::mem::take(&mut *lock(&self.pending))
+    /// The queued paths, and whether any came from "Open with"; the queue is emptied.
+    pub fn take_pending(&self) -> (Vec<PathBuf>, bool) {
+        let pending = std::mem::take(&mut *lock(&self.pending));
+        (pending.paths, pending.opened_with)
+    }
+
+    /// Puts paths back in front of the queue (they wait for the person's answer).
+    pub fn restore_pending(&self, paths: Vec<PathBuf>, opened_with: bool) {
+        let mut pending = lock(&self.pending);
+        let later = std::mem::take(&mut pending.paths);
+        pending.paths = paths.into_iter().chain(later).collect();
+        pending.opened_with |= opened_with;
     }
 
     // --- the document channel -------------------------------------------------------------
@@ -191,8 +212,17 @@ mod tests {
         let (answer, _) = state.begin_answer(1);
         state.shutdown.cancel();
         assert!(answer.is_cancelled());
-        state.queue_paths(vec!["a.md".into(), "b.pdf".into()]);
-        assert_eq!(state.take_pending().len(), 2);
-        assert!(state.take_pending().is_empty());
+        state.queue_paths(vec!["a.md".into(), "b.pdf".into()], true);
+        let (paths, opened_with) = state.take_pending();
+        assert_eq!((paths.len(), opened_with), (2, true));
+        assert!(state.take_pending().0.is_empty());
+        state.queue_paths(vec!["c.md".into()], false);
+        state.restore_pending(paths, true);
+        let (paths, opened_with) = state.take_pending();
+        assert_eq!(
+            paths,
+            [PathBuf::from("a.md"), "b.pdf".into(), "c.md".into()]
+        );
+        assert!(opened_with);
     }
 }

@@ -190,8 +190,8 @@ fn command_line_paths_are_absolute_and_skip_options() {
     assert_eq!(paths[1], PathBuf::from("/tmp/b.pdf"));
 }
 
-/// Drop, picker and Open-with share `add_paths`: a folder adds its supported files, reports the
-/// skipped ones, and every job ends `ready` in the chat named, in order per job.
+/// Drop, picker and Open-with share `add_pending`: a folder adds its supported files, reports
+/// the skipped ones, and every job ends `ready` in the chat named, in order per job.
 #[test]
 fn add_paths_reports_progress_and_attaches_to_the_chat_named() {
     use std::sync::{Arc, Mutex};
@@ -224,8 +224,9 @@ fn add_paths_reports_progress_and_attaches_to_the_chat_named() {
         Ok(())
     }));
     let chat = state.engine.create_chat().unwrap().id;
-    let taken = tauri::async_runtime::block_on(jobs::add_paths(&state, chat, vec![folder, loose]));
-    assert_eq!(taken.unwrap(), 3);
+    state.queue_paths(vec![folder, loose], false);
+    let added = tauri::async_runtime::block_on(jobs::add_pending(&state, chat, false)).unwrap();
+    assert_eq!((added.taken, added.waiting), (3, 0));
 
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let finished = |e: &Vec<Value>| {
@@ -333,4 +334,44 @@ fn the_start_up_error_reads_the_ui_strings() {
             || message == zh["errors"]["kinds"]["database_damaged"],
         "{message}"
     );
+}
+
+/// Files opened with the app, and more files than one question reads, wait for one click:
+/// nothing is checked or uploaded before it.
+#[test]
+fn opened_with_and_too_many_files_wait_for_a_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = EngineConfig::with_data_dir(dir.path().join("data"));
+    config.base_url_override = Some("http://127.0.0.1:9/compatible-mode/v1".into());
+    config.api_key = Some(longwen_core::secrets::ApiKey::new("sk-shell-unit-test"));
+    let state = AppState::new(Engine::open(config).unwrap());
+    let chat = state.engine.create_chat().unwrap().id;
+    let note = dir.path().join("a.md");
+    std::fs::write(&note, "# a").unwrap();
+    let run =
+        |confirmed| tauri::async_runtime::block_on(jobs::add_pending(&state, chat, confirmed));
+
+    state.queue_paths(vec![note.clone()], true);
+    let added = run(false).unwrap();
+    assert_eq!(
+        (added.taken, added.waiting, added.opened_with),
+        (0, 1, true)
+    );
+    // Still waiting, until the yes.
+    let added = run(true).unwrap();
+    assert_eq!((added.taken, added.waiting), (1, 0));
+
+    let folder = dir.path().join("many");
+    std::fs::create_dir(&folder).unwrap();
+    for i in 0..120 {
+        std::fs::write(folder.join(format!("n{i:03}.md")), "x").unwrap();
+    }
+    state.queue_paths(vec![folder], false);
+    let added = run(false).unwrap();
+    assert_eq!(
+        (added.taken, added.waiting, added.opened_with),
+        (0, 120, false)
+    );
+    state.take_pending();
+    assert_eq!(run(true).unwrap(), jobs::Added::default(), "discarded");
 }

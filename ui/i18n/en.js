@@ -271,5 +271,20 @@ export default {
     "title": "Send your API Key and documents to {host}?",
     "body": "Settings now point to {host}, which is not Alibaba Cloud's DashScope. Longwen will send your API Key and every document you ask about to {host}. Confirm only if you trust this address (for example your company's gateway).",
     "confirm": "Send to {host}"
+  },
+  "pending": {
+    "openedTitle": {
+      "one": "Upload {count} document to Qwen-Long?",
+      "other": "Upload {count} documents to Qwen-Long?"
+    },
+    "openedBody": "Longwen was opened with these documents. Nothing has been sent yet: they go to Alibaba Cloud when you upload them.",
+    "upload": "Upload",
+    "manyTitle": {
+      "one": "Add {count} document?",
+      "other": "Add {count} documents?"
+    },
+    "manyBody": "One question reads at most {limit} documents. You can remove some after adding them.",
+    "manyBodyMore": "The folder holds more files than Longwen counts; the first {count} would be added. One question reads at most {limit} documents.",
+    "add": "Add them"
   }
 };

@@ -267,5 +267,20 @@ export default {
     "title": "将 API 密钥和文档发送到 {host}？",
     "body": "“设置”现在指向 {host}，它不是阿里云百炼（DashScope）。长文会把你的 API 密钥以及提问所涉及的每个文档发送到 {host}。只有在信任该地址（例如公司的网关）时才确认。",
     "confirm": "发送到 {host}"
+  },
+  "pending": {
+    "openedTitle": {
+      "one": "将 {count} 个文档上传到 Qwen-Long？",
+      "other": "将 {count} 个文档上传到 Qwen-Long？"
+    },
+    "openedBody": "长文是通过这些文档打开的。目前尚未发送任何内容：上传后，它们才会发送到阿里云。",
+    "upload": "上传",
+    "manyTitle": {
+      "one": "添加 {count} 个文档？",
+      "other": "添加 {count} 个文档？"
+    },
+    "manyBody": "一次提问最多读取 {limit} 个文档。添加后可以移除一些。",
+    "manyBodyMore": "该文件夹中的文件多于长文统计的数量，只会添加前 {count} 个。一次提问最多读取 {limit} 个文档。",
+    "add": "全部添加"
   }
 };

@@ -70,10 +70,16 @@ async function newChat() {
   return c;
 }
 
-/** Files dropped on the window or opened with the app go to the chat shown. */
+/** Files dropped on the window or opened with the app go to the chat shown (after a yes,
+ * for files opened with the app or more than one question reads). */
 async function addPending() {
   const chat = await ensureChat();
-  if (chat) await ipc.addPendingDocuments(chat.summary.id).catch(showBootError);
+  if (!chat) return;
+  try {
+    await documents.settle(chat.summary.id, await ipc.addPendingDocuments(chat.summary.id));
+  } catch (e) {
+    showBootError(e);
+  }
 }
 
 function showBootError(e) {
@@ -145,6 +151,7 @@ async function boot() {
   applySettings(state.settings, state.lang, state.theme);
   settingsView.setState(state.settings, state.key, state.version, state.limits);
   conversation.setLimits(state.limits);
+  documents.setLimits(state.limits);
   conversation.setKeyPresent(!!(state.key && state.key.present));
   sidebar.setChats(state.chats || []);
   try {
@@ -156,10 +163,10 @@ async function boot() {
   const chats = state.chats || [];
   await openChat(chats.length ? chats[0].id : null);
   if (!chats.length) await sidebar.refresh();
-  // Documents opened with the app wait for this first chat.
-  await addPending();
   $('app').hidden = false;
   $('question').focus();
+  // Documents opened with the app wait for this first chat, and for a yes.
+  await addPending();
 }
 
 boot();

@@ -8,10 +8,11 @@ import * as ipc from './ipc.js';
 import * as store from './doc-jobs.js';
 import { t, formatBytes, formatNumber } from './i18n.js';
 import { $, el, button, iconButton } from './dom.js';
-import { errorBox } from './dialogs.js';
+import { errorBox, confirmDialog } from './dialogs.js';
 
 const rows = new Map(); // key → <li>
 let hooks = { onChange() {}, onOpenSettings() {}, ensureChat: async () => null };
+let maxPerQuestion = 99;
 let noticeTimer = 0;
 
 export function init(h) {
@@ -33,14 +34,38 @@ export function setChat(chat) {
   store.setChat(chat);
 }
 
+/** The limits from get_state (how many documents one question reads). */
+export function setLimits(limits) {
+  maxPerQuestion = (limits && limits.max_documents_per_question) || maxPerQuestion;
+}
+
 async function addDocuments() {
   try {
     const chatId = store.currentChatId() ?? (await hooks.ensureChat())?.summary.id;
     if (chatId == null) return;
-    await ipc.pickDocuments(chatId, t('docs.pickTitle'), t('docs.pickFilter'));
+    const added = await ipc.pickDocuments(chatId, t('docs.pickTitle'), t('docs.pickFilter'));
+    await settle(chatId, added);
   } catch (e) {
     $('docs-notice').replaceChildren(errorBox(e, { open_settings: hooks.onOpenSettings }, { compact: true }));
   }
+}
+
+/**
+ * Files that wait for a yes (opened with the app, or more than one question reads): asks, then
+ * adds them or lets them go. Nothing is checked or sent before the answer.
+ */
+export async function settle(chatId, added) {
+  if (!added || !added.waiting) return;
+  const count = added.waiting;
+  const ok = await confirmDialog(added.opened_with
+    ? { title: t('pending.openedTitle', { count }), body: t('pending.openedBody'), ok: t('pending.upload') }
+    : {
+      title: t('pending.manyTitle', { count }),
+      body: t(added.more ? 'pending.manyBodyMore' : 'pending.manyBody', { limit: maxPerQuestion, count }),
+      ok: t('pending.add'),
+    });
+  if (ok) await ipc.addPendingDocuments(chatId, true);
+  else await ipc.discardPendingDocuments();
 }
 
 function render() {

@@ -64,8 +64,14 @@ export const deleteChat = (chatId) => call('delete_chat', { chatId });
 // --- documents ---------------------------------------------------------------------
 /** Opens the one document channel; `onEvent` receives every JobEvent. */
 export const watchDocuments = (onEvent) => call('watch_documents', { onEvent: channel(onEvent) });
-/** Adds what was dropped on the window or opened with the app to `chatId`. */
-export const addPendingDocuments = (chatId) => call('add_pending_documents', { chatId });
+/**
+ * Adds what was dropped on the window or opened with the app to `chatId`: `{taken, waiting,
+ * opened_with, more}`. Files opened with the app, or more than one question reads, wait until
+ * this is called again with `confirmed` (or are discarded).
+ */
+export const addPendingDocuments = (chatId, confirmed = false) =>
+  call('add_pending_documents', { chatId, confirmed });
+export const discardPendingDocuments = () => call('discard_pending_documents');
 export const pickDocuments = (chatId, title, filter) => call('pick_documents', { chatId, title, filter });
 export const retryDocument = (jobId) => call('retry_document', { jobId });
 /** `{tokens, limit, fits}` for text about to be pasted. */

@@ -3,7 +3,7 @@
 //! channel.
 
 use crate::error::CmdResult;
-use crate::jobs;
+use crate::jobs::{self, Added};
 use crate::state::AppState;
 use longwen_core::types::{ChatId, Document, DocumentId, JobEvent, JobId, TextEstimate};
 use std::path::PathBuf;
@@ -16,18 +16,25 @@ pub fn watch_documents(state: State<'_, AppState>, on_event: Channel<JobEvent>) 
     state.watch_documents(on_event);
 }
 
-/// Adds what was dropped on the window or opened with the app to `chat_id`; returns how many
-/// files were taken.
+/// Adds what was dropped on the window or opened with the app to `chat_id`. Files opened
+/// with the app, or more than one question reads, wait for `confirmed` (the person's click).
 #[tauri::command]
 pub async fn add_pending_documents(
     state: State<'_, AppState>,
     chat_id: ChatId,
-) -> CmdResult<usize> {
-    jobs::add_paths(&state, chat_id, state.take_pending()).await
+    confirmed: bool,
+) -> CmdResult<Added> {
+    jobs::add_pending(&state, chat_id, confirmed).await
+}
+
+/// Forgets the files waiting for a chat (the person said no).
+#[tauri::command]
+pub fn discard_pending_documents(state: State<'_, AppState>) {
+    state.take_pending();
 }
 
 /// The native file picker (multi-select, the supported types), with the UI's words for its
-/// title and filter; returns how many files were chosen.
+/// title and filter; the files chosen are added like dropped ones.
 #[tauri::command]
 pub async fn pick_documents<R: Runtime>(
     window: tauri::Window<R>,
@@ -35,7 +42,7 @@ pub async fn pick_documents<R: Runtime>(
     chat_id: ChatId,
     title: String,
     filter: String,
-) -> CmdResult<usize> {
+) -> CmdResult<Added> {
     let types = state.engine.limits().picker_types;
     let mut dialog = rfd::AsyncFileDialog::new()
         .set_title(title)
@@ -45,7 +52,7 @@ pub async fn pick_documents<R: Runtime>(
     }
     let files = dialog.pick_files().await.unwrap_or_default();
     let paths: Vec<PathBuf> = files.iter().map(|f| f.path().to_path_buf()).collect();
-    jobs::add_paths(&state, chat_id, paths).await
+    jobs::add_picked(&state, chat_id, paths).await
 }
 
 /// Runs a failed document job again.

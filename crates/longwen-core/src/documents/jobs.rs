@@ -24,6 +24,8 @@ pub type JobEventFn<'a> = &'a (dyn Fn(JobEvent) + Send + Sync);
 pub struct JobPlan {
     pub jobs: Vec<Job>,
     pub skipped: Vec<JobEvent>,
+    /// A folder held more files than are walked (`MAX_FOLDER_FILES`); the rest are not planned.
+    pub truncated: bool,
 }
 
 /// The jobs of this engine: ids, and the ones that failed (or run) by id.
@@ -46,11 +48,15 @@ fn extension(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// A folder walk stops after this many files (a whole home folder dropped by mistake must not
+/// keep the app busy for minutes).
+pub const MAX_FOLDER_FILES: usize = 5_000;
+
 /// Files named explicitly are kept as they are, even unsupported ones, so that adding them
 /// reports the precise reason. Folders are walked recursively (symlinks are not followed,
-/// hidden entries are ignored); their supported files are taken in path order and the rest
-/// counted.
-fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, usize)>) {
+/// hidden entries are ignored); their supported regular files are taken in path order and the
+/// rest counted. Returns whether the walk stopped at `MAX_FOLDER_FILES`.
+fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, usize)>, bool) {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for p in paths {
@@ -62,10 +68,15 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, usize)>) {
             files.push(p.clone());
         }
     }
-    (files, skipped)
+    let truncated = files.len() > MAX_FOLDER_FILES;
+    files.truncate(MAX_FOLDER_FILES);
+    (files, skipped, truncated)
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut usize) {
+    if files.len() > MAX_FOLDER_FILES {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -75,12 +86,16 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut usize) {
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
+        // The entry's own type: a symlink, a FIFO or a socket inside a folder is not taken.
         let Ok(ft) = entry.file_type() else { continue };
         let path = entry.path();
         if ft.is_dir() {
             walk(&path, files, skipped);
         } else if ft.is_file() && checks::is_supported(&path) {
             files.push(path);
+            if files.len() > MAX_FOLDER_FILES {
+                return;
+            }
         } else {
             *skipped += 1;
         }
@@ -105,7 +120,7 @@ impl Jobs {
     /// One job per file to add; folders are walked (this touches the disk: call it off the
     /// UI thread).
     pub(crate) fn plan_paths(&self, chat_id: ChatId, paths: &[PathBuf]) -> JobPlan {
-        let (files, folders) = expand(paths);
+        let (files, folders, truncated) = expand(paths);
         let skipped = folders
             .into_iter()
             .filter(|(_, count)| *count > 0)
@@ -128,7 +143,11 @@ impl Jobs {
                 self.job(chat_id, JobSource::File(path), name, file_type)
             })
             .collect();
-        JobPlan { jobs, skipped }
+        JobPlan {
+            jobs,
+            skipped,
+            truncated,
+        }
     }
 
     /// A long pasted text, to upload as a `.txt` file.
@@ -193,6 +212,10 @@ impl Documents {
             return;
         }
         on_event(job.event(JobState::Checking, 0));
+        // A few at a time: a folder of 500 files must not open 500 files and connections.
+        let Ok(_permit) = self.adds.acquire().await else {
+            return;
+        };
         let size = AtomicU64::new(0);
         let already = AtomicBool::new(false);
         let last = AtomicU16::new(u16::MAX);

@@ -30,7 +30,12 @@ pub(crate) struct Documents {
     data_dir: PathBuf,
     /// Serialises adds of the same content so it is uploaded once even when two adds race.
     upload_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Document jobs hashing or uploading at once.
+    adds: tokio::sync::Semaphore,
 }
+
+/// How many document jobs check, hash and upload at the same time.
+const PARALLEL_ADDS: usize = 3;
 
 /// Streams the file through SHA-256, reporting progress every few MB.
 async fn hash_file(
@@ -76,6 +81,7 @@ impl Documents {
             sessions,
             data_dir,
             upload_locks: Mutex::new(HashMap::new()),
+            adds: tokio::sync::Semaphore::new(PARALLEL_ADDS),
         }
     }
 
