@@ -1,6 +1,7 @@
 //! A faithful local stand-in for DashScope's compatible-mode API (see `docs/mock.md`).
 
 mod answer;
+mod markers;
 mod server;
 
 use serde::{Deserialize, Serialize};

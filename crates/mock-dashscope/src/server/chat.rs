@@ -5,6 +5,7 @@ use super::files::Kind;
 use super::stream::{plain_response, stream_response, Plan};
 use super::{auth, bad_param, error, record, ReqId, Shared, Shr};
 use crate::answer::{self, DocInfo};
+use crate::markers;
 use crate::{Fault, Target};
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
@@ -177,7 +178,7 @@ fn build_plan(
         }
     }
 
-    let (markers, question) = answer::parse_markers(msgs[last_user].1);
+    let (markers, question) = markers::parse_markers(msgs[last_user].1);
     status_marker(s, rid, &markers, msgs[last_user].1)?;
 
     let earlier_turns = msgs[..last_user]

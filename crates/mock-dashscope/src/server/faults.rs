@@ -3,7 +3,7 @@
 
 use super::stream::Plan;
 use super::{error, Shared};
-use crate::answer::Markers;
+use crate::markers::Markers;
 use crate::{Fault, Target};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
