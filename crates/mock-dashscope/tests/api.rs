@@ -196,7 +196,7 @@ async fn files_list_pages_and_accounts_are_separate() {
         .unwrap();
     assert_eq!(r.status(), 404);
     let (_, _, msg) = error_of(chat(&m, &chat_body(&[&a], "q", false)).await).await;
-    assert_eq!(msg, format!("File [id:{a}] cannot be found."));
+    assert_eq!(msg, format!("Invalid file [id:{a}]."));
 }
 
 #[tokio::test]
@@ -228,7 +228,7 @@ async fn parsing_and_file_content_errors() {
         ),
         (
             &"file-fe-nope".to_string(),
-            "File [id:file-fe-nope] cannot be found.".to_string(),
+            "Invalid file [id:file-fe-nope].".to_string(),
         ),
     ] {
         let (s, code, got) = error_of(chat(&m, &chat_body(&[id], "q", false)).await).await;

@@ -146,12 +146,15 @@ fn build_plan(
     {
         let st = s.lock();
         for id in &ids {
-            let Some(f) = st.files.iter().find(|f| &f.id == id) else {
-                return Err(bad_param(rid, &format!("File [id:{id}] cannot be found.")));
-            };
-            if f.account != account {
+            // Gone, never there, or another account's: the service says the same for all three.
+            // (`cannot be found` is only for a file deleted while a chat runs: a fault.)
+            let Some(f) = st
+                .files
+                .iter()
+                .find(|f| &f.id == id && f.account == account)
+            else {
                 return Err(bad_param(rid, &format!("Invalid file [id:{id}].")));
-            }
+            };
             if !f.processed() {
                 return Err(bad_param(
                     rid,
