@@ -14,8 +14,12 @@ use std::time::Duration;
 pub struct MockConfig {
     /// 127.0.0.1:0 picks a free port.
     pub addr: SocketAddr,
-    /// How long a new upload stays `uploaded` before it becomes `processed`.
+    /// How long the service takes to parse a new upload; until then a chat naming it gets
+    /// `File parsing in progress`.
     pub parse_delay: Duration,
+    /// Show parsing in the file object (`status: uploaded` until parsed). The service does not:
+    /// it answers `processed` at once (false, the default).
+    pub report_parsing: bool,
     /// Delay between answer chunks.
     pub chunk_delay: Duration,
     /// Upload limit for documents (the service's is 150 MB); lower it in tests.
@@ -29,6 +33,7 @@ impl Default for MockConfig {
         MockConfig {
             addr: "127.0.0.1:0".parse().unwrap(),
             parse_delay: Duration::from_millis(0),
+            report_parsing: false,
             chunk_delay: Duration::from_millis(0),
             max_file_bytes: 150 * 1024 * 1024,
             max_image_bytes: 20 * 1024 * 1024,
@@ -155,6 +160,10 @@ impl MockServer {
     /// Applies to uploads made after this call.
     pub fn set_parse_delay(&self, d: Duration) {
         self.state.lock().parse_delay = d;
+    }
+    /// `true`: file objects say `uploaded` until parsed (not what the service does).
+    pub fn set_report_parsing(&self, on: bool) {
+        self.state.lock().report_parsing = on;
     }
     pub fn set_chunk_delay(&self, d: Duration) {
         self.state.lock().chunk_delay = d;

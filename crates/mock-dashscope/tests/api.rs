@@ -210,7 +210,8 @@ async fn parsing_and_file_content_errors() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.json::<Value>().await.unwrap()["status"], "uploaded");
+    // As the service does: `processed` at once, though the chat still has to wait.
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "processed");
     let (_, _, msg) = error_of(chat(&m, &chat_body(&[&slow], "q", true)).await).await;
     assert_eq!(msg, "File parsing in progress, please try again later.");
 
@@ -250,24 +251,30 @@ async fn parsing_and_file_content_errors() {
 }
 
 #[tokio::test]
-async fn admin_config_sets_parse_delay() {
+async fn admin_config_sets_parse_delay_and_report_parsing() {
     let m = server().await;
     let r = client()
         .post(format!("{}/_mock/config", m.root_url()))
-        .json(&json!({"parse_delay_ms": 3_600_000}))
+        .json(&json!({"parse_delay_ms": 3_600_000, "report_parsing": true}))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        (&v["parse_delay_ms"], &v["report_parsing"]),
+        (&json!(3_600_000), &json!(true))
+    );
     let r = upload_as(&m, KEY, "a.txt", b"a".to_vec()).await;
     assert_eq!(r.json::<Value>().await.unwrap()["status"], "uploaded");
 }
 
-#[test]
-fn binary_prints_its_url_first() {
+#[tokio::test]
+async fn binary_prints_its_url_first() {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mock-dashscope"))
-        .args(["--port", "0", "--chunk-delay-ms", "1"])
+        .args(["--port", "0", "--chunk-delay-ms", "1", "--report-parsing"])
+        .args(["--parse-delay-ms", "3600000"])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -280,10 +287,24 @@ fn binary_prints_its_url_first() {
         .strip_prefix("listening on http://127.0.0.1:")
         .unwrap();
     let port = url.strip_suffix("/compatible-mode/v1").unwrap();
-    let connected = std::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap()));
+    let base = format!("http://127.0.0.1:{port}/compatible-mode/v1");
+    let part = Part::bytes(b"a".to_vec()).file_name("a.txt");
+    let form = Form::new()
+        .text("purpose", "file-extract")
+        .part("file", part);
+    let r = client()
+        .post(format!("{base}/files"))
+        .bearer_auth(KEY)
+        .multipart(form)
+        .send()
+        .await;
     child.kill().unwrap();
     child.wait().unwrap();
-    connected.unwrap();
+    // --report-parsing and --parse-delay-ms took effect.
+    assert_eq!(
+        r.unwrap().json::<Value>().await.unwrap()["status"],
+        "uploaded"
+    );
 }
 
 #[tokio::test]

@@ -4,15 +4,12 @@
 mod common;
 
 use common::*;
-use mock_dashscope::{Fault, Target};
+use mock_dashscope::{Fault, MockConfig, MockServer, Target};
 use reqwest::Method;
+use serde_json::Value;
+use std::time::Duration;
 
-async fn file_call(
-    m: &mock_dashscope::MockServer,
-    method: Method,
-    key: &str,
-    id: &str,
-) -> reqwest::Response {
+async fn file_call(m: &MockServer, method: Method, key: &str, id: &str) -> reqwest::Response {
     client()
         .request(method, format!("{}/files/{id}", m.base_url()))
         .bearer_auth(key)
@@ -84,4 +81,76 @@ async fn unknown_deleted_and_foreign_ids_are_invalid_files_in_a_chat() {
         chat(&m, &chat_body(&[&mine], "q", true)).await.status(),
         200
     );
+}
+
+#[tokio::test]
+async fn uploads_say_processed_at_once_but_chats_wait_for_parsing() {
+    let m = server().await;
+    m.set_parse_delay(Duration::from_millis(400));
+    let r = upload_as(&m, KEY, "a.txt", b"alpha".to_vec()).await;
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["status"], "processed");
+    let id = v["id"].as_str().unwrap().to_string();
+    let got: Value = file_call(&m, Method::GET, KEY, &id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["status"], "processed");
+    let (s, code, msg) = error_of(chat(&m, &chat_body(&[&id], "q", true)).await).await;
+    assert_eq!(
+        (s, code.as_str(), msg.as_str()),
+        (
+            400,
+            "invalid_parameter_error",
+            "File parsing in progress, please try again later."
+        )
+    );
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    assert_eq!(chat(&m, &chat_body(&[&id], "q", true)).await.status(), 200);
+}
+
+#[tokio::test]
+async fn report_parsing_shows_uploaded_until_parsed() {
+    let m = MockServer::start(MockConfig {
+        parse_delay: Duration::from_millis(400),
+        report_parsing: true,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let id = upload(&m, "a.txt", b"alpha").await;
+    let status = |v: Value| v["status"].as_str().unwrap().to_string();
+    let got = file_call(&m, Method::GET, KEY, &id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status(got), "uploaded");
+    let list: Value = client()
+        .get(format!("{}/files", m.base_url()))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["data"][0]["status"], "uploaded");
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let got = file_call(&m, Method::GET, KEY, &id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status(got), "processed");
+
+    // The setter switches it off again (for objects answered from now on).
+    m.set_parse_delay(Duration::from_secs(3600));
+    m.set_report_parsing(false);
+    let r = upload_as(&m, KEY, "b.txt", b"beta".to_vec()).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "processed");
+    m.set_report_parsing(true);
+    let r = upload_as(&m, KEY, "c.txt", b"gamma".to_vec()).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "uploaded");
 }

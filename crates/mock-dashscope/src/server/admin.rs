@@ -38,6 +38,7 @@ pub(super) async fn admin_reset(State(s): State<Shr>) -> Response {
 pub(super) struct ConfigBody {
     parse_delay_ms: Option<u64>,
     chunk_delay_ms: Option<u64>,
+    report_parsing: Option<bool>,
 }
 
 pub(super) async fn admin_config(State(s): State<Shr>, Json(c): Json<ConfigBody>) -> Response {
@@ -48,7 +49,11 @@ pub(super) async fn admin_config(State(s): State<Shr>, Json(c): Json<ConfigBody>
     if let Some(ms) = c.chunk_delay_ms {
         st.chunk_delay = Duration::from_millis(ms);
     }
+    if let Some(on) = c.report_parsing {
+        st.report_parsing = on;
+    }
     Json(json!({"parse_delay_ms": st.parse_delay.as_millis() as u64,
-                "chunk_delay_ms": st.chunk_delay.as_millis() as u64}))
+                "chunk_delay_ms": st.chunk_delay.as_millis() as u64,
+                "report_parsing": st.report_parsing}))
     .into_response()
 }

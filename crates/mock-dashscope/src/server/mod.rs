@@ -37,6 +37,7 @@ pub(crate) struct St {
     pub(crate) faults: VecDeque<Fault>,
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) parse_delay: Duration,
+    pub(crate) report_parsing: bool,
     pub(crate) chunk_delay: Duration,
     /// Times each last-user-message text was seen with a status marker.
     status_seen: HashMap<String, u32>,
@@ -77,6 +78,7 @@ impl Shared {
                 faults: VecDeque::new(),
                 requests: Vec::new(),
                 parse_delay: c.parse_delay,
+                report_parsing: c.report_parsing,
                 chunk_delay: c.chunk_delay,
                 status_seen: HashMap::new(),
             }),
