@@ -13,7 +13,7 @@ async fn chat_body_rules() {
     let mut body = chat_body(&[&id], "q", false);
     body["model"] = json!("qwen-plus");
     let (s, code, _) = error_of(chat(&m, &body).await).await;
-    assert_eq!((s, code.as_str()), (404, "model_not_found"));
+    assert_eq!((s, code.as_str()), (400, "model_not_found"));
 
     let mut body = chat_body(&[&id], "q", false);
     body["messages"][2]["content"] = json!([{"type": "text", "text": "q"}]);

@@ -154,3 +154,43 @@ async fn report_parsing_shows_uploaded_until_parsed() {
     let r = upload_as(&m, KEY, "c.txt", b"gamma".to_vec()).await;
     assert_eq!(r.json::<Value>().await.unwrap()["status"], "uploaded");
 }
+
+#[tokio::test]
+async fn unknown_model_is_a_400_model_not_found() {
+    let m = server().await;
+    let mut body = chat_body(&[], "q", true);
+    body["model"] = "qwen-long-2099".into();
+    let r = chat(&m, &body).await;
+    let (s, code, msg) = error_of(r).await;
+    assert_eq!(
+        (s, code.as_str(), msg.as_str()),
+        (
+            400,
+            "model_not_found",
+            "The model `qwen-long-2099` does not exist or you do not have access to it."
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_workspace_without_access_is_refused_chats_but_not_files() {
+    let m = server().await;
+    let key = "sk-noaccess-ws";
+    let r = upload_as(&m, key, "a.txt", b"alpha".to_vec()).await;
+    assert_eq!(r.status(), 200);
+    let id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(file_call(&m, Method::GET, key, &id).await.status(), 200);
+    let (s, code, msg) = error_of(chat_as(&m, key, &chat_body(&[&id], "q", true)).await).await;
+    assert_eq!(
+        (s, code.as_str(), msg.as_str()),
+        (
+            403,
+            "Workspace.AccessDenied",
+            "Access denied: the workspace of this API key has no access to the model."
+        )
+    );
+    assert_eq!(file_call(&m, Method::DELETE, key, &id).await.status(), 200);
+}

@@ -3,7 +3,7 @@
 use super::faults::{apply_fault, apply_markers, fault_response, status_marker};
 use super::files::Kind;
 use super::stream::{plain_response, stream_response, Plan};
-use super::{auth, bad_param, error, record, ReqId, Shared, Shr};
+use super::{auth, bad_param, bearer_key, error, record, ReqId, Shared, Shr};
 use crate::answer::{self, DocInfo};
 use crate::markers;
 use crate::{Fault, Target};
@@ -53,6 +53,15 @@ pub(super) async fn chat(
         Ok(a) => a,
         Err(r) => return r,
     };
+    if bearer_key(&headers).starts_with("sk-noaccess") {
+        // A valid key whose workspace has not been granted the model: files work, chats do not.
+        return error(
+            &rid,
+            StatusCode::FORBIDDEN,
+            "Workspace.AccessDenied",
+            "Access denied: the workspace of this API key has no access to the model.",
+        );
+    }
     let Ok(req) = parsed else {
         return bad_param(&rid, "The request body is not valid JSON.");
     };
@@ -79,9 +88,10 @@ fn build_plan(
 ) -> Result<(Plan, bool), Response> {
     let model = req.get("model").and_then(Value::as_str).unwrap_or("");
     if !MODELS.contains(&model) {
+        // A 400, not the 404 the older error table lists.
         return Err(error(
             rid,
-            StatusCode::NOT_FOUND,
+            StatusCode::BAD_REQUEST,
             "model_not_found",
             &format!("The model `{model}` does not exist or you do not have access to it."),
         ));

@@ -187,14 +187,19 @@ fn record(s: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body: Val
     });
 }
 
-/// The account the key belongs to, or the error the service gives for it.
-fn auth(rid: &str, headers: &HeaderMap) -> Result<String, Response> {
-    let key = headers
+/// The key after `Bearer `, or "".
+fn bearer_key(headers: &HeaderMap) -> &str {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .unwrap_or("");
+        .unwrap_or("")
+}
+
+/// The account the key belongs to, or the error the service gives for it.
+fn auth(rid: &str, headers: &HeaderMap) -> Result<String, Response> {
+    let key = bearer_key(headers);
     if !key.starts_with("sk-") || key.starts_with("sk-refused") {
         return Err(error(
             rid,
