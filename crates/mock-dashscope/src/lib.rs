@@ -6,6 +6,7 @@ mod server;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +27,22 @@ pub struct MockConfig {
     pub max_file_bytes: u64,
     /// Upload limit for images bmp/png/jpg/jpeg/gif (the service's is 20 MB).
     pub max_image_bytes: u64,
+    /// The rolling window rate limits are counted over (the service's minute); shorten it in tests.
+    pub rate_window: Duration,
+    /// model → (requests, tokens) per window, per account. A model not listed is not limited.
+    pub rate_limits: HashMap<String, (u64, u64)>,
+}
+
+/// The service's limits per model and minute: (requests, tokens).
+pub fn default_rate_limits() -> HashMap<String, (u64, u64)> {
+    [
+        ("qwen-long", (1_200, 3_000_000)),
+        ("qwen-long-latest", (1_200, 60_000)),
+        ("qwen-long-2025-01-25", (3, 3_000_000)),
+    ]
+    .into_iter()
+    .map(|(m, l)| (m.to_string(), l))
+    .collect()
 }
 
 impl Default for MockConfig {
@@ -37,6 +54,8 @@ impl Default for MockConfig {
             chunk_delay: Duration::from_millis(0),
             max_file_bytes: 150 * 1024 * 1024,
             max_image_bytes: 20 * 1024 * 1024,
+            rate_window: Duration::from_secs(60),
+            rate_limits: default_rate_limits(),
         }
     }
 }
@@ -153,7 +172,8 @@ impl MockServer {
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state.lock().requests.clone()
     }
-    /// Forgets files, queued faults, recorded requests and marker counters; keeps the config.
+    /// Forgets files, queued faults, recorded requests, marker counters and the requests counted
+    /// toward rate limits; keeps the config.
     pub fn reset(&self) {
         self.state.lock().reset();
     }
@@ -167,6 +187,14 @@ impl MockServer {
     }
     pub fn set_chunk_delay(&self, d: Duration) {
         self.state.lock().chunk_delay = d;
+    }
+    /// The window rate limits are counted over (60 s by default).
+    pub fn set_rate_window(&self, d: Duration) {
+        self.state.lock().limits.window = d;
+    }
+    /// Replaces the model → (requests, tokens) table; an empty table turns limits off.
+    pub fn set_rate_limits(&self, table: HashMap<String, (u64, u64)>) {
+        self.state.lock().limits.table = table;
     }
     /// Waits until the server task ends (it runs until the process exits or the server is dropped).
     pub async fn wait(mut self) {

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::Extension;
 use serde_json::Value;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const MODELS: [&str; 3] = ["qwen-long", "qwen-long-latest", "qwen-long-2025-01-25"];
 const MAX_IDS: usize = 100;
@@ -194,6 +194,23 @@ fn build_plan(
     let (markers, question) = markers::parse_markers(msgs[last_user].1);
     status_marker(s, rid, &markers, msgs[last_user].1)?;
 
+    // Last: only a request that would be answered counts toward the limits.
+    let message_chars: usize = msgs.iter().map(|(_, c)| c.chars().count()).sum();
+    let prompt_tokens = file_bytes.div_ceil(4) + message_chars as u64;
+    let admitted = s
+        .lock()
+        .limits
+        .admit(account, model, prompt_tokens, Instant::now());
+    if let Err(refusal) = admitted {
+        // No Retry-After: the service rarely sends one.
+        return Err(error(
+            rid,
+            StatusCode::TOO_MANY_REQUESTS,
+            refusal.code(),
+            refusal.message(),
+        ));
+    }
+
     let earlier_turns = msgs[..last_user]
         .iter()
         .filter(|(r, _)| *r != "system")
@@ -209,7 +226,6 @@ fn build_plan(
     if let Some(n) = markers.long {
         text.push_str(&answer::long_markdown(n));
     }
-    let message_chars: usize = msgs.iter().map(|(_, c)| c.chars().count()).sum();
     let stream = req.get("stream").and_then(Value::as_bool).unwrap_or(false);
     let include_usage = req
         .pointer("/stream_options/include_usage")
@@ -220,7 +236,7 @@ fn build_plan(
     let mut plan = Plan {
         pieces: answer::chunk(&text),
         model: model.to_string(),
-        prompt_tokens: file_bytes.div_ceil(4) + message_chars as u64,
+        prompt_tokens,
         include_usage,
         cut: None,
         slow: chunk_delay,

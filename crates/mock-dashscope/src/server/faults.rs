@@ -1,6 +1,7 @@
 //! Injected faults: queued ones that answer instead of the handler, and question markers that
 //! shape the chat answer.
 
+use super::limits::{REQUESTS_MESSAGE, TOKENS_MESSAGE};
 use super::stream::Plan;
 use super::{error, Shared};
 use crate::markers::Markers;
@@ -39,9 +40,9 @@ fn moderation_message() -> String {
 
 fn status_message(code: &str) -> String {
     match code {
-        "limit_requests" => "Requests rate limit exceeded, please try again later.".into(),
+        "limit_requests" => REQUESTS_MESSAGE.into(),
         "limit_burst_rate" => "Request rate increased too quickly, please slow down.".into(),
-        "insufficient_quota" => "You exceeded your current quota, please try again later.".into(),
+        "insufficient_quota" => TOKENS_MESSAGE.into(),
         "data_inspection_failed" => "Input data may contain inappropriate content.".into(),
         _ => format!("Mock error {code}."),
     }
