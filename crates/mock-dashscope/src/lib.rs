@@ -65,7 +65,8 @@ impl Default for MockConfig {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
     /// Answer with `{"error":{...}}` and this status (any error row of the contract).
-    /// `retry_after` sets the `Retry-After` header in seconds.
+    /// One `Retry-After` header at most: `retry_after_raw` verbatim, else `retry_after_date`
+    /// (seconds from now, as an HTTP date), else `retry_after` (seconds).
     HttpError {
         on: Target,
         status: u16,
@@ -73,6 +74,12 @@ pub enum Fault {
         message: String,
         #[serde(default)]
         retry_after: Option<u64>,
+        /// Seconds from now, sent as an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`).
+        #[serde(default)]
+        retry_after_date: Option<u64>,
+        /// Sent as it is (`1e20`, `-1`, `18446744073709551615`); dropped if not a valid header value.
+        #[serde(default)]
+        retry_after_raw: Option<String>,
     },
     /// 404 with an empty body (a client pointed at the wrong path).
     EmptyNotFound { on: Target },
@@ -91,6 +98,21 @@ pub enum Fault {
     /// Write the stream in tiny pieces split inside UTF-8 characters, with CRLF line ends and
     /// keep-alive comments.
     SplitUtf8,
+}
+
+impl Fault {
+    /// An `HttpError` without `Retry-After` (set the `retry_after*` fields on the result for one).
+    pub fn http_error(on: Target, status: u16, code: &str, message: &str) -> Fault {
+        Fault::HttpError {
+            on,
+            status,
+            code: code.to_string(),
+            message: message.to_string(),
+            retry_after: None,
+            retry_after_date: None,
+            retry_after_raw: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

@@ -188,6 +188,8 @@ async fn queued_faults_and_wrong_address() {
         code: "InternalError".into(),
         message: "boom".into(),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     // A chat is not an upload: the fault waits for the upload.
     assert_eq!(chat(&m, &chat_body(&[], "q", false)).await.status(), 200);

@@ -68,13 +68,12 @@ async fn unknown_deleted_and_foreign_ids_are_invalid_files_in_a_chat() {
 
     // `cannot be found` on a chat (a file deleted while the chat runs) only comes from a fault.
     let message = format!("File [id:{mine}] cannot be found.");
-    m.push_fault(Fault::HttpError {
-        on: Target::Chat,
-        status: 400,
-        code: "invalid_parameter_error".into(),
-        message: message.clone(),
-        retry_after: None,
-    });
+    m.push_fault(Fault::http_error(
+        Target::Chat,
+        400,
+        "invalid_parameter_error",
+        &message,
+    ));
     let (s, _, msg) = error_of(chat(&m, &chat_body(&[&mine], "q", true)).await).await;
     assert_eq!((s, msg), (400, message));
     assert_eq!(

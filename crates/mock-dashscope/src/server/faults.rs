@@ -8,7 +8,7 @@ use crate::markers::Markers;
 use crate::{Fault, Target};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// The answer a queued HTTP fault gives instead of the handler's; `None` for the faults that
 /// shape a chat answer (see `apply_fault`).
@@ -19,13 +19,23 @@ pub(super) fn fault_response(rid: &str, f: &Fault) -> Option<Response> {
             code,
             message,
             retry_after,
+            retry_after_date,
+            retry_after_raw,
             ..
         } => {
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut r = error(rid, status, code, message);
-            if let Some(s) = retry_after {
-                r.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(*s));
+            let value = match (retry_after_raw, retry_after_date, retry_after) {
+                (Some(raw), _, _) => HeaderValue::from_str(raw).ok(),
+                (None, Some(secs), _) => {
+                    let at = SystemTime::now() + Duration::from_secs(*secs);
+                    HeaderValue::from_str(&httpdate::fmt_http_date(at)).ok()
+                }
+                (None, None, Some(secs)) => Some(HeaderValue::from(*secs)),
+                (None, None, None) => None,
+            };
+            if let Some(v) = value {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
             }
             Some(r)
         }
@@ -89,6 +99,8 @@ pub(super) fn status_marker(
                 code: code.clone(),
                 message: status_message(code),
                 retry_after: *retry,
+                retry_after_date: None,
+                retry_after_raw: None,
             };
             return Err(fault_response(rid, &f).unwrap());
         }
