@@ -98,6 +98,19 @@ pub enum Fault {
     /// Write the stream in tiny pieces split inside UTF-8 characters, with CRLF line ends and
     /// keep-alive comments.
     SplitUtf8,
+    /// Send `data: {"code":…,"message":…,"request_id":…}` (flat, no `error` wrapper) after
+    /// N chunks, then end.
+    StreamErrorFlat {
+        after_chunks: usize,
+        code: String,
+        message: String,
+    },
+    /// After the first chunk, one `data:` line of this many bytes (a chunk padded with content).
+    HugeLine { bytes: usize },
+    /// After N chunks, `data: {"choices": [` (broken JSON), then the body ends.
+    BadJson { after_chunks: usize },
+    /// After N chunks, nothing at all (no keep-alive) for `ms`, then the rest.
+    Stall { after_chunks: usize, ms: u64 },
 }
 
 impl Fault {

@@ -7,6 +7,10 @@ pub struct Markers {
     pub slow_ms: Option<u64>,
     pub delay_ms: Option<u64>,
     pub error: Option<(String, usize)>,
+    pub flat_error: Option<(String, usize)>,
+    pub huge_line: Option<usize>,
+    pub bad_json: Option<usize>,
+    pub stall: Option<(usize, u64)>,
     pub status: Option<(u16, String, Option<u64>)>,
     pub split: bool,
     pub long: Option<usize>,
@@ -46,20 +50,21 @@ fn apply_marker(m: &mut Markers, body: &str) -> bool {
         "slow" => value.parse().map(|n| m.slow_ms = Some(n)).is_ok(),
         "delay" => value.parse().map(|n| m.delay_ms = Some(n)).is_ok(),
         "long" => value.parse().map(|n| m.long = Some(n)).is_ok(),
+        "hugeline" => value.parse().map(|n| m.huge_line = Some(n)).is_ok(),
+        "badjson" => value.parse().map(|n| m.bad_json = Some(n)).is_ok(),
+        "stall" => match value.split_once('@').map(|(n, ms)| (n.parse(), ms.parse())) {
+            Some((Ok(n), Ok(ms))) => {
+                m.stall = Some((n, ms));
+                true
+            }
+            _ => false,
+        },
         "split" => {
             m.split = true;
             true
         }
-        "error" => {
-            let (code, n) = value.split_once('@').unwrap_or((value, "0"));
-            match n.parse() {
-                Ok(n) if !code.is_empty() => {
-                    m.error = Some((code.to_string(), n));
-                    true
-                }
-                _ => false,
-            }
-        }
+        "error" => code_at(value).map(|e| m.error = Some(e)).is_some(),
+        "flaterror" => code_at(value).map(|e| m.flat_error = Some(e)).is_some(),
         "status" => {
             let mut parts = value.split(':');
             let status = parts.next().and_then(|s| s.parse::<u16>().ok());
@@ -77,6 +82,15 @@ fn apply_marker(m: &mut Markers, body: &str) -> bool {
     }
 }
 
+/// `CODE@N` (or `CODE`, meaning after 0 chunks).
+fn code_at(value: &str) -> Option<(String, usize)> {
+    let (code, n) = value.split_once('@').unwrap_or((value, "0"));
+    match n.parse() {
+        Ok(n) if !code.is_empty() => Some((code.to_string(), n)),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +103,12 @@ mod tests {
         assert!(m.split);
         assert_eq!(m.error, Some(("data_inspection_failed".into(), 4)));
         assert_eq!(q, "Hello  there  [[mock:bogus]]");
+
+        let (m, q) = parse_markers("[[mock:flaterror=Throttling@2]][[mock:hugeline=70000]][[mock:badjson=4]][[mock:stall=3@250]][[mock:stall=3]]");
+        assert_eq!(m.flat_error, Some(("Throttling".into(), 2)));
+        assert_eq!(m.huge_line, Some(70000));
+        assert_eq!(m.bad_json, Some(4));
+        assert_eq!(m.stall, Some((3, 250)));
+        assert_eq!(q, "[[mock:stall=3]]");
     }
 }

@@ -242,6 +242,9 @@ fn build_plan(
         slow: chunk_delay,
         first_delay: Duration::ZERO,
         error: None,
+        bad_json: None,
+        stall: None,
+        huge_line: None,
         split: false,
         rid: rid.to_string(),
     };

@@ -2,7 +2,7 @@
 //! shape the chat answer.
 
 use super::limits::{REQUESTS_MESSAGE, TOKENS_MESSAGE};
-use super::stream::Plan;
+use super::stream::{Plan, PlannedError};
 use super::{error, Shared};
 use crate::markers::Markers;
 use crate::{Fault, Target};
@@ -69,13 +69,34 @@ pub(super) fn apply_markers(plan: &mut Plan, m: &Markers) {
     if let Some(ms) = m.delay_ms {
         plan.first_delay = Duration::from_millis(ms);
     }
-    if let Some((code, n)) = &m.error {
+    let planned = |(code, after): &(String, usize), flat: bool| {
         let message = if code == "data_inspection_failed" {
             moderation_message()
         } else {
             status_message(code)
         };
-        plan.error = Some((*n, code.clone(), message));
+        let (after, code) = (*after, code.clone());
+        PlannedError {
+            after,
+            code,
+            message,
+            flat,
+        }
+    };
+    if let Some(e) = &m.error {
+        plan.error = Some(planned(e, false));
+    }
+    if let Some(e) = &m.flat_error {
+        plan.error = Some(planned(e, true));
+    }
+    if let Some(n) = m.bad_json {
+        plan.bad_json = Some(n);
+    }
+    if let Some((n, ms)) = m.stall {
+        plan.stall = Some((n, Duration::from_millis(ms)));
+    }
+    if let Some(bytes) = m.huge_line {
+        plan.huge_line = Some(bytes);
     }
     plan.split |= m.split;
 }
@@ -120,7 +141,31 @@ pub(super) fn apply_fault(plan: &mut Plan, fault: Option<Fault>) {
             after_chunks,
             code,
             message,
-        }) => plan.error = Some((after_chunks, code, message)),
+        }) => {
+            plan.error = Some(PlannedError {
+                after: after_chunks,
+                code,
+                message,
+                flat: false,
+            })
+        }
+        Some(Fault::StreamErrorFlat {
+            after_chunks,
+            code,
+            message,
+        }) => {
+            plan.error = Some(PlannedError {
+                after: after_chunks,
+                code,
+                message,
+                flat: true,
+            })
+        }
+        Some(Fault::HugeLine { bytes }) => plan.huge_line = Some(bytes),
+        Some(Fault::BadJson { after_chunks }) => plan.bad_json = Some(after_chunks),
+        Some(Fault::Stall { after_chunks, ms }) => {
+            plan.stall = Some((after_chunks, Duration::from_millis(ms)))
+        }
         Some(Fault::SplitUtf8) => plan.split = true,
         _ => {}
     }
