@@ -75,19 +75,20 @@ async fn refusals_do_not_count_and_the_throttle_outlasts_a_retry() {
     .await
     .unwrap();
     let body = model_body("qwen-long", &[], "q");
-    let t0 = Instant::now();
     for _ in 0..2 {
         assert_eq!(chat(&m, &body).await.status(), 200);
     }
+    // Both admitted requests leave the window by admitted + 1 s.
+    let admitted = Instant::now();
     // Refused now, after a client's usual retry delay, and again later in the window.
     for wait in [0, 300, 300] {
         tokio::time::sleep(Duration::from_millis(wait)).await;
         let got = outcome(chat(&m, &body).await).await;
         assert_eq!(got, (429, "limit_requests".into(), REQUESTS.into()));
     }
-    // Once the first two leave the window there is room for two again: the refusals at
-    // ~0.6 s would still be in the window had they counted.
-    tokio::time::sleep(Duration::from_millis(1150).saturating_sub(t0.elapsed())).await;
+    // Once the first two leave the window there is room for two again: the refusal at
+    // admitted + 0.6 s or later would still be in the window had it counted.
+    tokio::time::sleep(Duration::from_millis(1100).saturating_sub(admitted.elapsed())).await;
     for _ in 0..2 {
         assert_eq!(chat(&m, &body).await.status(), 200);
     }
