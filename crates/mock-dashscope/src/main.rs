@@ -1,4 +1,4 @@
-//! `mock-dashscope [--port N] [--parse-delay-ms N] [--chunk-delay-ms N]`
+//! `mock-dashscope [--port N] [--parse-delay-ms N] [--chunk-delay-ms N] [--report-parsing]`
 //! Prints `listening on http://127.0.0.1:PORT/compatible-mode/v1` as its first stdout line.
 
 use mock_dashscope::{MockConfig, MockServer};
@@ -6,7 +6,9 @@ use std::io::Write;
 use std::time::Duration;
 
 fn usage() -> ! {
-    eprintln!("usage: mock-dashscope [--port N] [--parse-delay-ms N] [--chunk-delay-ms N]");
+    eprintln!(
+        "usage: mock-dashscope [--port N] [--parse-delay-ms N] [--chunk-delay-ms N] [--report-parsing]"
+    );
     std::process::exit(2)
 }
 
@@ -14,8 +16,13 @@ fn main() {
     let mut config = MockConfig::default();
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
-        if flag == "-h" || flag == "--help" {
-            usage();
+        match flag.as_str() {
+            "-h" | "--help" => usage(),
+            "--report-parsing" => {
+                config.report_parsing = true;
+                continue;
+            }
+            _ => {}
         }
         let value: u64 = match args.next().map(|v| v.parse()) {
             Some(Ok(v)) => v,

@@ -1,4 +1,4 @@
-//! `/_mock/…`: queue faults, read recorded requests, reset, change delays.
+//! `/_mock/…`: queue faults, read recorded requests, reset, change delays and limits.
 
 use super::Shr;
 use crate::Fault;
@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
+use std::collections::HashMap;
 use std::time::Duration;
 
 #[derive(serde::Deserialize)]
@@ -38,6 +39,10 @@ pub(super) async fn admin_reset(State(s): State<Shr>) -> Response {
 pub(super) struct ConfigBody {
     parse_delay_ms: Option<u64>,
     chunk_delay_ms: Option<u64>,
+    report_parsing: Option<bool>,
+    rate_window_ms: Option<u64>,
+    /// model → [requests, tokens]; replaces the whole table.
+    rate_limits: Option<HashMap<String, (u64, u64)>>,
 }
 
 pub(super) async fn admin_config(State(s): State<Shr>, Json(c): Json<ConfigBody>) -> Response {
@@ -48,7 +53,19 @@ pub(super) async fn admin_config(State(s): State<Shr>, Json(c): Json<ConfigBody>
     if let Some(ms) = c.chunk_delay_ms {
         st.chunk_delay = Duration::from_millis(ms);
     }
+    if let Some(on) = c.report_parsing {
+        st.report_parsing = on;
+    }
+    if let Some(ms) = c.rate_window_ms {
+        st.limits.window = Duration::from_millis(ms);
+    }
+    if let Some(table) = c.rate_limits {
+        st.limits.table = table;
+    }
     Json(json!({"parse_delay_ms": st.parse_delay.as_millis() as u64,
-                "chunk_delay_ms": st.chunk_delay.as_millis() as u64}))
+                "chunk_delay_ms": st.chunk_delay.as_millis() as u64,
+                "report_parsing": st.report_parsing,
+                "rate_window_ms": st.limits.window.as_millis() as u64,
+                "rate_limits": st.limits.table}))
     .into_response()
 }

@@ -3,8 +3,9 @@
 use super::faults::{apply_fault, apply_markers, fault_response, status_marker};
 use super::files::Kind;
 use super::stream::{plain_response, stream_response, Plan};
-use super::{auth, bad_param, error, record, ReqId, Shared, Shr};
+use super::{auth, bad_param, bearer_key, error, record, ReqId, Shared, Shr};
 use crate::answer::{self, DocInfo};
+use crate::markers;
 use crate::{Fault, Target};
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
@@ -12,7 +13,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::Extension;
 use serde_json::Value;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const MODELS: [&str; 3] = ["qwen-long", "qwen-long-latest", "qwen-long-2025-01-25"];
 const MAX_IDS: usize = 100;
@@ -52,6 +53,15 @@ pub(super) async fn chat(
         Ok(a) => a,
         Err(r) => return r,
     };
+    if bearer_key(&headers).starts_with("sk-noaccess") {
+        // A valid key whose workspace has not been granted the model: files work, chats do not.
+        return error(
+            &rid,
+            StatusCode::FORBIDDEN,
+            "Workspace.AccessDenied",
+            "Access denied: the workspace of this API key has no access to the model.",
+        );
+    }
     let Ok(req) = parsed else {
         return bad_param(&rid, "The request body is not valid JSON.");
     };
@@ -78,9 +88,10 @@ fn build_plan(
 ) -> Result<(Plan, bool), Response> {
     let model = req.get("model").and_then(Value::as_str).unwrap_or("");
     if !MODELS.contains(&model) {
+        // A 400, not the 404 the older error table lists.
         return Err(error(
             rid,
-            StatusCode::NOT_FOUND,
+            StatusCode::BAD_REQUEST,
             "model_not_found",
             &format!("The model `{model}` does not exist or you do not have access to it."),
         ));
@@ -145,12 +156,15 @@ fn build_plan(
     {
         let st = s.lock();
         for id in &ids {
-            let Some(f) = st.files.iter().find(|f| &f.id == id) else {
-                return Err(bad_param(rid, &format!("File [id:{id}] cannot be found.")));
-            };
-            if f.account != account {
+            // Gone, never there, or another account's: the service says the same for all three.
+            // (`cannot be found` is only for a file deleted while a chat runs: a fault.)
+            let Some(f) = st
+                .files
+                .iter()
+                .find(|f| &f.id == id && f.account == account)
+            else {
                 return Err(bad_param(rid, &format!("Invalid file [id:{id}].")));
-            }
+            };
             if !f.processed() {
                 return Err(bad_param(
                     rid,
@@ -177,8 +191,25 @@ fn build_plan(
         }
     }
 
-    let (markers, question) = answer::parse_markers(msgs[last_user].1);
+    let (markers, question) = markers::parse_markers(msgs[last_user].1);
     status_marker(s, rid, &markers, msgs[last_user].1)?;
+
+    // Last: only a request that would be answered counts toward the limits.
+    let message_chars: usize = msgs.iter().map(|(_, c)| c.chars().count()).sum();
+    let prompt_tokens = file_bytes.div_ceil(4) + message_chars as u64;
+    let admitted = s
+        .lock()
+        .limits
+        .admit(account, model, prompt_tokens, Instant::now());
+    if let Err(refusal) = admitted {
+        // No Retry-After: the service rarely sends one.
+        return Err(error(
+            rid,
+            StatusCode::TOO_MANY_REQUESTS,
+            refusal.code(),
+            refusal.message(),
+        ));
+    }
 
     let earlier_turns = msgs[..last_user]
         .iter()
@@ -195,7 +226,6 @@ fn build_plan(
     if let Some(n) = markers.long {
         text.push_str(&answer::long_markdown(n));
     }
-    let message_chars: usize = msgs.iter().map(|(_, c)| c.chars().count()).sum();
     let stream = req.get("stream").and_then(Value::as_bool).unwrap_or(false);
     let include_usage = req
         .pointer("/stream_options/include_usage")
@@ -206,12 +236,15 @@ fn build_plan(
     let mut plan = Plan {
         pieces: answer::chunk(&text),
         model: model.to_string(),
-        prompt_tokens: file_bytes.div_ceil(4) + message_chars as u64,
+        prompt_tokens,
         include_usage,
         cut: None,
         slow: chunk_delay,
         first_delay: Duration::ZERO,
         error: None,
+        bad_json: None,
+        stall: None,
+        huge_line: None,
         split: false,
         rid: rid.to_string(),
     };

@@ -48,7 +48,14 @@ impl FileRec {
     pub(super) fn processed(&self) -> bool {
         Instant::now() >= self.ready_at
     }
-    pub(super) fn object(&self) -> Value {
+    /// The file object. The service says `processed` at once, parsed or not; `report_parsing`
+    /// says `uploaded` until parsed instead.
+    pub(super) fn object(&self, report_parsing: bool) -> Value {
+        let status = if report_parsing && !self.processed() {
+            "uploaded"
+        } else {
+            "processed"
+        };
         json!({
             "id": self.id,
             "object": "file",
@@ -56,7 +63,7 @@ impl FileRec {
             "created_at": self.created_at,
             "filename": self.filename,
             "purpose": self.purpose,
-            "status": if self.processed() { "processed" } else { "uploaded" },
+            "status": status,
             "status_details": null,
         })
     }
@@ -103,7 +110,7 @@ pub(super) async fn list_files(
     let page: Vec<Value> = mine[start..]
         .iter()
         .take(limit)
-        .map(|f| f.object())
+        .map(|f| f.object(st.report_parsing))
         .collect();
     let has_more = mine.len() - start > page.len();
     Json(json!({"object": "list", "has_more": has_more, "data": page})).into_response()
@@ -141,7 +148,7 @@ pub(super) async fn get_file(
     };
     let st = s.lock();
     match st.files.iter().find(|f| f.id == id && f.account == account) {
-        Some(f) => Json(f.object()).into_response(),
+        Some(f) => Json(f.object(st.report_parsing)).into_response(),
         None => not_found_file(&rid, &id),
     }
 }

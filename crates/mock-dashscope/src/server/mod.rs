@@ -2,8 +2,9 @@
 //! and the error body.
 //!
 //! Handlers live one module per endpoint group (`upload`, `files`, `chat`, `admin`). Below them,
-//! `faults` turns injected faults into answers and `stream` writes a chat answer out; those two
-//! never call a handler module, so imports only point down (and up to this shared module).
+//! `faults` turns injected faults into answers, `stream` writes a chat answer out and `limits`
+//! counts requests and tokens; those never call a handler module, so imports only point down
+//! (and up to this shared module).
 
 // Helpers return the finished error response as Err; its size does not matter here.
 #![allow(clippy::result_large_err)]
@@ -12,6 +13,7 @@ mod admin;
 mod chat;
 mod faults;
 mod files;
+mod limits;
 mod stream;
 mod upload;
 
@@ -25,6 +27,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chat::chat;
 use files::{delete_file, get_file, list_files, FileRec};
+use limits::Limiter;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,9 +40,11 @@ pub(crate) struct St {
     pub(crate) faults: VecDeque<Fault>,
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) parse_delay: Duration,
+    pub(crate) report_parsing: bool,
     pub(crate) chunk_delay: Duration,
     /// Times each last-user-message text was seen with a status marker.
     status_seen: HashMap<String, u32>,
+    pub(crate) limits: Limiter,
 }
 
 impl St {
@@ -48,6 +53,7 @@ impl St {
         self.faults.clear();
         self.requests.clear();
         self.status_seen.clear();
+        self.limits.clear();
     }
     /// The first queued fault for this endpoint; faults without a target only ever hit a chat.
     fn take_fault(&mut self, t: Target) -> Option<Fault> {
@@ -77,8 +83,10 @@ impl Shared {
                 faults: VecDeque::new(),
                 requests: Vec::new(),
                 parse_delay: c.parse_delay,
+                report_parsing: c.report_parsing,
                 chunk_delay: c.chunk_delay,
                 status_seen: HashMap::new(),
+                limits: Limiter::new(c.rate_window, c.rate_limits.clone()),
             }),
             req_counter: AtomicU64::new(0),
             id_counter: AtomicU64::new(0),
@@ -185,14 +193,19 @@ fn record(s: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body: Val
     });
 }
 
-/// The account the key belongs to, or the error the service gives for it.
-fn auth(rid: &str, headers: &HeaderMap) -> Result<String, Response> {
-    let key = headers
+/// The key after `Bearer `, or "".
+fn bearer_key(headers: &HeaderMap) -> &str {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .unwrap_or("");
+        .unwrap_or("")
+}
+
+/// The account the key belongs to, or the error the service gives for it.
+fn auth(rid: &str, headers: &HeaderMap) -> Result<String, Response> {
+    let key = bearer_key(headers);
     if !key.starts_with("sk-") || key.starts_with("sk-refused") {
         return Err(error(
             rid,

@@ -5,9 +5,19 @@ use super::{error, error_body, now_secs};
 use axum::body::{Body, Bytes};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use serde_json::{json, Value};
 use std::time::Duration;
 use tokio::sync::mpsc;
+
+/// An error the plan ends the answer with after `after` chunks.
+pub(super) struct PlannedError {
+    pub(super) after: usize,
+    pub(super) code: String,
+    pub(super) message: String,
+    /// `{"code","message","request_id"}` instead of the `{"error":{…}}` wrapper.
+    pub(super) flat: bool,
+}
 
 /// Everything a chat answer is made of, decided before the first byte is sent.
 pub(super) struct Plan {
@@ -18,15 +28,28 @@ pub(super) struct Plan {
     pub(super) cut: Option<usize>,
     pub(super) slow: Duration,
     pub(super) first_delay: Duration,
-    pub(super) error: Option<(usize, String, String)>,
+    pub(super) error: Option<PlannedError>,
+    /// After N chunks, broken JSON, then the end.
+    pub(super) bad_json: Option<usize>,
+    /// After N chunks, silence for this long.
+    pub(super) stall: Option<(usize, Duration)>,
+    /// One `data:` line of this many bytes after the first chunk (streams only).
+    pub(super) huge_line: Option<usize>,
     pub(super) split: bool,
     pub(super) rid: String,
 }
 
+/// What a client reading the JSON gets when the answer breaks off inside it.
+const BROKEN_JSON: &str = r#"{"choices": ["#;
+
 fn usage(plan: &Plan) -> Value {
-    let completion = plan.pieces.len() as u64;
+    let completion = plan.pieces.len() as u64 + u64::from(plan.huge_line.is_some());
     json!({"prompt_tokens": plan.prompt_tokens, "completion_tokens": completion,
            "total_tokens": plan.prompt_tokens + completion})
+}
+
+fn flat_error_body(rid: &str, code: &str, message: &str) -> Value {
+    json!({"code": code, "message": message, "request_id": rid})
 }
 
 type Tx = mpsc::Sender<Result<Bytes, std::io::Error>>;
@@ -47,10 +70,20 @@ async fn abort(tx: &Tx) {
     let _ = tx.send(Err(err)).await;
 }
 
-pub(super) async fn plain_response(plan: Plan) -> Response {
+pub(super) async fn plain_response(mut plan: Plan) -> Response {
     tokio::time::sleep(plan.first_delay).await;
-    if let Some((_, code, message)) = &plan.error {
-        return error(&plan.rid, StatusCode::BAD_REQUEST, code, message);
+    // A stream-line fault: a JSON body has no lines.
+    plan.huge_line = None;
+    let json_type = [(header::CONTENT_TYPE, "application/json")];
+    if let Some(e) = &plan.error {
+        if e.flat {
+            let body = flat_error_body(&plan.rid, &e.code, &e.message);
+            return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+        }
+        return error(&plan.rid, StatusCode::BAD_REQUEST, &e.code, &e.message);
+    }
+    if plan.bad_json.is_some() {
+        return (json_type, BROKEN_JSON).into_response();
     }
     let body = json!({
         "id": format!("chatcmpl-{}", plan.rid),
@@ -61,18 +94,26 @@ pub(super) async fn plain_response(plan: Plan) -> Response {
                      "finish_reason": "stop", "logprobs": null}],
         "usage": usage(&plan),
     });
-    let bytes = serde_json::to_vec(&body).unwrap();
-    if plan.cut.is_some() {
-        // Half a JSON body, then the connection drops.
-        let (tx, rx) = mpsc::channel(2);
-        let half = Bytes::copy_from_slice(&bytes[..bytes.len() / 2]);
-        tokio::spawn(async move {
-            let _ = tx.send(Ok(half)).await;
-            abort(&tx).await;
-        });
-        return ([(header::CONTENT_TYPE, "application/json")], body_from(rx)).into_response();
+    let bytes = Bytes::from(serde_json::to_vec(&body).unwrap());
+    if plan.cut.is_none() && plan.stall.is_none() {
+        return (json_type, bytes).into_response();
     }
-    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+    // Half the JSON body, then the connection drops (cut) or nothing comes for a while (stall).
+    let (tx, rx) = mpsc::channel(2);
+    let (half, rest) = (
+        bytes.slice(..bytes.len() / 2),
+        bytes.slice(bytes.len() / 2..),
+    );
+    let (cut, stall) = (plan.cut.is_some(), plan.stall.map(|(_, d)| d));
+    tokio::spawn(async move {
+        let _ = tx.send(Ok(half)).await;
+        if cut {
+            return abort(&tx).await;
+        }
+        tokio::time::sleep(stall.unwrap_or_default()).await;
+        let _ = tx.send(Ok(rest)).await;
+    });
+    (json_type, body_from(rx)).into_response()
 }
 
 pub(super) fn stream_response(plan: Plan) -> Response {
@@ -124,19 +165,18 @@ async fn write_stream(plan: Plan, tx: Tx) {
 async fn write_stream_inner(plan: &Plan, tx: &Tx) -> Result<(), ()> {
     let id = format!("chatcmpl-{}", plan.rid);
     let created = now_secs();
+    let chunk = |delta: Value, finish: Value| {
+        json!({"id": id, "object": "chat.completion.chunk", "created": created,
+            "model": plan.model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish,
+            "logprobs": null}]})
+    };
     if !plan.first_delay.is_zero() {
         tokio::time::sleep(plan.first_delay).await;
     }
-    let last = plan.pieces.len().saturating_sub(1);
+    let n = plan.pieces.len();
     for (i, piece) in plan.pieces.iter().enumerate() {
-        if plan.cut == Some(i) {
-            abort(tx).await;
-            return Err(());
-        }
-        if let Some((n, code, message)) = &plan.error {
-            if *n == i {
-                return send_stream_error(plan, tx, code, message, i).await;
-            }
+        if interrupt(plan, tx, i, false).await? {
+            return Ok(());
         }
         if i > 0 && !plan.slow.is_zero() {
             tokio::time::sleep(plan.slow).await;
@@ -145,38 +185,56 @@ async fn write_stream_inner(plan: &Plan, tx: &Tx) -> Result<(), ()> {
         if i == 0 {
             delta["role"] = json!("assistant");
         }
-        let finish = if i == last {
+        let finish = if i + 1 == n {
             json!("stop")
         } else {
             Value::Null
         };
-        let chunk = json!({"id": id, "object": "chat.completion.chunk", "created": created,
-            "model": plan.model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish,
-            "logprobs": null}]});
-        send_event(tx, &chunk.to_string(), plan.split, i).await?;
+        send_event(tx, &chunk(delta, finish).to_string(), plan.split, i).await?;
+        if let (0, Some(bytes)) = (i, plan.huge_line) {
+            // `data: ` + the chunk with empty content, then padded to the size asked for. The odd
+            // event number keeps the space after `data:` in split mode too.
+            let empty = chunk(json!({"content": ""}), Value::Null).to_string();
+            let pad = bytes.saturating_sub("data: ".len() + empty.len());
+            let line = chunk(json!({"content": "x".repeat(pad)}), Value::Null).to_string();
+            send_event(tx, &line, plan.split, 1).await?;
+        }
     }
-    if plan.cut.is_some() {
-        abort(tx).await;
-        return Err(());
-    }
-    if let Some((_, code, message)) = &plan.error {
-        return send_stream_error(plan, tx, code, message, plan.pieces.len()).await;
+    if interrupt(plan, tx, n, true).await? {
+        return Ok(());
     }
     if plan.include_usage {
         let chunk = json!({"id": id, "object": "chat.completion.chunk", "created": created,
             "model": plan.model, "choices": [], "usage": usage(plan)});
-        send_event(tx, &chunk.to_string(), plan.split, plan.pieces.len()).await?;
+        send_event(tx, &chunk.to_string(), plan.split, n).await?;
     }
-    send_event(tx, "[DONE]", plan.split, plan.pieces.len() + 1).await
+    send_event(tx, "[DONE]", plan.split, n + 1).await
 }
 
-async fn send_stream_error(
-    plan: &Plan,
-    tx: &Tx,
-    code: &str,
-    message: &str,
-    n: usize,
-) -> Result<(), ()> {
-    let ev = error_body(&plan.rid, StatusCode::BAD_REQUEST, code, message);
-    send_event(tx, &ev.to_string(), plan.split, n).await
+/// What the plan does before chunk `i` (`end`: after the last chunk, where any larger N lands
+/// too): break the connection (`Err`), end the stream with an error or broken JSON
+/// (`Ok(true)`), or stall and go on (`Ok(false)`).
+async fn interrupt(plan: &Plan, tx: &Tx, i: usize, end: bool) -> Result<bool, ()> {
+    let due = |n: usize| n == i || (end && n > i);
+    if plan.cut.is_some_and(due) {
+        abort(tx).await;
+        return Err(());
+    }
+    if let Some(e) = plan.error.as_ref().filter(|e| due(e.after)) {
+        let ev = if e.flat {
+            flat_error_body(&plan.rid, &e.code, &e.message)
+        } else {
+            error_body(&plan.rid, StatusCode::BAD_REQUEST, &e.code, &e.message)
+        };
+        send_event(tx, &ev.to_string(), plan.split, i).await?;
+        return Ok(true);
+    }
+    if plan.bad_json.is_some_and(due) {
+        send_event(tx, BROKEN_JSON, plan.split, i).await?;
+        return Ok(true);
+    }
+    if let Some((_, pause)) = plan.stall.filter(|&(n, _)| due(n)) {
+        tokio::time::sleep(pause).await;
+    }
+    Ok(false)
 }

@@ -304,7 +304,7 @@ pub(super) async fn upload(
         kind,
         head,
     };
-    let obj = rec.object();
+    let obj = rec.object(st.report_parsing);
     st.files.push(rec);
     Json(obj).into_response()
 }
