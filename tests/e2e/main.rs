@@ -724,6 +724,8 @@ async fn failed_upload_is_retried_from_its_row(suite: &Suite) -> Result<()> {
         code: "InternalError".into(),
         message: "An internal error has occurred, please try again later.".into(),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     let app = suite
         .launch(
@@ -1145,6 +1147,8 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
         code: "InvalidApiKey".into(),
         message: "Invalid API-key provided.".into(),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     app.type_into_question(follow_up).await?;
     app.wait_answer(&["error"]).await?;

@@ -306,6 +306,8 @@ async fn exit_codes_follow_the_interface() {
             code: "limit_requests".into(),
             message: "Requests rate limit exceeded".into(),
             retry_after: Some(0),
+            retry_after_date: None,
+            retry_after_raw: None,
         });
     }
     let limited = env

@@ -124,6 +124,8 @@ fn http_fault(status: u16, code: &str, message: &str, retry_after: Option<u64>) 
         code: code.into(),
         message: message.into(),
         retry_after,
+        retry_after_date: None,
+        retry_after_raw: None,
     }
 }
 
@@ -317,7 +319,8 @@ async fn real_file_errors_from_the_service() {
         .result
         .unwrap_err();
     assert_eq!(e.kind(), "model_not_found");
-    // An id that never existed.
+    // An id that never existed: the real service says "Invalid file", as for a file that is
+    // not yours ("cannot be found" only when a file goes during a chat).
     let e = ask_with(
         &client,
         &request(&["file-fe-missing".into()], &[], "q"),
@@ -326,7 +329,7 @@ async fn real_file_errors_from_the_service() {
     .await
     .result
     .unwrap_err();
-    assert_eq!(e.kind(), "file_not_found");
+    assert_eq!(e.kind(), "file_invalid");
     // Uploaded by another account (a RAM user's key, say).
     let other = Client::new(config(server.base_url()), ApiKey::new("sk-other-account-1")).unwrap();
     let id = upload(&other, "x.txt", b"theirs").await;
@@ -640,6 +643,8 @@ async fn a_key_echoed_by_the_service_is_masked_in_errors() {
         code: "invalid_api_key".into(),
         message: format!("Incorrect API key provided: {KEY}. Check it."),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     let e = ask(&client, "hello").await.result.unwrap_err();
     assert_eq!(e.kind(), "key_refused");
@@ -664,6 +669,8 @@ async fn a_key_echoed_by_the_service_is_masked_in_errors() {
         code: "invalid_parameter_error".into(),
         message: format!("bad upload with key {KEY}"),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.txt");
@@ -681,6 +688,8 @@ async fn a_key_echoed_by_the_service_is_masked_in_errors() {
         code: "internal_error".into(),
         message: format!("oops {KEY}"),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     let e = client.list_files().await.unwrap_err();
     assert_scrubbed(&e);

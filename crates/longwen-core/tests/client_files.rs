@@ -121,6 +121,8 @@ async fn uploads_are_queued_at_three_per_second() {
 #[tokio::test]
 async fn wait_until_processed_polls_until_ready() {
     let (server, client) = mock(MockConfig::default()).await;
+    // The real service says `processed` at once; a gateway that reports parsing still works.
+    server.set_report_parsing(true);
     server.set_parse_delay(Duration::from_millis(300));
     let dir = tempfile::tempdir().unwrap();
     let path = write(&dir, "a.txt", b"some text to parse");
@@ -143,6 +145,7 @@ async fn wait_until_processed_polls_until_ready() {
 #[tokio::test]
 async fn wait_until_processed_is_bounded() {
     let server = MockServer::start(MockConfig::default()).await.unwrap();
+    server.set_report_parsing(true);
     server.set_parse_delay(Duration::from_secs(30));
     let cfg = ClientConfig {
         parse_wait: Duration::from_millis(200),
@@ -255,6 +258,8 @@ async fn upload_error_rows() {
                 code: "invalid_parameter_error".into(),
                 message: message.into(),
                 retry_after: None,
+                retry_after_date: None,
+                retry_after_raw: None,
             });
         }
         // A fresh client: no pooled connection the mock has just closed.

@@ -153,6 +153,8 @@ async fn a_service_error_is_stored_as_data_not_words() {
         code: "Arrearage".into(),
         message: "Access denied, please make sure your account is in good standing.".into(),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     let (r, _) = env.ask(question("Tell me", &[doc.id])).await;
     assert_eq!(r.unwrap_err().kind(), "arrears");
@@ -450,6 +452,8 @@ async fn a_key_echoed_in_an_error_is_neither_returned_nor_stored() {
         code: "invalid_parameter_error".into(),
         message: format!("Something about {KEY} went wrong."),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     let e = env.ask(question("Tell me", &[doc.id])).await.0.unwrap_err();
     assert!(!e.detail().contains(KEY), "{}", e.detail());
@@ -482,6 +486,8 @@ async fn waiting_before_the_first_token_is_reported() {
         code: "limit_requests".into(),
         message: "Requests rate limit exceeded, please try again later.".into(),
         retry_after: Some(0),
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     let (answer, events) = env.ask(question("Tell me", &[doc.id])).await;
     assert_eq!(answer.unwrap().message.status, MessageStatus::Complete);
@@ -573,4 +579,36 @@ async fn a_question_too_large_for_the_model_is_refused_before_sending() {
         ..Default::default()
     };
     env.ask(ok).await.0.unwrap();
+}
+
+/// The real service answers an upload `processed` at once; the only sign that it is still
+/// reading the document is "File parsing in progress" on the question, which is waited out
+/// (the person sees the wait) and then answered.
+#[tokio::test]
+async fn a_document_still_being_read_is_waited_for_on_the_question() {
+    let env = setup().await;
+    env.mock.set_parse_delay(Duration::from_millis(400));
+    let doc = env.add(&fixture("meeting-notes.md")).await.0.unwrap();
+    let (answer, events) = env
+        .ask(question("When is the next meeting?", &[doc.id]))
+        .await;
+    assert_eq!(answer.unwrap().message.status, MessageStatus::Complete);
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            AnswerEvent::Waiting {
+                reason: longwen_core::client::WaitReason::FileParsing,
+                ..
+            }
+        )),
+        "{events:?}"
+    );
+    // No polling of the file's status: the upload said `processed`.
+    let polls = env
+        .mock
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.contains("/files/"))
+        .count();
+    assert_eq!(polls, 0);
 }

@@ -111,6 +111,8 @@ async fn invalid_file_from_a_ram_user_key_is_not_uploaded_again() {
             code: "invalid_parameter_error".into(),
             message: format!("Invalid file [id:{id}]."),
             retry_after: None,
+            retry_after_date: None,
+            retry_after_raw: None,
         });
     }
     let (answer, _) = env
