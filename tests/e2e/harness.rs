@@ -36,6 +36,9 @@ pub struct Launch {
     pub env_key: Option<String>,
     /// Reuse the data of an earlier launch (settings, chats).
     pub profile: Option<std::sync::Arc<tempfile::TempDir>>,
+    /// Leave documents opened with the app waiting for their one click (the default clicks
+    /// "Upload" once the app asks).
+    pub keep_waiting: bool,
 }
 
 pub struct App {
@@ -278,6 +281,18 @@ impl Suite {
             "const a = document.getElementById('app'); return !!a && !a.hidden;",
         )
         .await?;
+        if !launch.args.is_empty() && !launch.keep_waiting {
+            // Documents opened with the app wait for one click before anything is sent (the
+            // dialog's own button, in whichever language the app shows).
+            app.wait_xpath(
+                "the question before uploading",
+                "//dialog[@id='confirm-dialog'][@open]//button[@id='confirm-ok']",
+            )
+            .await?
+            .click()
+            .await
+            .map_err(|e| anyhow!("clicking Upload: {e}"))?;
+        }
         Ok(app)
     }
 

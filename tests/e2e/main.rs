@@ -53,6 +53,7 @@ fn main() {
             first_run_asks_for_a_key_and_keeps_it_in_the_keyring,
             open_with_one_document_gets_a_streamed_answer,
             two_documents_and_pasted_text_reach_the_answer,
+            opened_documents_wait_for_one_click,
             stop_keeps_the_partial_answer,
             refused_key_points_to_settings,
             an_old_error_is_worded_in_the_language_chosen_later,
@@ -77,6 +78,7 @@ fn main() {
             suite.mock.reset();
             suite.mock.set_parse_delay(Duration::from_millis(0));
             suite.mock.set_chunk_delay(Duration::from_millis(0));
+            suite.mock.set_report_parsing(false);
             let started = Instant::now();
             eprintln!("e2e: {name} …");
             match scenario(&suite).await {
@@ -296,6 +298,39 @@ async fn two_documents_and_pasted_text_reach_the_answer(suite: &Suite) -> Result
     ] {
         ensure!(text.contains(needle), "answer lacks {needle:?}: {text}");
     }
+    app.quit().await
+}
+
+/// Documents opened with the app leave the machine only after one click.
+async fn opened_documents_wait_for_one_click(suite: &Suite) -> Result<()> {
+    let app = suite
+        .launch(
+            "opened-wait",
+            Launch {
+                args: vec![
+                    suite.fixture("meeting-notes.md"),
+                    suite.fixture("customers.csv"),
+                ],
+                keep_waiting: true,
+                ..with_key()
+            },
+        )
+        .await?;
+    let asked = app
+        .wait_js(
+            "the question before uploading",
+            Duration::from_secs(10),
+            "const d = document.getElementById('confirm-dialog'); return d && d.open ? document.getElementById('confirm-heading').textContent : null;",
+        )
+        .await?;
+    ensure!(
+        asked == "Upload 2 documents to Qwen-Long?",
+        "asked: {asked}"
+    );
+    ensure!(uploads(suite).is_empty(), "uploaded before the click");
+    app.click("Upload").await?;
+    app.wait_documents_ready(2).await?;
+    ensure!(uploads(suite).len() == 2, "uploads: {:?}", uploads(suite));
     app.quit().await
 }
 
@@ -1092,7 +1127,9 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     let profile = app.profile.clone();
     app.quit().await?;
 
-    // Second launch, same profile: documents on the command line, read slowly.
+    // Second launch, same profile: documents on the command line, read slowly (the mock
+    // reports the reading, as a gateway may, so the state can be seen).
+    suite.mock.set_report_parsing(true);
     suite.mock.set_parse_delay(Duration::from_millis(2500));
     let app = suite
         .launch(
@@ -1104,6 +1141,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
                 ],
                 env_key: Some(KEY.into()),
                 profile: Some(profile),
+                ..Launch::default()
             },
         )
         .await?;
