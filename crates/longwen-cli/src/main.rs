@@ -150,14 +150,14 @@ async fn run(cli: Cli, printer: &Printer) -> Result<(), Error> {
         printer.set_lang(engine.settings()?.lang());
     }
     match cli.command {
-        Command::Key(cmd) => key(&engine, cmd, printer),
+        Command::Key(cmd) => key(&engine, cmd, printer).await,
         Command::Files(cmd) => files(&engine, cmd, printer).await,
         Command::Ask(args) => ask(&engine, args, printer).await,
         Command::Chats(cmd) => chats(&engine, cmd, printer.lang()),
     }
 }
 
-fn key(engine: &Engine, cmd: KeyCommand, printer: &Printer) -> Result<(), Error> {
+async fn key(engine: &Engine, cmd: KeyCommand, printer: &Printer) -> Result<(), Error> {
     match cmd {
         KeyCommand::Set => {
             let stdin = std::io::stdin();
@@ -172,6 +172,9 @@ fn key(engine: &Engine, cmd: KeyCommand, printer: &Printer) -> Result<(), Error>
                 return Err(Error::invalid(Problem::EmptyKey));
             }
             let status = engine.set_key(key.trim())?;
+            // Another key of the same account may have uploaded these documents already.
+            // Best effort: offline, the next add uploads as before.
+            let _ = engine.adopt_cloud_files().await;
             printer.key_status(&status, true);
         }
         KeyCommand::Status => printer.key_status(&engine.key_status()?, false),

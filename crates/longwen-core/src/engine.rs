@@ -204,6 +204,12 @@ impl Engine {
     pub fn documents(&self) -> Result<Vec<Document>> {
         self.inner.documents.list()
     }
+    /// Finds, in the account's cloud files, the uploads recorded for its other keys, and
+    /// records them for the current key (so they are not uploaded again). Call it after a new
+    /// key is saved; returns how many were found.
+    pub async fn adopt_cloud_files(&self) -> Result<usize> {
+        self.inner.documents.adopt_cloud_files().await
+    }
     pub async fn remote_files(&self) -> Result<Vec<RemoteFile>> {
         self.inner.sessions.current()?.client.list_files().await
     }

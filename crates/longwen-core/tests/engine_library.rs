@@ -265,3 +265,39 @@ async fn uploads_under_the_unsalted_fingerprint_are_kept() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+/// Files belong to the account, not to one key: a new key of the same account finds the
+/// earlier uploads in the cloud (by name, size and date) and does not upload them again; a key
+/// of another account does upload.
+#[tokio::test]
+async fn a_new_key_of_the_same_account_finds_earlier_uploads() {
+    let env = setup().await;
+    let open = |key: &str| {
+        let mut c = config(env.dir.path(), &env.mock);
+        c.api_key = Some(longwen_core::secrets::ApiKey::new(key));
+        longwen_core::Engine::open(c).unwrap()
+    };
+    let first = open("sk-acme.laptop-0000000000");
+    let notes = fixture("meeting-notes.md");
+    let cancel = longwen_core::CancellationToken::new();
+    let doc = first.add_document(&notes, &|_| {}, &cancel).await.unwrap();
+    assert_eq!(env.uploads().len(), 1);
+
+    let second = open("sk-acme.desktop-0000000000");
+    assert_eq!(second.adopt_cloud_files().await.unwrap(), 1);
+    let again = second.add_document(&notes, &|_| {}, &cancel).await.unwrap();
+    assert_eq!(again.remote_id, doc.remote_id);
+    assert_eq!(env.uploads().len(), 1, "not uploaded again");
+
+    let stranger = open("sk-other-0000000000000000");
+    assert_eq!(stranger.adopt_cloud_files().await.unwrap(), 0);
+    stranger
+        .add_document(&notes, &|_| {}, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(
+        env.uploads().len(),
+        2,
+        "another account uploads its own copy"
+    );
+}

@@ -193,3 +193,36 @@ async fn a_workspace_without_access_is_refused_chats_but_not_files() {
     );
     assert_eq!(file_call(&m, Method::DELETE, key, &id).await.status(), 200);
 }
+
+/// All of an account's keys see the same files (`sk-ACCOUNT.NAME`); another account's do not.
+#[tokio::test]
+async fn keys_of_one_account_share_files() {
+    let m = common::server().await;
+    let id = common::upload_as(&m, "sk-acme.laptop", "a.txt", b"shared".to_vec())
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let list = |key: &'static str| {
+        let m = &m;
+        async move {
+            reqwest::Client::new()
+                .get(format!("{}/files", m.base_url()))
+                .bearer_auth(key)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(list("sk-acme.desktop").await["data"][0]["id"], id.as_str());
+    assert!(list("sk-other").await["data"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}

@@ -100,6 +100,10 @@ pub async fn set_api_key<R: Runtime>(
     let key = zeroize::Zeroizing::new(key);
     let status = state.engine.set_key(&key)?;
     crate::endpoint::confirm_if_needed(&window, &state).await?;
+    // Another key of the same account may have uploaded these documents already (best effort,
+    // in the background: offline, the next add uploads as before).
+    let engine = state.engine.clone();
+    tauri::async_runtime::spawn(async move { engine.adopt_cloud_files().await });
     Ok(status)
 }
 

@@ -1,6 +1,7 @@
 //! Documents: checks before upload, hashing, dedupe, upload, and the document jobs of the
 //! desktop app. Identical content is uploaded once per account, whatever it is called.
 
+mod adopt;
 mod claims;
 pub(crate) mod jobs;
 mod upload;

@@ -204,6 +204,35 @@ pub fn remember_upload(conn: &Connection, account: &AccountRef, up: &Uploaded<'_
     Ok(())
 }
 
+/// An upload recorded for another key.
+pub struct UploadElsewhere {
+    pub sha256: String,
+    pub filename: String,
+    pub bytes: u64,
+    pub uploaded_at: i64,
+}
+
+/// Uploads to this endpoint recorded for other keys whose content this key has no id for.
+pub fn uploads_elsewhere(conn: &Connection, account: &AccountRef) -> Result<Vec<UploadElsewhere>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.sha256, r.filename, r.bytes, r.uploaded_at FROM remote_files r
+         WHERE r.endpoint = ?1 AND r.account <> ?2
+           AND NOT EXISTS (SELECT 1 FROM remote_files x
+                           WHERE x.sha256 = r.sha256 AND x.endpoint = r.endpoint AND x.account = ?2)",
+    )?;
+    let rows = stmt
+        .query_map(params![account.0, account.1], |r| {
+            Ok(UploadElsewhere {
+                sha256: r.get(0)?,
+                filename: r.get(1)?,
+                bytes: r.get::<_, i64>(2)? as u64,
+                uploaded_at: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 pub fn set_remote_status(conn: &Connection, file_id: &str, status: &str) -> Result<()> {
     conn.execute(
         "UPDATE remote_files SET status = ?2 WHERE file_id = ?1",

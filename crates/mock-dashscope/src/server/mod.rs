@@ -230,7 +230,14 @@ fn auth(rid: &str, headers: &HeaderMap) -> Result<String, Response> {
             "The free tier of the model has been exhausted. If you wish to continue access the model on a paid basis, please disable the \"use free tier only\" mode in the management console.",
         ));
     }
-    Ok(key_fingerprint(key))
+    Ok(account_of(key))
+}
+
+/// The Alibaba Cloud account a key belongs to. All of an account's keys see the same files:
+/// here a key `sk-ACCOUNT.NAME` belongs to `sk-ACCOUNT` (any other key is its own account).
+pub(crate) fn account_of(key: &str) -> String {
+    let account = key.rsplit_once('.').map_or(key, |(account, _)| account);
+    key_fingerprint(account)
 }
 
 async fn wrong_address(
