@@ -1,9 +1,10 @@
 //! `POST /chat/completions` with `stream: true`: retries before the first token, timeouts,
 //! cancellation.
 
-use super::errors::{map_body_error, refusal, request_id};
+use super::errors::{refusal, request_id};
 use super::retry::ChatRetries;
 use super::stream::{decode, SseItem};
+use super::transport::map_body_error;
 use super::types::{ChatEvent, ChatMessage, ChatOutcome, ChatRequest};
 use super::{cancellable, Client};
 use crate::error::{Cut, Error, Result, Waited};

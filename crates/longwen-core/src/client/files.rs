@@ -1,7 +1,8 @@
 //! `/files`: upload (streamed from disk, known length, rate-limited), retrieve, list, delete.
 
-use super::errors::{body_write_failed, check};
+use super::errors::check;
 use super::retry::{upload_attempts, Attempt, Poll};
+use super::transport::body_write_failed;
 use super::types::RemoteFile;
 use super::{cancellable, Client};
 use crate::error::{Error, Problem, Result, ServiceInfo, Waited};

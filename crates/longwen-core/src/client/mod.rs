@@ -1,13 +1,14 @@
 //! DashScope compatible mode: files and streaming chat.
 //! The contract is `shared/dashscope-api.md`; this module follows it, not the mock.
 //!
-//! Layers, each using only those above it: `config`, `types` and `errors` (data and the
-//! error table); `retry`, `stream` and `messages`; this file (the `Client` and its request
+//! Layers, each using only those above it: `config`, `types`, `errors` and `transport` (data,
+//! the error table and the naming of transport failures); `retry`, `stream` and `messages`; this file (the `Client` and its request
 //! helpers); then `chat` and `files`, which never use each other.
 
 mod config;
 mod errors;
 mod retry;
+mod transport;
 mod types;
 
 pub mod chat;
@@ -24,10 +25,11 @@ pub use types::{
 
 use crate::error::{Error, Problem, Result, ServiceInfo};
 use crate::secrets::ApiKey;
-use errors::{check, map_reqwest, request_id};
+use errors::{check, request_id};
 use std::future::Future;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use transport::map_reqwest;
 
 /// The DashScope client. Cheap to clone.
 #[derive(Clone)]
