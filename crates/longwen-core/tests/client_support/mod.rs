@@ -1,0 +1,84 @@
+//! Shared by the `client_*` tests: a client on a local address and a chat run recorded as
+//! its text and events.
+#![allow(dead_code)]
+
+use longwen_core::client::messages::{build, Context};
+use longwen_core::client::{
+    ChatEvent, ChatOutcome, ChatRequest, Client, ClientConfig, WaitReason, DEFAULT_MODEL,
+};
+use longwen_core::{CancellationToken, Error};
+use std::time::Duration;
+
+pub const KEY: &str = "sk-test-chat-0001";
+
+pub fn config(base: String) -> ClientConfig {
+    ClientConfig {
+        base_url: base,
+        connect_timeout: Duration::from_secs(5),
+        first_token_timeout: Duration::from_secs(10),
+        idle_timeout: Duration::from_secs(10),
+        max_retries: 3,
+        parse_wait: Duration::from_secs(10),
+        poll_interval: Duration::from_millis(20),
+        retry_base_delay: Duration::from_millis(20),
+        ..Default::default()
+    }
+}
+
+pub struct Run {
+    pub result: Result<ChatOutcome, Error>,
+    pub text: String,
+    pub events: Vec<ChatEvent>,
+}
+
+pub fn request(ids: &[String], texts: &[String], question: &str) -> ChatRequest {
+    let ctx = Context {
+        instruction: "You are a helpful assistant.",
+        file_ids: ids,
+        texts,
+        history: &[],
+    };
+    ChatRequest {
+        model: DEFAULT_MODEL.into(),
+        messages: build(&ctx, question),
+    }
+}
+
+pub async fn ask_with(client: &Client, req: &ChatRequest, cancel: &CancellationToken) -> Run {
+    let mut events = Vec::new();
+    let mut on_event = |e: ChatEvent| events.push(e);
+    let result = client.chat(req, cancel, &mut on_event).await;
+    let text = events
+        .iter()
+        .filter_map(|e| match e {
+            ChatEvent::Delta(d) => Some(d.as_str()),
+            _ => None,
+        })
+        .collect();
+    Run {
+        result,
+        text,
+        events,
+    }
+}
+
+pub async fn ask(client: &Client, question: &str) -> Run {
+    ask_with(
+        client,
+        &request(&[], &[], question),
+        &CancellationToken::new(),
+    )
+    .await
+}
+
+pub fn waits(run: &Run) -> Vec<(WaitReason, Duration)> {
+    run.events
+        .iter()
+        .filter_map(|e| match e {
+            ChatEvent::Waiting {
+                reason, retry_in, ..
+            } => Some((*reason, *retry_in)),
+            _ => None,
+        })
+        .collect()
+}
