@@ -52,7 +52,7 @@ pub(crate) struct ClientInner {
 }
 
 impl Client {
-    /// Fails with `InsecureUrl` for `http://` to anything but loopback.
+    /// Fails with `InsecureUrl` for `http://` to anything but a literal loopback address.
     pub fn new(config: ClientConfig, key: ApiKey) -> Result<Client> {
         if key.is_empty() {
             return Err(Error::KeyMissing);
@@ -164,15 +164,13 @@ impl Client {
     }
 }
 
+/// A literal loopback address: `127.0.0.0/8` or `::1`. Names (`localhost`, `*.localhost`)
+/// are not: they go through DNS (or a hosts file) and can point anywhere.
 fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => {
-            let d = d.trim_end_matches('.').to_ascii_lowercase();
-            d == "localhost" || d.ends_with(".localhost")
-        }
-        None => false,
+        Some(url::Host::Domain(_)) | None => false,
     }
 }
 
@@ -212,20 +210,27 @@ mod tests {
         };
         for ok in [
             "http://127.0.0.1:8080/compatible-mode/v1",
-            "http://localhost:1/v1/",
+            "http://127.1.2.3:8080/v1",
             "http://[::1]:9/v1",
+            "https://localhost:9/v1",
             BEIJING_URL,
         ] {
             assert!(Client::new(cfg(ok), key()).is_ok(), "{ok}");
         }
+        // Names go through DNS, so they are not loopback, `localhost` included.
         for bad in [
             "http://dashscope.aliyuncs.com/compatible-mode/v1",
             "http://10.0.0.1/v1",
+            "http://localhost:1/v1/",
+            "http://LOCALHOST./v1",
+            "http://api.localhost:1/v1",
+            "http://[::ffff:10.0.0.1]/v1",
+            "http://0.0.0.0:1/v1",
         ] {
             let e = Client::new(cfg(bad), key()).err().unwrap();
             assert_eq!(e.kind(), "insecure_url", "{bad}");
         }
-        let c = Client::new(cfg("http://localhost:1/v1/"), key()).unwrap();
-        assert_eq!(c.url("/files"), "http://localhost:1/v1/files");
+        let c = Client::new(cfg("http://127.0.0.1:1/v1/"), key()).unwrap();
+        assert_eq!(c.url("/files"), "http://127.0.0.1:1/v1/files");
     }
 }
