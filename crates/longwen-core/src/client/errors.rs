@@ -10,6 +10,8 @@ use reqwest::header::HeaderMap;
 enum When {
     /// This status with an empty body.
     EmptyBody(u16),
+    /// Any 3xx: redirects are not followed (see `map_http_error`).
+    Redirection,
     Status(u16),
     /// The service's code (`error.code`, else `error.type`).
     Code(&'static str),
@@ -21,6 +23,7 @@ impl When {
     fn matches(self, info: &ServiceInfo, empty_body: bool, message: &str) -> bool {
         match self {
             When::EmptyBody(status) => empty_body && info.status == status,
+            When::Redirection => (300..400).contains(&info.status),
             When::Status(status) => info.status == status,
             When::Code(code) => info
                 .code
@@ -40,6 +43,9 @@ type Kind = fn(Box<ServiceInfo>) -> Error;
 const ERROR_TABLE: &[(When, Kind)] = &[
     // The native API's path instead of compatible mode.
     (When::EmptyBody(404), Error::WrongAddress),
+    // The address sends us elsewhere (another path or host, a login page): the base URL is
+    // not the API's, and asking again would be sent the same way.
+    (When::Redirection, Error::WrongAddress),
     (When::Status(413), Error::FileTooLarge),
     (When::Code("invalid_api_key"), Error::KeyRefused),
     (When::Code("limit_requests"), Error::RateLimited),
@@ -157,6 +163,14 @@ pub(crate) fn map_http_error(status: u16, headers: &HeaderMap, body: &[u8]) -> E
     }
     let mut info = service_info(status, request_id(headers), body);
     info.retry_after_secs = retry_after(headers);
+    if (300..400).contains(&status) && info.message.is_none() {
+        // Where a redirect points is all it says (a login page, another host): kept for the
+        // details, never followed.
+        info.message = headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+    }
     let empty = body.iter().all(u8::is_ascii_whitespace);
     classify(info, empty)
 }
@@ -185,6 +199,7 @@ mod tests {
         for (i, (when, make)) in ERROR_TABLE.iter().enumerate() {
             let e = match *when {
                 When::EmptyBody(status) => map_http_error(status, &HeaderMap::new(), b" \n"),
+                When::Redirection => err(307, "something_new", "unheard of"),
                 When::Status(status) => err(status, "something_new", "unheard of"),
                 // Codes compare without case: send them the way the contract writes them.
                 When::Code(code) => err(400, &code.to_ascii_uppercase(), "unheard of"),
@@ -345,5 +360,29 @@ mod tests {
         let e = map_http_error(502, &h, b"<html>Bad gateway</html>");
         assert_eq!(e.kind(), "service_error");
         assert_eq!(e.service_info().unwrap().status, 502);
+    }
+
+    /// A 3xx is not followed: whatever its body, it names the address as wrong and keeps
+    /// where it pointed.
+    #[test]
+    fn redirects_are_wrong_address() {
+        for status in [301, 302, 303, 307, 308] {
+            let mut h = HeaderMap::new();
+            h.insert(
+                "location",
+                "https://login.example.com/portal".parse().unwrap(),
+            );
+            let e = map_http_error(status, &h, b"");
+            assert_eq!(e.kind(), "wrong_address", "{status}");
+            let info = e.service_info().unwrap();
+            assert_eq!(info.status, status);
+            assert_eq!(
+                info.message.as_deref(),
+                Some("https://login.example.com/portal")
+            );
+        }
+        let e = err(302, "invalid_api_key", "moved");
+        assert_eq!(e.kind(), "wrong_address");
+        assert_eq!(e.service_info().unwrap().message.as_deref(), Some("moved"));
     }
 }

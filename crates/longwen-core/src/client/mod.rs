@@ -72,7 +72,10 @@ impl Client {
         }
         // Proxies come from HTTPS_PROXY/NO_PROXY (reqwest's default) and certificates from
         // the OS store (rustls-tls-native-roots), so corporate networks work.
+        // Redirects are never followed: a second request, made without our say, could carry
+        // the key to another host. A 3xx is an answer like any other (see `errors`).
         let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .user_agent(concat!("longwen/", env!("CARGO_PKG_VERSION")));
         if loopback {

@@ -82,3 +82,11 @@ pub fn waits(run: &Run) -> Vec<(WaitReason, Duration)> {
         })
         .collect()
 }
+
+/// Serves `app` on a loopback port; the base URL of its `/compatible-mode/v1`.
+pub async fn serve(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}/compatible-mode/v1")
+}
