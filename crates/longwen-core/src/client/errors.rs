@@ -1,6 +1,7 @@
 //! From what the service said to an error kind: the contract's error table (one piece of
 //! data, read by `classify` and walked by its test). Transport failures are `transport`'s.
 
+use super::retry_after::retry_after_secs;
 use crate::error::{Error, ServiceInfo};
 use reqwest::header::HeaderMap;
 
@@ -93,19 +94,6 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-/// `Retry-After` in whole seconds (rounded up).
-fn retry_after(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| s.ceil() as u64)
-}
-
 /// Passes a success through; turns any other status into the typed error.
 pub(crate) async fn check(resp: reqwest::Response) -> Result<reqwest::Response, Error> {
     if resp.status().is_success() {
@@ -162,7 +150,7 @@ pub(crate) fn map_http_error(status: u16, headers: &HeaderMap, body: &[u8]) -> E
         };
     }
     let mut info = service_info(status, request_id(headers), body);
-    info.retry_after_secs = retry_after(headers);
+    info.retry_after_secs = retry_after_secs(headers);
     if (300..400).contains(&status) && info.message.is_none() {
         // Where a redirect points is all it says (a login page, another host): kept for the
         // details, never followed.
@@ -384,5 +372,30 @@ mod tests {
         let e = err(302, "invalid_api_key", "moved");
         assert_eq!(e.kind(), "wrong_address");
         assert_eq!(e.service_info().unwrap().message.as_deref(), Some("moved"));
+    }
+
+    /// `Retry-After` as seconds or an HTTP date, clamped to a minute; nonsense is absent.
+    #[test]
+    fn retry_after_shapes() {
+        let limited = |value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("retry-after", value.parse().unwrap());
+            let body = r#"{"error":{"code":"limit_requests","message":"slow down"}}"#;
+            let e = map_http_error(429, &h, body.as_bytes());
+            assert_eq!(e.kind(), "rate_limited");
+            e.retry_after().map(|d| d.as_secs())
+        };
+        let soon = std::time::SystemTime::now() + Duration::from_secs(20);
+        assert!(matches!(
+            limited(&httpdate::fmt_http_date(soon)),
+            Some(19..=20)
+        ));
+        assert_eq!(limited("Wed, 21 Oct 2015 07:28:00 GMT"), Some(0));
+        assert_eq!(limited("2.5"), Some(3));
+        assert_eq!(limited("3600"), Some(60));
+        assert_eq!(limited("18446744073709551615"), Some(60));
+        for nonsense in ["1e20", "-1", "NaN", "soon"] {
+            assert_eq!(limited(nonsense), None, "{nonsense}");
+        }
     }
 }

@@ -1,13 +1,15 @@
 //! DashScope compatible mode: files and streaming chat.
 //! The contract is `shared/dashscope-api.md`; this module follows it, not the mock.
 //!
-//! Layers, each using only those above it: `config`, `types`, `errors` and `transport` (data,
-//! the error table and the naming of transport failures); `retry`, `stream` and `messages`; this file (the `Client` and its request
-//! helpers); then `chat` and `files`, which never use each other.
+//! Layers, each using only those above it: `config`, `types` and `retry_after`; `errors` and
+//! `transport` (the error table, the naming of transport failures); `retry`, `stream` and
+//! `messages`; this file (the `Client` and its request helpers); then `chat` and `files`,
+//! which never use each other.
 
 mod config;
 mod errors;
 mod retry;
+mod retry_after;
 mod transport;
 mod types;
 
