@@ -18,15 +18,20 @@ pub struct ClientConfig {
     /// After the first token, how long a silence may last.
     pub idle_timeout: Duration,
     pub connect_timeout: Duration,
-    /// Retries of 429/5xx before the first token (never after).
+    /// Retries of 5xx before the first token (never after).
     pub max_retries: u32,
+    /// How long, in all, a chat waits on 429s before the first token (never after): the
+    /// service's throttling usually clears within a minute. The sum of the waits, each the
+    /// `Retry-After` (at most 60 s) or the backoff (at most 20 s).
+    pub rate_limit_budget: Duration,
     /// Upper bound for waiting on parsing (`processed` status, "File parsing in progress").
     pub parse_wait: Duration,
     /// Upload queue: at most this many uploads start per second.
     pub uploads_per_second: u32,
     /// `limit` of one `GET /files` page (1–2000).
     pub list_page_size: u32,
-    /// First delay of the exponential backoff for 429/5xx without `Retry-After`.
+    /// First delay of the exponential backoff for 429/5xx without `Retry-After`; also the
+    /// shortest wait after a 429, whatever `Retry-After` says.
     pub retry_base_delay: Duration,
     /// First delay when polling a file's status or retrying "File parsing in progress";
     /// doubles up to 5 s (or this value, if larger).
@@ -47,6 +52,7 @@ impl Default for ClientConfig {
             idle_timeout: Duration::from_secs(120),
             connect_timeout: Duration::from_secs(20),
             max_retries: 4,
+            rate_limit_budget: Duration::from_secs(75),
             parse_wait: Duration::from_secs(600),
             uploads_per_second: 3,
             list_page_size: 2000,

@@ -90,3 +90,48 @@ pub async fn serve(app: axum::Router) -> String {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{addr}/compatible-mode/v1")
 }
+
+/// One SSE event carrying a chunk of `text` (and a finish reason, if any).
+pub fn sse_chunk(text: &str, finish: Option<&str>) -> String {
+    let chunk = serde_json::json!({
+        "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": finish}]
+    });
+    format!("data: {chunk}\n\n")
+}
+
+/// A whole answer stream: `text` in one finished chunk, then `[DONE]`.
+pub fn sse_answer(text: &str) -> String {
+    sse_chunk(text, Some("stop")) + "data: [DONE]\n\n"
+}
+
+/// A 200 answer stream with this body.
+pub fn sse_response(body: impl Into<axum::body::Body>) -> axum::response::Response {
+    axum::response::Response::builder()
+        .header("content-type", "text/event-stream")
+        .header("x-request-id", "req-local")
+        .body(body.into())
+        .unwrap()
+}
+
+/// A compatible-mode error answer.
+pub fn error_response(
+    status: u16,
+    headers: &[(&str, &str)],
+    body: serde_json::Value,
+) -> axum::response::Response {
+    let mut r = axum::response::Response::builder()
+        .status(status)
+        .header("content-type", "application/json");
+    for (name, value) in headers {
+        r = r.header(*name, *value);
+    }
+    r.body(body.to_string().into()).unwrap()
+}
+
+/// `{"error":{code, message}}` as the service sends it.
+pub fn error_body(code: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "error": {"message": message, "type": "invalid_request_error", "param": null, "code": code},
+        "request_id": "req-body"
+    })
+}
