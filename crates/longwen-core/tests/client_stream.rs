@@ -2,10 +2,14 @@
 
 mod client_support;
 
-use client_support::{ask, config, KEY};
+use axum::routing::post;
+use axum::Router;
+use client_support::{ask, config, serve, sse_chunk, sse_response, KEY};
 use longwen_core::client::{ChatEvent, Client};
 use longwen_core::secrets::ApiKey;
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A hand-made SSE server: one chunk of text, then only keep-alive comments for longer than
@@ -75,4 +79,41 @@ async fn keep_alive_comments_restart_the_idle_clock() {
     assert!(run.events.contains(&ChatEvent::Responded {
         request_id: Some("req-ka".into())
     }));
+}
+
+/// A flat `{"code","message","request_id"}` frame inside a 200 stream, after some text: the
+/// error table names it, the text stays, nothing is asked again.
+#[tokio::test]
+async fn a_flat_error_frame_after_text() {
+    for (code, kind) in [
+        ("DataInspectionFailed", "content_refused"),
+        ("SomethingNew", "service_error"),
+    ] {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counter = hits.clone();
+        let body = sse_chunk("甲方", None)
+            + &format!(
+                "data: {}\n\n",
+                json!({"code": code, "message": "Output data may contain inappropriate content.", "request_id": "req-frame"})
+            );
+        let app = Router::new().route(
+            "/compatible-mode/v1/chat/completions",
+            post(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let response = sse_response(body.clone());
+                async move { response }
+            }),
+        );
+        let client = Client::new(config(serve(app).await), ApiKey::new(KEY)).unwrap();
+        let run = ask(&client, "hello").await;
+        assert_eq!(run.text, "甲方");
+        let e = run.result.unwrap_err();
+        assert_eq!(e.kind(), kind, "{code}");
+        let info = e.service_info().unwrap();
+        assert_eq!(info.status, 200);
+        assert_eq!(info.code.as_deref(), Some(code));
+        // The response's own id (its header) wins over the frame's.
+        assert_eq!(e.request_id(), Some("req-local"));
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+    }
 }

@@ -16,12 +16,23 @@ enum When {
     Status(u16),
     /// The service's code (`error.code`, else `error.type`).
     Code(&'static str),
+    /// The code contains this.
+    CodeHas(&'static str),
     /// The message contains every one of these.
     Message(&'static [&'static str]),
+    /// The code or the message contains this.
+    Mentions(&'static str),
+    /// Every one of these.
+    All(&'static [When]),
 }
 
 impl When {
     fn matches(self, info: &ServiceInfo, empty_body: bool, message: &str) -> bool {
+        let code_has = |part: &str| {
+            info.code
+                .as_deref()
+                .is_some_and(|c| c.to_ascii_lowercase().contains(part))
+        };
         match self {
             When::EmptyBody(status) => empty_body && info.status == status,
             When::Redirection => (300..400).contains(&info.status),
@@ -30,7 +41,10 @@ impl When {
                 .code
                 .as_deref()
                 .is_some_and(|c| c.eq_ignore_ascii_case(code)),
+            When::CodeHas(part) => code_has(part),
             When::Message(parts) => parts.iter().all(|p| message.contains(p)),
+            When::Mentions(word) => code_has(word) || message.contains(word),
+            When::All(whens) => whens.iter().all(|w| w.matches(info, empty_body, message)),
         }
     }
 }
@@ -38,8 +52,9 @@ impl When {
 /// An error kind, made from what the service said.
 type Kind = fn(Box<ServiceInfo>) -> Error;
 
-/// The contract's error table, then the file messages, then the status alone: the first row
-/// that matches names the error; none does, `Error::Service`. Order is precedence.
+/// The contract's error table and what the real service adds, then the file messages, then
+/// the status alone: the first row that matches names the error; none does, `Error::Service`.
+/// Order is precedence.
 #[rustfmt::skip] // one row a line
 const ERROR_TABLE: &[(When, Kind)] = &[
     // The native API's path instead of compatible mode.
@@ -60,6 +75,12 @@ const ERROR_TABLE: &[(When, Kind)] = &[
     (When::Code("datainspectionfailed"), Error::ContentRefused),
     (When::Code("model_not_found"), Error::ModelNotFound),
     (When::Code("badrequest.toolarge"), Error::FileTooLarge),
+    // The key's workspace may not use the model.
+    (When::Code("workspace.accessdenied"), Error::AccessDenied),
+    (When::All(&[When::Status(403), When::CodeHas("accessdenied"), When::Mentions("workspace")]), Error::AccessDenied),
+    // The real service: 400 "The model `X` does not exist or you do not have access to it."
+    (When::Message(&["model not found"]), Error::ModelNotFound),
+    (When::Message(&["model", "does not exist"]), Error::ModelNotFound),
     (When::Message(&["file parsing in progress"]), Error::FileParsing),
     (When::Message(&["upload file capacity exceed"]), Error::UploadQuota),
     (When::Message(&["upload file number exceed"]), Error::UploadQuota),

@@ -36,6 +36,21 @@ struct RawChunk {
     usage: Option<Usage>,
     #[serde(default)]
     error: Option<serde_json::Value>,
+    /// A flat error frame (`{"code","message","request_id"}`, no `error` wrapper).
+    #[serde(default)]
+    code: Option<serde_json::Value>,
+}
+
+impl RawChunk {
+    /// An error frame, wrapped (`{"error":{…}}`) or flat (`{"code":"…",…}`).
+    fn is_error(&self) -> bool {
+        let present = |v: &Option<serde_json::Value>| match v {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::String(s)) => !s.is_empty(),
+            Some(_) => true,
+        };
+        present(&self.error) || present(&self.code)
+    }
 }
 
 #[derive(Deserialize)]
@@ -52,7 +67,8 @@ struct RawDelta {
     content: Option<String>,
 }
 
-/// Reads one event's `data`. An `{"error":…}` payload becomes the mapped error.
+/// Reads one event's `data`. An error frame (`{"error":…}`, or flat `{"code":…}`) becomes the
+/// error the table names for it, with status 200.
 pub fn parse_data(data: &str, request_id: Option<&str>) -> Result<SseItem> {
     let data = data.trim();
     if data == "[DONE]" {
@@ -66,7 +82,7 @@ pub fn parse_data(data: &str, request_id: Option<&str>) -> Result<SseItem> {
             ..Default::default()
         }))
     })?;
-    if raw.error.as_ref().is_some_and(|e| !e.is_null()) {
+    if raw.is_error() {
         let info = service_info(200, request_id.map(str::to_string), data.as_bytes());
         return Err(classify(info, false));
     }
@@ -199,6 +215,44 @@ mod tests {
         let e = items[1].as_ref().unwrap_err();
         assert_eq!(e.kind(), "content_refused");
         assert_eq!(e.request_id(), Some("req-1"));
+    }
+
+    /// The native API's flat shape, without the `error` wrapper: the same table names it.
+    #[tokio::test]
+    async fn flat_error_frame_inside_a_200_stream() {
+        let frames = [
+            (
+                r#"{"code":"DataInspectionFailed","message":"Output data may contain inappropriate content.","request_id":"req-x"}"#,
+                "content_refused",
+            ),
+            (
+                r#"{"code":"SomethingNew","message":"unheard of","request_id":"req-x"}"#,
+                "service_error",
+            ),
+            (r#"{"code":500,"message":"internal"}"#, "service_error"),
+        ];
+        for (frame, kind) in frames {
+            let s = format!("data: {}\n\ndata: {frame}\n\n", chunk("部分", None));
+            let items = run(vec![s.into_bytes()]).await;
+            assert_eq!(items.len(), 2, "{frame}");
+            assert!(matches!(&items[0], Ok(SseItem::Chunk(c)) if c.content == "部分"));
+            let e = items[1].as_ref().unwrap_err();
+            assert_eq!(e.kind(), kind, "{frame}");
+            let info = e.service_info().unwrap();
+            assert_eq!(info.status, 200);
+            assert!(info.code.is_some());
+            assert_eq!(e.request_id(), Some("req-1"));
+        }
+        // An empty or null code is no error.
+        for frame in [
+            r#"{"code":"","choices":[]}"#,
+            r#"{"code":null,"choices":[]}"#,
+        ] {
+            assert_eq!(
+                parse_data(frame, None).unwrap(),
+                SseItem::Chunk(Chunk::default())
+            );
+        }
     }
 
     #[tokio::test]

@@ -15,30 +15,64 @@ fn err(status: u16, code: &str, message: &str) -> Error {
     map_http_error(status, &h, body.to_string().as_bytes())
 }
 
+/// An answer made from a row of the table: (status, code, message, empty body).
+struct Sample {
+    status: u16,
+    code: String,
+    message: String,
+    empty: bool,
+}
+
+impl Sample {
+    fn of(when: &When) -> Sample {
+        let mut s = Sample {
+            status: 400,
+            code: "something_new".into(),
+            message: "unheard of".into(),
+            empty: false,
+        };
+        s.add(when);
+        s
+    }
+
+    /// Codes and messages compare without case: sent the way the contract writes them.
+    fn add(&mut self, when: &When) {
+        match *when {
+            When::EmptyBody(status) => (self.status, self.empty) = (status, true),
+            When::Redirection => self.status = 307,
+            When::Status(status) => self.status = status,
+            When::Code(code) | When::CodeHas(code) => self.code = code.to_ascii_uppercase(),
+            When::Message(parts) => self.message = parts.join(" ").to_ascii_uppercase(),
+            When::Mentions(word) => {
+                self.message = format!("{} {}", self.message, word.to_ascii_uppercase())
+            }
+            When::All(whens) => whens.iter().for_each(|w| self.add(w)),
+        }
+    }
+
+    fn answer(&self) -> Error {
+        if self.empty {
+            map_http_error(self.status, &HeaderMap::new(), b" \n")
+        } else {
+            err(self.status, &self.code, &self.message)
+        }
+    }
+}
+
 /// Every row of `ERROR_TABLE`, fed an answer made from the row itself, names its own kind
 /// and is the first row to match (no earlier row shadows it).
 #[test]
 fn every_table_row_is_reached() {
     for (i, (when, make)) in ERROR_TABLE.iter().enumerate() {
-        let e = match *when {
-            When::EmptyBody(status) => map_http_error(status, &HeaderMap::new(), b" \n"),
-            When::Redirection => err(307, "something_new", "unheard of"),
-            When::Status(status) => err(status, "something_new", "unheard of"),
-            // Codes compare without case: send them the way the contract writes them.
-            When::Code(code) => err(400, &code.to_ascii_uppercase(), "unheard of"),
-            When::Message(parts) => err(
-                400,
-                "invalid_parameter_error",
-                &parts.join(" ").to_ascii_uppercase(),
-            ),
-        };
+        let sample = Sample::of(when);
+        let e = sample.answer();
         let want = make(Box::default()).kind();
         assert_eq!(e.kind(), want, "row {i}: {when:?}");
         let info = e.service_info().unwrap();
         let message = info.message.as_deref().unwrap_or("").to_ascii_lowercase();
         let first = ERROR_TABLE
             .iter()
-            .position(|(w, _)| w.matches(info, matches!(when, When::EmptyBody(_)), &message));
+            .position(|(w, _)| w.matches(info, sample.empty, &message));
         assert_eq!(first, Some(i), "row {i} is shadowed: {when:?}");
     }
     assert_eq!(
@@ -231,5 +265,50 @@ fn retry_after_shapes() {
     assert_eq!(limited("18446744073709551615"), Some(60));
     for nonsense in ["1e20", "-1", "NaN", "soon"] {
         assert_eq!(limited(nonsense), None, "{nonsense}");
+    }
+}
+
+/// What the real service adds to the contract's table.
+#[test]
+fn model_and_workspace_shapes() {
+    let cases = [
+        // The real service's answer for a model it does not know (or the key may not use).
+        (
+            400,
+            "invalid_parameter_error",
+            "The model `qwen-longer` does not exist or you do not have access to it.",
+            "model_not_found",
+        ),
+        (404, "", "Model not found: qwen-x", "model_not_found"),
+        (400, "model_not_found", "whatever", "model_not_found"),
+        (
+            403,
+            "Workspace.AccessDenied",
+            "Access denied.",
+            "access_denied",
+        ),
+        (403, "workspace.accessdenied", "", "access_denied"),
+        (
+            403,
+            "AccessDenied",
+            "The workspace has no access to the model.",
+            "access_denied",
+        ),
+        (403, "AccessDenied.Workspace", "denied", "access_denied"),
+        // Denied for some other reason, or not on a 403: not the workspace's access.
+        (403, "AccessDenied", "Access denied.", "service_error"),
+        (400, "AccessDenied", "workspace", "service_error"),
+        // "does not exist" about something other than a model.
+        (
+            400,
+            "invalid_parameter_error",
+            "The file does not exist.",
+            "service_error",
+        ),
+    ];
+    for (status, code, message, kind) in cases {
+        let e = err(status, code, message);
+        assert_eq!(e.kind(), kind, "{status} {code} {message}");
+        assert_eq!(e.service_info().unwrap().status, status);
     }
 }
