@@ -42,6 +42,16 @@ pub struct ClientConfig {
     /// (a server that stopped reading), or no answer after the last byte of the body.
     /// Generous, because a busy gateway may be slow to answer a 150 MB upload.
     pub upload_stall_timeout: Duration,
+    /// The longest line, and the longest event, of the answer stream; past it the answer is
+    /// cut (`StreamCut { cause: Oversized }`) and the rest is not read.
+    pub max_stream_event_bytes: usize,
+    /// How much of a refusal's body is read (and classified); the rest is not read.
+    pub max_error_body_bytes: usize,
+    /// The largest JSON answer of a small call (a file object, a deletion, an upload's
+    /// answer); a larger one is a `Service` error.
+    pub max_json_bytes: usize,
+    /// The largest page of `GET /files` (2,000 file objects take about 0.5 MB).
+    pub max_list_page_bytes: usize,
 }
 
 impl Default for ClientConfig {
@@ -60,6 +70,10 @@ impl Default for ClientConfig {
             poll_interval: Duration::from_millis(500),
             request_timeout: Duration::from_secs(60),
             upload_stall_timeout: Duration::from_secs(120),
+            max_stream_event_bytes: 1 << 20,
+            max_error_body_bytes: 64 << 10,
+            max_json_bytes: 1 << 20,
+            max_list_page_bytes: 16 << 20,
         }
     }
 }

@@ -115,23 +115,6 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Passes a success through; turns any other status into the typed error.
-pub(crate) async fn check(resp: reqwest::Response) -> Result<reqwest::Response, Error> {
-    if resp.status().is_success() {
-        Ok(resp)
-    } else {
-        Err(refusal(resp).await)
-    }
-}
-
-/// The typed error of an answer that is not a success (reads its body).
-pub(crate) async fn refusal(resp: reqwest::Response) -> Error {
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp.bytes().await.unwrap_or_default();
-    map_http_error(status.as_u16(), &headers, &body)
-}
-
 /// The error body of compatible mode (`{"error":{...},"request_id"}`) or, just in case, of
 /// the native API (`{"code","message","request_id"}`).
 pub(crate) fn service_info(status: u16, request_id: Option<String>, body: &[u8]) -> ServiceInfo {

@@ -2,10 +2,11 @@
 //! The contract is `shared/dashscope-api.md`; this module follows it, not the mock.
 //!
 //! Layers, each using only those above it: `config`, `types` and `retry_after`; `errors` and
-//! `transport` (the error table, the naming of transport failures); `retry`, `stream` and
-//! `messages`; this file (the `Client` and its request helpers); then `chat` and `files`,
+//! `transport` (the error table, the naming of transport failures); `body` (answers read
+//! within bounds); `retry`, `stream` and `messages`; this file (the `Client` and its request helpers); then `chat` and `files`,
 //! which never use each other.
 
+mod body;
 mod config;
 mod errors;
 mod retry;
@@ -25,9 +26,9 @@ pub use types::{
     ChatEvent, ChatMessage, ChatOutcome, ChatRequest, RemoteFile, Role, Usage, WaitReason,
 };
 
-use crate::error::{Error, Problem, Result, ServiceInfo};
+use crate::error::{Error, Problem, Result};
 use crate::secrets::ApiKey;
-use errors::{check, request_id};
+use body::{check, read_json};
 use std::future::Future;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -137,35 +138,31 @@ impl Client {
             .bearer_auth(self.inner.key.expose())
     }
 
-    /// Sends a small JSON request and decodes the answer, mapping every failure.
+    /// Sends a small JSON request and decodes the answer (at most `max` bytes), mapping
+    /// every failure.
     pub(crate) async fn json<T: serde::de::DeserializeOwned>(
         &self,
         req: reqwest::RequestBuilder,
+        max: usize,
     ) -> Result<T> {
-        self.json_unscrubbed(req).await.map_err(|e| self.scrub(e))
+        self.json_unscrubbed(req, max)
+            .await
+            .map_err(|e| self.scrub(e))
     }
 
     async fn json_unscrubbed<T: serde::de::DeserializeOwned>(
         &self,
         req: reqwest::RequestBuilder,
+        max: usize,
     ) -> Result<T> {
+        let cfg = &self.inner.config;
         let resp = req
-            .timeout(self.inner.config.request_timeout)
+            .timeout(cfg.request_timeout)
             .send()
             .await
             .map_err(|e| self.net_error(e))?;
-        let resp = check(resp).await?;
-        let rid = request_id(resp.headers());
-        let body = resp.bytes().await.map_err(|e| self.net_error(e))?;
-        serde_json::from_slice(&body).map_err(|e| {
-            Error::Service(Box::new(ServiceInfo {
-                status: 200,
-                code: None,
-                message: Some(e.to_string()),
-                request_id: rid,
-                retry_after_secs: None,
-            }))
-        })
+        let resp = check(resp, cfg.max_error_body_bytes).await?;
+        read_json(resp, max, |e| self.net_error(e)).await
     }
 }
 

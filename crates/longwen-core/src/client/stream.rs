@@ -2,8 +2,10 @@
 //!
 //! Framing is `eventsource-stream`'s: it keeps an incomplete UTF-8 sequence back until the
 //! next read, accepts LF/CRLF/CR line ends, drops comments and only yields complete events.
-//! This module only reads the JSON inside each event.
+//! `body::bounded` keeps its buffers bounded. This module only reads the JSON inside each
+//! event.
 
+use super::body::bounded;
 use super::errors::{classify, service_info};
 use super::types::Usage;
 use crate::error::{Cut, Error, Result};
@@ -102,23 +104,30 @@ pub fn parse_data(data: &str, request_id: Option<&str>) -> Result<SseItem> {
     Ok(SseItem::Chunk(chunk))
 }
 
-/// Turns the response body into items. Transport errors arrive already mapped.
-pub fn decode<S>(bytes: S, request_id: Option<String>) -> impl Stream<Item = Result<SseItem>>
+/// Turns the response body into items. Transport errors arrive already mapped. A line or an
+/// event longer than `max_event` bytes ends it with `StreamCut { cause: Oversized }`.
+pub fn decode<S>(
+    bytes: S,
+    request_id: Option<String>,
+    max_event: usize,
+) -> impl Stream<Item = Result<SseItem>>
 where
     S: Stream<Item = Result<Bytes, Error>>,
 {
-    bytes.eventsource().map(move |ev| match ev {
-        Ok(ev) => parse_data(&ev.data, request_id.as_deref()),
-        Err(EventStreamError::Transport(e)) => Err(e),
-        Err(EventStreamError::Utf8(e)) => Err(Error::StreamCut {
-            cause: Cut::BadUtf8,
-            detail: e.to_string(),
-        }),
-        Err(EventStreamError::Parser(e)) => Err(Error::StreamCut {
-            cause: Cut::BadSse,
-            detail: e.to_string(),
-        }),
-    })
+    bounded(bytes, max_event)
+        .eventsource()
+        .map(move |ev| match ev {
+            Ok(ev) => parse_data(&ev.data, request_id.as_deref()),
+            Err(EventStreamError::Transport(e)) => Err(e),
+            Err(EventStreamError::Utf8(e)) => Err(Error::StreamCut {
+                cause: Cut::BadUtf8,
+                detail: e.to_string(),
+            }),
+            Err(EventStreamError::Parser(e)) => Err(Error::StreamCut {
+                cause: Cut::BadSse,
+                detail: e.to_string(),
+            }),
+        })
 }
 
 #[cfg(test)]
@@ -151,7 +160,7 @@ mod tests {
 
     async fn run(pieces: Vec<Vec<u8>>) -> Vec<Result<SseItem>> {
         let s = stream::iter(pieces.into_iter().map(|p| Ok(Bytes::from(p))));
-        decode(s, Some("req-1".into())).collect().await
+        decode(s, Some("req-1".into()), 1 << 20).collect().await
     }
 
     fn summarise(items: Vec<Result<SseItem>>) -> (String, Option<String>, Option<Usage>, bool) {
