@@ -3,8 +3,8 @@
 //!
 //! Layers, each using only those above it: `config`, `types` and `retry_after`; `errors` and
 //! `transport` (the error table, the naming of transport failures); `body` (answers read
-//! within bounds); `retry`, `stream` and `messages`; this file (the `Client` and its request helpers); then `chat` and `files`,
-//! which never use each other.
+//! within bounds); `retry`, `stream` and `messages`; this file (the `Client` and its request
+//! helpers); then `chat` and `files`, which never use each other.
 
 mod body;
 mod config;
