@@ -2,31 +2,15 @@
 //! faults (retries before the first token only, cuts, in-stream errors, timeouts, cancel,
 //! split UTF-8).
 
-use longwen_core::client::messages::{build, Context};
-use longwen_core::client::{
-    ChatEvent, ChatOutcome, ChatRequest, Client, ClientConfig, WaitReason, DEFAULT_MODEL,
-};
+mod client_support;
+
+use client_support::{ask, ask_with, config, request, waits, KEY};
+use longwen_core::client::{ChatEvent, Client, ClientConfig, WaitReason};
 use longwen_core::secrets::ApiKey;
-use longwen_core::{CancellationToken, Error};
+use longwen_core::CancellationToken;
 use mock_dashscope::{Fault, MockConfig, MockServer, Target};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-
-const KEY: &str = "sk-test-chat-0001";
-
-fn config(base: String) -> ClientConfig {
-    ClientConfig {
-        base_url: base,
-        connect_timeout: Duration::from_secs(5),
-        first_token_timeout: Duration::from_secs(10),
-        idle_timeout: Duration::from_secs(10),
-        max_retries: 3,
-        parse_wait: Duration::from_secs(10),
-        poll_interval: Duration::from_millis(20),
-        retry_base_delay: Duration::from_millis(20),
-        ..Default::default()
-    }
-}
 
 async fn start() -> (MockServer, Client) {
     let server = MockServer::start(MockConfig::default()).await.unwrap();
@@ -38,52 +22,6 @@ fn with(server: &MockServer, f: impl FnOnce(&mut ClientConfig)) -> Client {
     let mut c = config(server.base_url());
     f(&mut c);
     Client::new(c, ApiKey::new(KEY)).unwrap()
-}
-
-struct Run {
-    result: Result<ChatOutcome, Error>,
-    text: String,
-    events: Vec<ChatEvent>,
-}
-
-fn request(ids: &[String], texts: &[String], question: &str) -> ChatRequest {
-    let ctx = Context {
-        instruction: "You are a helpful assistant.",
-        file_ids: ids,
-        texts,
-        history: &[],
-    };
-    ChatRequest {
-        model: DEFAULT_MODEL.into(),
-        messages: build(&ctx, question),
-    }
-}
-
-async fn ask_with(client: &Client, req: &ChatRequest, cancel: &CancellationToken) -> Run {
-    let mut events = Vec::new();
-    let mut on_event = |e: ChatEvent| events.push(e);
-    let result = client.chat(req, cancel, &mut on_event).await;
-    let text = events
-        .iter()
-        .filter_map(|e| match e {
-            ChatEvent::Delta(d) => Some(d.as_str()),
-            _ => None,
-        })
-        .collect();
-    Run {
-        result,
-        text,
-        events,
-    }
-}
-
-async fn ask(client: &Client, question: &str) -> Run {
-    ask_with(
-        client,
-        &request(&[], &[], question),
-        &CancellationToken::new(),
-    )
-    .await
 }
 
 async fn upload(client: &Client, name: &str, content: &[u8]) -> String {
@@ -105,18 +43,6 @@ fn chat_bodies(server: &MockServer) -> Vec<Value> {
         .collect()
 }
 
-fn waits(run: &Run) -> Vec<(WaitReason, Duration)> {
-    run.events
-        .iter()
-        .filter_map(|e| match e {
-            ChatEvent::Waiting {
-                reason, retry_in, ..
-            } => Some((*reason, *retry_in)),
-            _ => None,
-        })
-        .collect()
-}
-
 fn http_fault(status: u16, code: &str, message: &str, retry_after: Option<u64>) -> Fault {
     Fault::HttpError {
         on: Target::Chat,
@@ -124,8 +50,6 @@ fn http_fault(status: u16, code: &str, message: &str, retry_after: Option<u64>) 
         code: code.into(),
         message: message.into(),
         retry_after,
-        retry_after_date: None,
-        retry_after_raw: None,
     }
 }
 
@@ -319,8 +243,7 @@ async fn real_file_errors_from_the_service() {
         .result
         .unwrap_err();
     assert_eq!(e.kind(), "model_not_found");
-    // An id that never existed: the real service says "Invalid file", as for a file that is
-    // not yours ("cannot be found" only when a file goes during a chat).
+    // An id that never existed.
     let e = ask_with(
         &client,
         &request(&["file-fe-missing".into()], &[], "q"),
@@ -329,7 +252,7 @@ async fn real_file_errors_from_the_service() {
     .await
     .result
     .unwrap_err();
-    assert_eq!(e.kind(), "file_invalid");
+    assert_eq!(e.kind(), "file_not_found");
     // Uploaded by another account (a RAM user's key, say).
     let other = Client::new(config(server.base_url()), ApiKey::new("sk-other-account-1")).unwrap();
     let id = upload(&other, "x.txt", b"theirs").await;
@@ -549,148 +472,4 @@ async fn split_utf8_gives_exact_text() {
     assert_eq!(split.text, plain.text);
     assert_eq!(out.finish_reason.as_deref(), Some("stop"));
     assert!(out.usage.is_some());
-}
-
-/// A hand-made SSE server: one chunk of text, then only keep-alive comments for longer than
-/// the idle timeout, then the rest of the answer.
-async fn keep_alive_server(silence: Duration, every: Duration) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut s, _) = listener.accept().await.unwrap();
-        let mut req = Vec::new();
-        let mut buf = [0u8; 4096];
-        // Headers, then the body by its Content-Length.
-        let body_len = loop {
-            let n = s.read(&mut buf).await.unwrap();
-            req.extend_from_slice(&buf[..n]);
-            if let Some(end) = req.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&req[..end]).to_ascii_lowercase();
-                let len: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .map(|v| v.trim().parse().unwrap())
-                    .unwrap_or(0);
-                break end + 4 + len;
-            }
-        };
-        while req.len() < body_len {
-            let n = s.read(&mut buf).await.unwrap();
-            req.extend_from_slice(&buf[..n]);
-        }
-        let chunk = |text: &str, finish: Value| {
-            format!(
-                "data: {}\n\n",
-                json!({"choices":[{"index":0,"delta":{"content":text},"finish_reason":finish}]})
-            )
-        };
-        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nx-request-id: req-ka\r\nconnection: close\r\n\r\n";
-        s.write_all(head.as_bytes()).await.unwrap();
-        s.write_all(chunk("甲方", Value::Null).as_bytes())
-            .await
-            .unwrap();
-        let until = Instant::now() + silence;
-        while Instant::now() < until {
-            tokio::time::sleep(every).await;
-            s.write_all(b": keep-alive\n\n").await.unwrap();
-        }
-        s.write_all(chunk("乙方", json!("stop")).as_bytes())
-            .await
-            .unwrap();
-        s.write_all(b"data: [DONE]\n\n").await.unwrap();
-        s.shutdown().await.unwrap();
-    });
-    format!("http://{addr}/compatible-mode/v1")
-}
-
-#[tokio::test]
-async fn keep_alive_comments_restart_the_idle_clock() {
-    let base = keep_alive_server(Duration::from_millis(900), Duration::from_millis(100)).await;
-    let mut cfg = config(base);
-    cfg.idle_timeout = Duration::from_millis(300);
-    let client = Client::new(cfg, ApiKey::new(KEY)).unwrap();
-    let run = ask(&client, "hello").await;
-    let out = run.result.expect("keep-alives keep the stream alive");
-    assert_eq!(run.text, "甲方乙方");
-    assert_eq!(out.finish_reason.as_deref(), Some("stop"));
-    assert_eq!(out.request_id.as_deref(), Some("req-ka"));
-    assert!(run.events.contains(&ChatEvent::Responded {
-        request_id: Some("req-ka".into())
-    }));
-}
-
-/// The key never travels on in an error, even if the service echoes it.
-fn assert_scrubbed(e: &Error) {
-    let masked = ApiKey::new(KEY).masked();
-    let info = e.service_info().expect("a service error");
-    let message = info.message.as_deref().unwrap_or_default();
-    assert!(!message.contains(KEY), "{message}");
-    assert!(message.contains(&masked), "{message}");
-    assert!(!e.detail().contains(KEY), "{}", e.detail());
-    assert!(!format!("{e:?}").contains(KEY));
-    // What faces and the database receive: the kind and its fields.
-    let data = serde_json::to_string(e).unwrap();
-    assert!(!data.contains(KEY), "{data}");
-}
-
-#[tokio::test]
-async fn a_key_echoed_by_the_service_is_masked_in_errors() {
-    let (server, client) = start().await;
-    server.push_fault(Fault::HttpError {
-        on: Target::Chat,
-        status: 401,
-        code: "invalid_api_key".into(),
-        message: format!("Incorrect API key provided: {KEY}. Check it."),
-        retry_after: None,
-        retry_after_date: None,
-        retry_after_raw: None,
-    });
-    let e = ask(&client, "hello").await.result.unwrap_err();
-    assert_eq!(e.kind(), "key_refused");
-    assert_scrubbed(&e);
-
-    // Inside the stream, after some text.
-    server.push_fault(Fault::StreamError {
-        after_chunks: 1,
-        code: "data_inspection_failed".into(),
-        message: format!("refused for {KEY}"),
-    });
-    let run = ask(&client, "hello").await;
-    assert!(!run.text.is_empty());
-    let e = run.result.unwrap_err();
-    assert_eq!(e.kind(), "content_refused");
-    assert_scrubbed(&e);
-
-    // On an upload.
-    server.push_fault(Fault::HttpError {
-        on: Target::Upload,
-        status: 400,
-        code: "invalid_parameter_error".into(),
-        message: format!("bad upload with key {KEY}"),
-        retry_after: None,
-        retry_after_date: None,
-        retry_after_raw: None,
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("a.txt");
-    std::fs::write(&path, "hello").unwrap();
-    let e = client
-        .upload(&path, "a.txt", &|_, _| {}, &CancellationToken::new())
-        .await
-        .unwrap_err();
-    assert_scrubbed(&e);
-
-    // On the small JSON calls (retrieve, list, delete).
-    server.push_fault(Fault::HttpError {
-        on: Target::Files,
-        status: 500,
-        code: "internal_error".into(),
-        message: format!("oops {KEY}"),
-        retry_after: None,
-        retry_after_date: None,
-        retry_after_raw: None,
-    });
-    let e = client.list_files().await.unwrap_err();
-    assert_scrubbed(&e);
 }

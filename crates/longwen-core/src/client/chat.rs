@@ -1,9 +1,11 @@
 //! `POST /chat/completions` with `stream: true`: retries before the first token, timeouts,
 //! cancellation.
 
-use super::errors::{map_body_error, refusal, request_id};
+use super::body::refusal;
+use super::errors::request_id;
 use super::retry::ChatRetries;
 use super::stream::{decode, SseItem};
+use super::transport::map_body_error;
 use super::types::{ChatEvent, ChatMessage, ChatOutcome, ChatRequest};
 use super::{cancellable, Client};
 use crate::error::{Cut, Error, Result, Waited};
@@ -86,7 +88,11 @@ impl Client {
                     .await;
             }
             let err = self
-                .before_first_token(cancel, first_deadline, refusal(resp))
+                .before_first_token(
+                    cancel,
+                    first_deadline,
+                    refusal(resp, cfg.max_error_body_bytes),
+                )
                 .await?;
             let Some(retry) = retries.after(&err) else {
                 return Err(err);
@@ -131,7 +137,7 @@ impl Client {
             alive.send_replace(());
             r.map_err(map_body_error)
         });
-        let events = decode(bytes, rid.clone());
+        let events = decode(bytes, rid.clone(), cfg.max_stream_event_bytes);
         futures_util::pin_mut!(events);
         // Before the first text, the first-token deadline; after it, the idle clock.
         let deadline = tokio::time::sleep_until(first_deadline);

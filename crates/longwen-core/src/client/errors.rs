@@ -1,8 +1,8 @@
-//! From what the service or the transport said to an error kind: the contract's error table
-//! (one piece of data, read by `classify` and walked by its test), and transport failures
-//! named by reqwest's own predicates and the typed errors in their source chain.
+//! From what the service said to an error kind: the contract's error table (one piece of
+//! data, read by `classify` and walked by its test). Transport failures are `transport`'s.
 
-use crate::error::{Cut, Error, ServiceInfo, Waited};
+use super::retry_after::retry_after_secs;
+use crate::error::{Error, ServiceInfo};
 use reqwest::header::HeaderMap;
 
 /// What one row of the error table looks at. Codes and message parts compare without case
@@ -11,23 +11,40 @@ use reqwest::header::HeaderMap;
 enum When {
     /// This status with an empty body.
     EmptyBody(u16),
+    /// Any 3xx: redirects are not followed (see `map_http_error`).
+    Redirection,
     Status(u16),
     /// The service's code (`error.code`, else `error.type`).
     Code(&'static str),
+    /// The code contains this.
+    CodeHas(&'static str),
     /// The message contains every one of these.
     Message(&'static [&'static str]),
+    /// The code or the message contains this.
+    Mentions(&'static str),
+    /// Every one of these.
+    All(&'static [When]),
 }
 
 impl When {
     fn matches(self, info: &ServiceInfo, empty_body: bool, message: &str) -> bool {
+        let code_has = |part: &str| {
+            info.code
+                .as_deref()
+                .is_some_and(|c| c.to_ascii_lowercase().contains(part))
+        };
         match self {
             When::EmptyBody(status) => empty_body && info.status == status,
+            When::Redirection => (300..400).contains(&info.status),
             When::Status(status) => info.status == status,
             When::Code(code) => info
                 .code
                 .as_deref()
                 .is_some_and(|c| c.eq_ignore_ascii_case(code)),
+            When::CodeHas(part) => code_has(part),
             When::Message(parts) => parts.iter().all(|p| message.contains(p)),
+            When::Mentions(word) => code_has(word) || message.contains(word),
+            When::All(whens) => whens.iter().all(|w| w.matches(info, empty_body, message)),
         }
     }
 }
@@ -35,12 +52,16 @@ impl When {
 /// An error kind, made from what the service said.
 type Kind = fn(Box<ServiceInfo>) -> Error;
 
-/// The contract's error table, then the file messages, then the status alone: the first row
-/// that matches names the error; none does, `Error::Service`. Order is precedence.
+/// The contract's error table and what the real service adds, then the file messages, then
+/// the status alone: the first row that matches names the error; none does, `Error::Service`.
+/// Order is precedence.
 #[rustfmt::skip] // one row a line
 const ERROR_TABLE: &[(When, Kind)] = &[
     // The native API's path instead of compatible mode.
     (When::EmptyBody(404), Error::WrongAddress),
+    // The address sends us elsewhere (another path or host, a login page): the base URL is
+    // not the API's, and asking again would be sent the same way.
+    (When::Redirection, Error::WrongAddress),
     (When::Status(413), Error::FileTooLarge),
     (When::Code("invalid_api_key"), Error::KeyRefused),
     (When::Code("limit_requests"), Error::RateLimited),
@@ -54,6 +75,12 @@ const ERROR_TABLE: &[(When, Kind)] = &[
     (When::Code("datainspectionfailed"), Error::ContentRefused),
     (When::Code("model_not_found"), Error::ModelNotFound),
     (When::Code("badrequest.toolarge"), Error::FileTooLarge),
+    // The key's workspace may not use the model.
+    (When::Code("workspace.accessdenied"), Error::AccessDenied),
+    (When::All(&[When::Status(403), When::CodeHas("accessdenied"), When::Mentions("workspace")]), Error::AccessDenied),
+    // The real service: 400 "The model `X` does not exist or you do not have access to it."
+    (When::Message(&["model not found"]), Error::ModelNotFound),
+    (When::Message(&["model", "does not exist"]), Error::ModelNotFound),
     (When::Message(&["file parsing in progress"]), Error::FileParsing),
     (When::Message(&["upload file capacity exceed"]), Error::UploadQuota),
     (When::Message(&["upload file number exceed"]), Error::UploadQuota),
@@ -86,36 +113,6 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
         .or_else(|| headers.get("x-dashscope-request-id"))
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-}
-
-/// `Retry-After` in whole seconds (rounded up).
-fn retry_after(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| s.ceil() as u64)
-}
-
-/// Passes a success through; turns any other status into the typed error.
-pub(crate) async fn check(resp: reqwest::Response) -> Result<reqwest::Response, Error> {
-    if resp.status().is_success() {
-        Ok(resp)
-    } else {
-        Err(refusal(resp).await)
-    }
-}
-
-/// The typed error of an answer that is not a success (reads its body).
-pub(crate) async fn refusal(resp: reqwest::Response) -> Error {
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp.bytes().await.unwrap_or_default();
-    map_http_error(status.as_u16(), &headers, &body)
 }
 
 /// The error body of compatible mode (`{"error":{...},"request_id"}`) or, just in case, of
@@ -157,297 +154,18 @@ pub(crate) fn map_http_error(status: u16, headers: &HeaderMap, body: &[u8]) -> E
         };
     }
     let mut info = service_info(status, request_id(headers), body);
-    info.retry_after_secs = retry_after(headers);
+    info.retry_after_secs = retry_after_secs(headers);
+    if (300..400).contains(&status) && info.message.is_none() {
+        // Where a redirect points is all it says (a login page, another host): kept for the
+        // details, never followed.
+        info.message = headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+    }
     let empty = body.iter().all(u8::is_ascii_whitespace);
     classify(info, empty)
 }
 
-/// Transport failures: timeout, proxy, TLS or plain network. `proxied`: whether a proxy
-/// applies to the address, so that failing to connect is the proxy's fault (its refusals,
-/// such as a failed CONNECT tunnel, are connect errors too), unless TLS with the service
-/// behind it failed.
-pub(crate) fn map_reqwest(e: reqwest::Error, proxied: bool) -> Error {
-    // The words are only the detail; the kind comes from predicates and types.
-    let detail = chain_text(&e);
-    let tls = is_tls(&e);
-    if e.is_timeout() {
-        Error::Timeout {
-            waited: Waited::Request,
-            secs: 0,
-            detail,
-        }
-    } else if e.is_connect() && proxied && (!tls || tunnel_failed(&e)) {
-        Error::Proxy { detail }
-    } else if tls {
-        Error::Tls { detail }
-    } else {
-        Error::Network { detail }
-    }
-}
-
-/// A body error while reading the answer stream: the answer was cut, unless it was a timeout.
-pub(crate) fn map_body_error(e: reqwest::Error) -> Error {
-    match map_reqwest(e, false) {
-        e @ Error::Timeout { .. } => e,
-        other => Error::StreamCut {
-            cause: Cut::Transport,
-            detail: other.to_string(),
-        },
-    }
-}
-
-/// An upload whose body could not be written: the server closed the connection while the
-/// body was still going (it may have answered early, from the headers alone).
-pub(crate) fn body_write_failed(e: &reqwest::Error) -> bool {
-    !e.is_connect()
-        && !e.is_timeout()
-        && io_kinds(e).any(|k| {
-            matches!(
-                k,
-                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
-            )
-        })
-}
-
-/// The reqwest error's own Display hides the cause; the chain says what really failed.
-fn chain_text(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        src = s.source();
-    }
-    text
-}
-
-type DynError = dyn std::error::Error + 'static;
-
-/// Every error in the chain. io::Errors nest (Other around InvalidData around rustls::Error)
-/// and hide their inner error from `source`, so look inside them with `get_ref`.
-fn chain(e: &DynError) -> impl Iterator<Item = &DynError> {
-    std::iter::successors(Some(e), |&err| {
-        match err
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            Some(inner) => Some(inner as &DynError),
-            None => err.source(),
-        }
-    })
-}
-
-fn io_kinds(e: &DynError) -> impl Iterator<Item = std::io::ErrorKind> + '_ {
-    chain(e).filter_map(|err| err.downcast_ref::<std::io::Error>().map(|io| io.kind()))
-}
-
-/// A rustls failure anywhere in the chain, or a peer that hung up while connecting: over
-/// https that can only be the TLS handshake, which tokio-rustls reports as a bare
-/// `UnexpectedEof` (a proxy tunnel's own end-of-file is a different error).
-fn is_tls(e: &reqwest::Error) -> bool {
-    chain(e).any(|err| err.is::<rustls::Error>())
-        || (e.is_connect() && io_kinds(e).any(|k| k == std::io::ErrorKind::UnexpectedEof))
-}
-
-/// The one case told by words: TLS that failed with an https proxy itself, not with the
-/// service behind it. hyper-util keeps its CONNECT tunnel's error type private, so its
-/// Display prefix is the only sign. Asked only of connect errors through a proxy.
-fn tunnel_failed(e: &reqwest::Error) -> bool {
-    chain(e).any(|err| err.to_string().starts_with("tunnel error"))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    fn err(status: u16, code: &str, message: &str) -> Error {
-        let body = serde_json::json!({
-            "error": {"message": message, "type": "invalid_request_error", "param": null, "code": code},
-            "request_id": "req-body"
-        });
-        let mut h = HeaderMap::new();
-        if status == 429 {
-            h.insert("retry-after", "7".parse().unwrap());
-        }
-        map_http_error(status, &h, body.to_string().as_bytes())
-    }
-
-    /// Every row of `ERROR_TABLE`, fed an answer made from the row itself, names its own kind
-    /// and is the first row to match (no earlier row shadows it).
-    #[test]
-    fn every_table_row_is_reached() {
-        for (i, (when, make)) in ERROR_TABLE.iter().enumerate() {
-            let e = match *when {
-                When::EmptyBody(status) => map_http_error(status, &HeaderMap::new(), b" \n"),
-                When::Status(status) => err(status, "something_new", "unheard of"),
-                // Codes compare without case: send them the way the contract writes them.
-                When::Code(code) => err(400, &code.to_ascii_uppercase(), "unheard of"),
-                When::Message(parts) => err(
-                    400,
-                    "invalid_parameter_error",
-                    &parts.join(" ").to_ascii_uppercase(),
-                ),
-            };
-            let want = make(Box::default()).kind();
-            assert_eq!(e.kind(), want, "row {i}: {when:?}");
-            let info = e.service_info().unwrap();
-            let message = info.message.as_deref().unwrap_or("").to_ascii_lowercase();
-            let first = ERROR_TABLE
-                .iter()
-                .position(|(w, _)| w.matches(info, matches!(when, When::EmptyBody(_)), &message));
-            assert_eq!(first, Some(i), "row {i} is shadowed: {when:?}");
-        }
-        assert_eq!(
-            err(400, "something_new", "unheard of").kind(),
-            "service_error"
-        );
-    }
-
-    #[test]
-    fn error_table() {
-        let cases = [
-            (
-                401,
-                "invalid_api_key",
-                "Incorrect API key provided.",
-                "key_refused",
-            ),
-            (
-                429,
-                "limit_requests",
-                "Requests rate limit exceeded",
-                "rate_limited",
-            ),
-            (429, "limit_burst_rate", "burst", "rate_limited"),
-            (429, "insufficient_quota", "tpm", "rate_limited"),
-            (
-                400,
-                "Arrearage",
-                "Access denied, please make sure your account is in good standing.",
-                "arrears",
-            ),
-            (
-                403,
-                "AllocationQuota.FreeTierOnly",
-                "free tier only",
-                "free_tier_only",
-            ),
-            (
-                400,
-                "data_inspection_failed",
-                "Input data may contain inappropriate content.",
-                "content_refused",
-            ),
-            (
-                404,
-                "model_not_found",
-                "The model `qwen-x` does not exist",
-                "model_not_found",
-            ),
-            (
-                400,
-                "BadRequest.TooLarge",
-                "Payload Too Large",
-                "file_too_large",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "File parsing in progress, please try again later.",
-                "file_parsing",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "Invalid file [id:file-fe-1].",
-                "file_invalid",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "File [id:file-fe-1] cannot be found.",
-                "file_not_found",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "File [id:file-fe-1] format is not supported.",
-                "file_format_unsupported",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "File [id:file-fe-1] exceeds size limit.",
-                "file_too_large",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "File [id:file-fe-1] exceeds page limits (15000 pages).",
-                "file_too_many_pages",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "File [id:file-fe-1] content blank.",
-                "file_blank",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "Too many files provided.",
-                "too_many_files",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "Total message token length exceed model limit (10000000 tokens).",
-                "context_too_long",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "Upload file capacity exceed limit.",
-                "upload_quota",
-            ),
-            (
-                400,
-                "invalid_parameter_error",
-                "Upload file number exceed limit.",
-                "upload_quota",
-            ),
-            (500, "internal_error", "oops", "service_error"),
-        ];
-        for (status, code, message, kind) in cases {
-            let e = err(status, code, message);
-            assert_eq!(e.kind(), kind, "{status} {code} {message}");
-            assert_eq!(e.request_id(), Some("req-body"));
-        }
-        let e = err(429, "limit_requests", "x");
-        assert_eq!(e.kind(), "rate_limited");
-        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
-    }
-
-    #[test]
-    fn empty_404_is_wrong_address_and_header_id_wins() {
-        let mut h = HeaderMap::new();
-        h.insert("x-request-id", "req-header".parse().unwrap());
-        let e = map_http_error(404, &h, b"");
-        assert_eq!(e.kind(), "wrong_address");
-        assert_eq!(e.request_id(), Some("req-header"));
-        assert_eq!(map_http_error(407, &h, b"").kind(), "proxy");
-        let e = map_http_error(502, &h, b"<html>Bad gateway</html>");
-        assert_eq!(e.kind(), "service_error");
-        assert_eq!(e.service_info().unwrap().status, 502);
-    }
-
-    #[test]
-    fn nested_io_errors_are_looked_into() {
-        let tls = rustls::Error::General("bad".into());
-        let io = std::io::Error::other(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
-        assert!(chain(&io).any(|e| e.is::<rustls::Error>()));
-        let pipe = std::io::Error::other(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
-        assert!(io_kinds(&pipe).any(|k| k == std::io::ErrorKind::BrokenPipe));
-    }
-}
+mod tests;

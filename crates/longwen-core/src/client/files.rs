@@ -1,7 +1,8 @@
 //! `/files`: upload (streamed from disk, known length, rate-limited), retrieve, list, delete.
 
-use super::errors::{body_write_failed, check};
+use super::body::{check, read_json};
 use super::retry::{upload_attempts, Attempt, Poll};
+use super::transport::body_write_failed;
 use super::types::RemoteFile;
 use super::{cancellable, Client};
 use crate::error::{Error, Problem, Result, ServiceInfo, Waited};
@@ -178,21 +179,17 @@ impl Client {
         })?;
         // The answer's body (an error or the file object) is small: the same bound applies.
         transfer.answered = true;
-        let resp = transfer.run(check(resp)).await??;
+        let cfg = &self.inner.config;
+        let resp = transfer
+            .run(check(resp, cfg.max_error_body_bytes))
+            .await??;
         if transfer.reported < total {
             progress(total, total);
         }
-        let body = transfer
-            .run(resp.bytes())
-            .await?
-            .map_err(|e| self.net_error(e))?;
-        serde_json::from_slice(&body).map_err(|e| {
-            Attempt::Failed(Error::Service(Box::new(ServiceInfo {
-                status: 200,
-                message: Some(e.to_string()),
-                ..Default::default()
-            })))
-        })
+        let file = transfer
+            .run(read_json(resp, cfg.max_json_bytes, |e| self.net_error(e)))
+            .await??;
+        Ok(file)
     }
 
     /// A cheap authenticated call (one page of one file): proves the key and the address.
@@ -200,12 +197,15 @@ impl Client {
         let req = self
             .request(Method::GET, "files")
             .query(&[("limit", "1"), ("purpose", "file-extract")]);
-        self.json::<serde_json::Value>(req).await.map(|_| ())
+        let max = self.inner.config.max_list_page_bytes;
+        self.json::<serde_json::Value>(req, max).await.map(|_| ())
     }
 
     pub async fn get_file(&self, id: &str) -> Result<RemoteFile> {
         let req = self.request(Method::GET, &file_path(id)?);
-        self.json(req).await.map_err(not_found_is_file_not_found)
+        self.json(req, self.inner.config.max_json_bytes)
+            .await
+            .map_err(not_found_is_file_not_found)
     }
 
     /// Polls with backoff until `processed`; bounded by `ClientConfig::parse_wait`.
@@ -256,7 +256,10 @@ impl Client {
                 query.push(("after", a));
             }
             let page: FileList = self
-                .json(self.request(Method::GET, "files").query(&query))
+                .json(
+                    self.request(Method::GET, "files").query(&query),
+                    self.inner.config.max_list_page_bytes,
+                )
                 .await?;
             let before = all.len();
             for f in page.data {
@@ -273,7 +276,10 @@ impl Client {
 
     pub async fn delete_file(&self, id: &str) -> Result<()> {
         let req = self.request(Method::DELETE, &file_path(id)?);
-        let d: Deleted = self.json(req).await.map_err(not_found_is_file_not_found)?;
+        let d: Deleted = self
+            .json(req, self.inner.config.max_json_bytes)
+            .await
+            .map_err(not_found_is_file_not_found)?;
         if d.deleted {
             Ok(())
         } else {

@@ -1,13 +1,17 @@
 //! DashScope compatible mode: files and streaming chat.
 //! The contract is `shared/dashscope-api.md`; this module follows it, not the mock.
 //!
-//! Layers, each using only those above it: `config`, `types` and `errors` (data and the
-//! error table); `retry`, `stream` and `messages`; this file (the `Client` and its request
+//! Layers, each using only those above it: `config`, `types` and `retry_after`; `errors` and
+//! `transport` (the error table, the naming of transport failures); `body` (answers read
+//! within bounds); `retry`, `stream` and `messages`; this file (the `Client` and its request
 //! helpers); then `chat` and `files`, which never use each other.
 
+mod body;
 mod config;
 mod errors;
 mod retry;
+mod retry_after;
+mod transport;
 mod types;
 
 pub mod chat;
@@ -22,12 +26,13 @@ pub use types::{
     ChatEvent, ChatMessage, ChatOutcome, ChatRequest, RemoteFile, Role, Usage, WaitReason,
 };
 
-use crate::error::{Error, Problem, Result, ServiceInfo};
+use crate::error::{Error, Problem, Result};
 use crate::secrets::ApiKey;
-use errors::{check, map_reqwest, request_id};
+use body::{check, read_json};
 use std::future::Future;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use transport::map_reqwest;
 
 /// The DashScope client. Cheap to clone.
 #[derive(Clone)]
@@ -50,7 +55,7 @@ pub(crate) struct ClientInner {
 }
 
 impl Client {
-    /// Fails with `InsecureUrl` for `http://` to anything but loopback.
+    /// Fails with `InsecureUrl` for `http://` to anything but a literal loopback address.
     pub fn new(config: ClientConfig, key: ApiKey) -> Result<Client> {
         if key.is_empty() {
             return Err(Error::KeyMissing);
@@ -70,7 +75,10 @@ impl Client {
         }
         // Proxies come from HTTPS_PROXY/NO_PROXY (reqwest's default) and certificates from
         // the OS store (rustls-tls-native-roots), so corporate networks work.
+        // Redirects are never followed: a second request, made without our say, could carry
+        // the key to another host. A 3xx is an answer like any other (see `errors`).
         let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .user_agent(concat!("longwen/", env!("CARGO_PKG_VERSION")));
         if loopback {
@@ -130,47 +138,41 @@ impl Client {
             .bearer_auth(self.inner.key.expose())
     }
 
-    /// Sends a small JSON request and decodes the answer, mapping every failure.
+    /// Sends a small JSON request and decodes the answer (at most `max` bytes), mapping
+    /// every failure.
     pub(crate) async fn json<T: serde::de::DeserializeOwned>(
         &self,
         req: reqwest::RequestBuilder,
+        max: usize,
     ) -> Result<T> {
-        self.json_unscrubbed(req).await.map_err(|e| self.scrub(e))
+        self.json_unscrubbed(req, max)
+            .await
+            .map_err(|e| self.scrub(e))
     }
 
     async fn json_unscrubbed<T: serde::de::DeserializeOwned>(
         &self,
         req: reqwest::RequestBuilder,
+        max: usize,
     ) -> Result<T> {
+        let cfg = &self.inner.config;
         let resp = req
-            .timeout(self.inner.config.request_timeout)
+            .timeout(cfg.request_timeout)
             .send()
             .await
             .map_err(|e| self.net_error(e))?;
-        let resp = check(resp).await?;
-        let rid = request_id(resp.headers());
-        let body = resp.bytes().await.map_err(|e| self.net_error(e))?;
-        serde_json::from_slice(&body).map_err(|e| {
-            Error::Service(Box::new(ServiceInfo {
-                status: 200,
-                code: None,
-                message: Some(e.to_string()),
-                request_id: rid,
-                retry_after_secs: None,
-            }))
-        })
+        let resp = check(resp, cfg.max_error_body_bytes).await?;
+        read_json(resp, max, |e| self.net_error(e)).await
     }
 }
 
+/// A literal loopback address: `127.0.0.0/8` or `::1`. Names (`localhost`, `*.localhost`)
+/// are not: they go through DNS (or a hosts file) and can point anywhere.
 fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => {
-            let d = d.trim_end_matches('.').to_ascii_lowercase();
-            d == "localhost" || d.ends_with(".localhost")
-        }
-        None => false,
+        Some(url::Host::Domain(_)) | None => false,
     }
 }
 
@@ -210,20 +212,27 @@ mod tests {
         };
         for ok in [
             "http://127.0.0.1:8080/compatible-mode/v1",
-            "http://localhost:1/v1/",
+            "http://127.1.2.3:8080/v1",
             "http://[::1]:9/v1",
+            "https://localhost:9/v1",
             BEIJING_URL,
         ] {
             assert!(Client::new(cfg(ok), key()).is_ok(), "{ok}");
         }
+        // Names go through DNS, so they are not loopback, `localhost` included.
         for bad in [
             "http://dashscope.aliyuncs.com/compatible-mode/v1",
             "http://10.0.0.1/v1",
+            "http://localhost:1/v1/",
+            "http://LOCALHOST./v1",
+            "http://api.localhost:1/v1",
+            "http://[::ffff:10.0.0.1]/v1",
+            "http://0.0.0.0:1/v1",
         ] {
             let e = Client::new(cfg(bad), key()).err().unwrap();
             assert_eq!(e.kind(), "insecure_url", "{bad}");
         }
-        let c = Client::new(cfg("http://localhost:1/v1/"), key()).unwrap();
-        assert_eq!(c.url("/files"), "http://localhost:1/v1/files");
+        let c = Client::new(cfg("http://127.0.0.1:1/v1/"), key()).unwrap();
+        assert_eq!(c.url("/files"), "http://127.0.0.1:1/v1/files");
     }
 }

@@ -6,6 +6,7 @@
 //! schedule itself is one line.
 
 use super::config::ClientConfig;
+use super::retry_after::MAX_SERVER_WAIT;
 use super::types::WaitReason;
 use crate::error::{Error, Result};
 use std::future::Future;
@@ -17,8 +18,12 @@ pub(crate) fn backoff(base: Duration, attempt: u32, cap: Duration) -> Duration {
     base.saturating_mul(1u32 << attempt.min(16)).min(cap)
 }
 
-/// The longest wait between two tries of a throttled or failing service.
+/// The longest wait between two tries of a failing service (5xx).
 const RETRY_CAP: Duration = Duration::from_secs(60);
+
+/// The longest of our own waits after a 429 without `Retry-After`: throttling clears within
+/// about a minute, and a shorter wait sees it clear sooner.
+const RATE_LIMIT_CAP: Duration = Duration::from_secs(20);
 
 /// Polling for a file to be read: doubling waits from `poll_interval`, capped at 5 s (or
 /// the interval, if larger), all within `parse_wait`.
@@ -74,51 +79,75 @@ pub(crate) struct Retry {
 }
 
 /// A chat before its first token (nothing delivered yet, so a retry cannot duplicate text):
-/// 429 and 5xx up to `max_retries` times, honouring `Retry-After`; "File parsing in progress"
-/// for as long as `parse_wait` allows, on its own schedule. Never after the first token.
+/// 429 for as long as `rate_limit_budget` allows, honouring `Retry-After`; 5xx up to
+/// `max_retries` times; "File parsing in progress" for as long as `parse_wait` allows. Each on
+/// its own schedule and count. Never after the first token.
 pub(crate) struct ChatRetries {
-    retries: u32,
-    max_retries: u32,
     base: Duration,
+    rate_limits: u32,
+    /// The sum of the waits on 429s so far, and its bound.
+    rate_waited: Duration,
+    rate_budget: Duration,
+    server_errors: u32,
+    max_retries: u32,
     parsing: Poll,
 }
 
 impl ChatRetries {
     pub(crate) fn new(cfg: &ClientConfig) -> ChatRetries {
         ChatRetries {
-            retries: 0,
-            max_retries: cfg.max_retries,
             base: cfg.retry_base_delay,
+            rate_limits: 0,
+            rate_waited: Duration::ZERO,
+            rate_budget: cfg.rate_limit_budget,
+            server_errors: 0,
+            max_retries: cfg.max_retries,
             parsing: Poll::new(cfg),
         }
     }
 
     /// The retry after `err`, or `None` if `err` is final.
     pub(crate) fn after(&mut self, err: &Error) -> Option<Retry> {
-        let (reason, wait) = match err {
-            Error::RateLimited(_) if self.retries < self.max_retries => (
-                WaitReason::RateLimited,
-                err.retry_after()
-                    .unwrap_or_else(|| backoff(self.base, self.retries, RETRY_CAP)),
-            ),
-            Error::Service(info) if info.status >= 500 && self.retries < self.max_retries => (
-                WaitReason::ServerError,
-                backoff(self.base, self.retries, RETRY_CAP),
-            ),
+        match err {
+            Error::RateLimited(_) => self.rate_limited(err.retry_after()),
+            Error::Service(info) if info.status >= 500 && self.server_errors < self.max_retries => {
+                let wait = backoff(self.base, self.server_errors, RETRY_CAP);
+                self.server_errors += 1;
+                Some(Retry {
+                    reason: WaitReason::ServerError,
+                    attempt: self.server_errors,
+                    wait,
+                })
+            }
             Error::FileParsing(_) => {
                 let (attempt, wait) = self.parsing.retry()?;
-                return Some(Retry {
+                Some(Retry {
                     reason: WaitReason::FileParsing,
                     attempt,
                     wait,
-                });
+                })
             }
-            _ => return None,
+            _ => None,
+        }
+    }
+
+    /// `Retry-After` (at most a minute, at least `base`: a server saying 0 again and again is
+    /// not asked again at once), else the doubling backoff; none once the waits would pass
+    /// the budget.
+    fn rate_limited(&mut self, told: Option<Duration>) -> Option<Retry> {
+        let wait = match told {
+            Some(told) => told.min(MAX_SERVER_WAIT).max(self.base),
+            None => backoff(self.base, self.rate_limits, RATE_LIMIT_CAP),
         };
-        self.retries += 1;
+        let waited = self.rate_waited.saturating_add(wait);
+        if waited > self.rate_budget {
+            return None;
+        }
+        self.rate_waited = waited;
+        self.rate_limits += 1;
         Some(Retry {
-            reason,
-            attempt: self.retries,
+            reason: WaitReason::RateLimited,
+            attempt: self.rate_limits,
             wait,
         })
     }
@@ -179,6 +208,16 @@ mod tests {
         })
     }
 
+    fn limited(retry_after_secs: Option<u64>) -> Error {
+        let mut info = service(429);
+        info.retry_after_secs = retry_after_secs;
+        Error::RateLimited(info)
+    }
+
+    fn wait(r: Option<Retry>) -> Option<(WaitReason, u32, u128)> {
+        r.map(|r| (r.reason, r.attempt, r.wait.as_millis()))
+    }
+
     #[test]
     fn chat_retries_count_each_schedule_apart() {
         let cfg = ClientConfig {
@@ -189,11 +228,8 @@ mod tests {
             ..Default::default()
         };
         let mut r = ChatRetries::new(&cfg);
-        let mut told = service(429);
-        told.retry_after_secs = Some(7);
-        let wait = |r: Option<Retry>| r.map(|r| (r.reason, r.attempt, r.wait.as_millis()));
         assert_eq!(
-            wait(r.after(&Error::RateLimited(told))),
+            wait(r.after(&limited(Some(7)))),
             Some((WaitReason::RateLimited, 1, 7000))
         );
         assert_eq!(
@@ -202,17 +238,63 @@ mod tests {
         );
         assert_eq!(
             wait(r.after(&Error::Service(service(503)))),
+            Some((WaitReason::ServerError, 1, 100))
+        );
+        assert_eq!(
+            wait(r.after(&limited(None))),
+            Some((WaitReason::RateLimited, 2, 200))
+        );
+        assert_eq!(
+            wait(r.after(&Error::Service(service(500)))),
             Some((WaitReason::ServerError, 2, 200))
         );
-        // Out of retries; a 4xx is never retried.
+        // Out of 5xx retries; a 4xx is never retried; 429s go on within their budget.
         assert_eq!(wait(r.after(&Error::Service(service(502)))), None);
         assert_eq!(wait(r.after(&Error::Service(service(400)))), None);
+        assert_eq!(
+            wait(r.after(&limited(None))),
+            Some((WaitReason::RateLimited, 3, 400))
+        );
         // Parsing goes on within its own bound: 200 ms more fits in 350, 400 does not.
         assert_eq!(
             wait(r.after(&Error::FileParsing(service(400)))),
             Some((WaitReason::FileParsing, 2, 200))
         );
         assert_eq!(wait(r.after(&Error::FileParsing(service(400)))), None);
+    }
+
+    /// With the defaults, 429s are retried for about a minute (not `max_retries` times):
+    /// backoff 1, 2, 4, 8, 16, then 20 s at most, while the sum stays within 75 s.
+    #[test]
+    fn rate_limits_retry_within_their_budget() {
+        let cfg = ClientConfig::default();
+        let mut r = ChatRetries::new(&cfg);
+        let mut waits = Vec::new();
+        while let Some(retry) = r.after(&limited(None)) {
+            assert_eq!(retry.attempt as usize, waits.len() + 1);
+            waits.push(retry.wait.as_secs());
+        }
+        assert_eq!(waits, vec![1, 2, 4, 8, 16, 20, 20]);
+        assert!(waits.len() > cfg.max_retries as usize);
+        // 5xx keep their own count.
+        let got = (0..5)
+            .map_while(|_| r.after(&Error::Service(service(503))))
+            .count();
+        assert_eq!(got, cfg.max_retries as usize);
+
+        // Retry-After is honoured, clamped to a minute and never below the base delay.
+        let mut r = ChatRetries::new(&cfg);
+        assert_eq!(
+            wait(r.after(&limited(Some(u64::MAX)))),
+            Some((WaitReason::RateLimited, 1, 60_000))
+        );
+        assert_eq!(wait(r.after(&limited(Some(60)))), None, "past 75 s");
+        let mut r = ChatRetries::new(&cfg);
+        let zeros: Vec<_> = std::iter::from_fn(|| r.after(&limited(Some(0))))
+            .map(|r| r.wait)
+            .collect();
+        assert_eq!(zeros.len(), 75);
+        assert!(zeros.iter().all(|w| *w == cfg.retry_base_delay));
     }
 
     #[tokio::test]

@@ -2,8 +2,10 @@
 //!
 //! Framing is `eventsource-stream`'s: it keeps an incomplete UTF-8 sequence back until the
 //! next read, accepts LF/CRLF/CR line ends, drops comments and only yields complete events.
-//! This module only reads the JSON inside each event.
+//! `body::bounded` keeps its buffers bounded. This module only reads the JSON inside each
+//! event.
 
+use super::body::bounded;
 use super::errors::{classify, service_info};
 use super::types::Usage;
 use crate::error::{Cut, Error, Result};
@@ -36,6 +38,21 @@ struct RawChunk {
     usage: Option<Usage>,
     #[serde(default)]
     error: Option<serde_json::Value>,
+    /// A flat error frame (`{"code","message","request_id"}`, no `error` wrapper).
+    #[serde(default)]
+    code: Option<serde_json::Value>,
+}
+
+impl RawChunk {
+    /// An error frame, wrapped (`{"error":{…}}`) or flat (`{"code":"…",…}`).
+    fn is_error(&self) -> bool {
+        let present = |v: &Option<serde_json::Value>| match v {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::String(s)) => !s.is_empty(),
+            Some(_) => true,
+        };
+        present(&self.error) || present(&self.code)
+    }
 }
 
 #[derive(Deserialize)]
@@ -52,7 +69,8 @@ struct RawDelta {
     content: Option<String>,
 }
 
-/// Reads one event's `data`. An `{"error":…}` payload becomes the mapped error.
+/// Reads one event's `data`. An error frame (`{"error":…}`, or flat `{"code":…}`) becomes the
+/// error the table names for it, with status 200.
 pub fn parse_data(data: &str, request_id: Option<&str>) -> Result<SseItem> {
     let data = data.trim();
     if data == "[DONE]" {
@@ -66,7 +84,7 @@ pub fn parse_data(data: &str, request_id: Option<&str>) -> Result<SseItem> {
             ..Default::default()
         }))
     })?;
-    if raw.error.as_ref().is_some_and(|e| !e.is_null()) {
+    if raw.is_error() {
         let info = service_info(200, request_id.map(str::to_string), data.as_bytes());
         return Err(classify(info, false));
     }
@@ -86,23 +104,30 @@ pub fn parse_data(data: &str, request_id: Option<&str>) -> Result<SseItem> {
     Ok(SseItem::Chunk(chunk))
 }
 
-/// Turns the response body into items. Transport errors arrive already mapped.
-pub fn decode<S>(bytes: S, request_id: Option<String>) -> impl Stream<Item = Result<SseItem>>
+/// Turns the response body into items. Transport errors arrive already mapped. A line or an
+/// event longer than `max_event` bytes ends it with `StreamCut { cause: Oversized }`.
+pub fn decode<S>(
+    bytes: S,
+    request_id: Option<String>,
+    max_event: usize,
+) -> impl Stream<Item = Result<SseItem>>
 where
     S: Stream<Item = Result<Bytes, Error>>,
 {
-    bytes.eventsource().map(move |ev| match ev {
-        Ok(ev) => parse_data(&ev.data, request_id.as_deref()),
-        Err(EventStreamError::Transport(e)) => Err(e),
-        Err(EventStreamError::Utf8(e)) => Err(Error::StreamCut {
-            cause: Cut::BadUtf8,
-            detail: e.to_string(),
-        }),
-        Err(EventStreamError::Parser(e)) => Err(Error::StreamCut {
-            cause: Cut::BadSse,
-            detail: e.to_string(),
-        }),
-    })
+    bounded(bytes, max_event)
+        .eventsource()
+        .map(move |ev| match ev {
+            Ok(ev) => parse_data(&ev.data, request_id.as_deref()),
+            Err(EventStreamError::Transport(e)) => Err(e),
+            Err(EventStreamError::Utf8(e)) => Err(Error::StreamCut {
+                cause: Cut::BadUtf8,
+                detail: e.to_string(),
+            }),
+            Err(EventStreamError::Parser(e)) => Err(Error::StreamCut {
+                cause: Cut::BadSse,
+                detail: e.to_string(),
+            }),
+        })
 }
 
 #[cfg(test)]
@@ -135,7 +160,7 @@ mod tests {
 
     async fn run(pieces: Vec<Vec<u8>>) -> Vec<Result<SseItem>> {
         let s = stream::iter(pieces.into_iter().map(|p| Ok(Bytes::from(p))));
-        decode(s, Some("req-1".into())).collect().await
+        decode(s, Some("req-1".into()), 1 << 20).collect().await
     }
 
     fn summarise(items: Vec<Result<SseItem>>) -> (String, Option<String>, Option<Usage>, bool) {
@@ -199,6 +224,44 @@ mod tests {
         let e = items[1].as_ref().unwrap_err();
         assert_eq!(e.kind(), "content_refused");
         assert_eq!(e.request_id(), Some("req-1"));
+    }
+
+    /// The native API's flat shape, without the `error` wrapper: the same table names it.
+    #[tokio::test]
+    async fn flat_error_frame_inside_a_200_stream() {
+        let frames = [
+            (
+                r#"{"code":"DataInspectionFailed","message":"Output data may contain inappropriate content.","request_id":"req-x"}"#,
+                "content_refused",
+            ),
+            (
+                r#"{"code":"SomethingNew","message":"unheard of","request_id":"req-x"}"#,
+                "service_error",
+            ),
+            (r#"{"code":500,"message":"internal"}"#, "service_error"),
+        ];
+        for (frame, kind) in frames {
+            let s = format!("data: {}\n\ndata: {frame}\n\n", chunk("部分", None));
+            let items = run(vec![s.into_bytes()]).await;
+            assert_eq!(items.len(), 2, "{frame}");
+            assert!(matches!(&items[0], Ok(SseItem::Chunk(c)) if c.content == "部分"));
+            let e = items[1].as_ref().unwrap_err();
+            assert_eq!(e.kind(), kind, "{frame}");
+            let info = e.service_info().unwrap();
+            assert_eq!(info.status, 200);
+            assert!(info.code.is_some());
+            assert_eq!(e.request_id(), Some("req-1"));
+        }
+        // An empty or null code is no error.
+        for frame in [
+            r#"{"code":"","choices":[]}"#,
+            r#"{"code":null,"choices":[]}"#,
+        ] {
+            assert_eq!(
+                parse_data(frame, None).unwrap(),
+                SseItem::Chunk(Chunk::default())
+            );
+        }
     }
 
     #[tokio::test]
