@@ -43,6 +43,8 @@ impl Env {
         c.env("DASHSCOPE_API_KEY", key)
             .env("LONGWEN_BASE_URL", self.mock.base_url())
             .env("LONGWEN_DATA_DIR", self.data.path())
+            // Throttling is waited out for a few seconds, not the 75 s of the real budget.
+            .env("LONGWEN_RATE_LIMIT_BUDGET_SECS", "3")
             .args(["--lang", "en"]);
         c
     }

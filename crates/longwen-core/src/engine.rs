@@ -47,7 +47,8 @@ impl EngineConfig {
         }
     }
 
-    /// `LONGWEN_DATA_DIR` or the per-user data dir; `LONGWEN_BASE_URL`.
+    /// `LONGWEN_DATA_DIR` or the per-user data dir; `LONGWEN_BASE_URL`;
+    /// `LONGWEN_RATE_LIMIT_BUDGET_SECS` (how long throttling is waited out, 75 s by default).
     pub fn from_env() -> Result<EngineConfig> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = match env("LONGWEN_DATA_DIR") {
@@ -58,6 +59,9 @@ impl EngineConfig {
         };
         let mut config = EngineConfig::with_data_dir(data_dir);
         config.base_url_override = env("LONGWEN_BASE_URL").map(|u| u.trim().to_string());
+        if let Some(secs) = env("LONGWEN_RATE_LIMIT_BUDGET_SECS").and_then(|s| s.parse().ok()) {
+            config.client.rate_limit_budget = std::time::Duration::from_secs(secs);
+        }
         Ok(config)
     }
 }

@@ -50,6 +50,8 @@ fn http_fault(status: u16, code: &str, message: &str, retry_after: Option<u64>) 
         code: code.into(),
         message: message.into(),
         retry_after,
+        retry_after_date: None,
+        retry_after_raw: None,
     }
 }
 
@@ -252,7 +254,9 @@ async fn real_file_errors_from_the_service() {
     .await
     .result
     .unwrap_err();
-    assert_eq!(e.kind(), "file_not_found");
+    // The real service says "Invalid file" for an id that is gone, as for one that is not
+    // yours ("cannot be found" only when a file goes during a chat).
+    assert_eq!(e.kind(), "file_invalid");
     // Uploaded by another account (a RAM user's key, say).
     let other = Client::new(config(server.base_url()), ApiKey::new("sk-other-account-1")).unwrap();
     let id = upload(&other, "x.txt", b"theirs").await;

@@ -37,6 +37,8 @@ async fn a_key_echoed_by_the_service_is_masked_in_errors() {
         code: "invalid_api_key".into(),
         message: format!("Incorrect API key provided: {KEY}. Check it."),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     let e = ask(&client, "hello").await.result.unwrap_err();
     assert_eq!(e.kind(), "key_refused");
@@ -61,6 +63,8 @@ async fn a_key_echoed_by_the_service_is_masked_in_errors() {
         code: "invalid_parameter_error".into(),
         message: format!("bad upload with key {KEY}"),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.txt");
@@ -78,6 +82,8 @@ async fn a_key_echoed_by_the_service_is_masked_in_errors() {
         code: "internal_error".into(),
         message: format!("oops {KEY}"),
         retry_after: None,
+        retry_after_date: None,
+        retry_after_raw: None,
     });
     let e = client.list_files().await.unwrap_err();
     assert_scrubbed(&e);
