@@ -169,7 +169,10 @@ impl Answers {
                     if due {
                         let _ = writer.flush(false);
                     }
-                    emit(AnswerEvent::Delta { text });
+                    // Past the size kept, what still arrives is dropped, not shown.
+                    if !text.is_empty() {
+                        emit(AnswerEvent::Delta { text });
+                    }
                 }
                 ChatEvent::Usage(usage) => {
                     if let Ok(mut p) = writer.lock() {
