@@ -233,7 +233,8 @@ export default {
       "answer_too_long": "The answer reached {limit} MB, the most Longwen keeps, and was stopped there. The text so far is kept. Ask for a shorter answer, or one part at a time.",
       "endpoint_not_confirmed": "Your API key has not been confirmed for {host}, so nothing was sent there. Open Settings and confirm the address to send your key and documents to it.",
       "database_too_new": "This data was written by a newer version of Longwen. Use that version, or move the data aside to start afresh (nothing is deleted).",
-      "database_damaged": "Longwen's data cannot be read (the file is damaged). Move it aside to start afresh (nothing is deleted); backups are kept in the same folder."
+      "database_damaged": "Longwen's data cannot be read (the file is damaged). Move it aside to start afresh (nothing is deleted); backups are kept in the same folder.",
+      "file_in_use": "An answer is reading this file now, so it was not deleted. Try again when the answer has finished."
     },
     "problems": {
       "unknown": "{detail}",

@@ -125,6 +125,7 @@ pub fn exit_code(error: &Error) -> u8 {
         | NotFound { .. }
         | Storage { .. }
         | AnswerTooLong { .. }
+        | FileInUse { .. }
         | EndpointNotConfirmed { .. }
         | DatabaseTooNew { .. }
         | DatabaseDamaged { .. }
@@ -352,6 +353,10 @@ fn error_texts(error: &Error) -> (String, String) {
                     format!("未找到：{m}。它可能已被删除（例如在另一个窗口中）。请刷新列表后重新选择。"),
                 )
             }
+            FileInUse { file_id } => (
+                format!("The file {file_id} is being read by an answer now, so it was not deleted. Try again when the answer has finished."),
+                format!("文件 {file_id} 正在被回答读取，因此没有删除。请在回答结束后重试。"),
+            ),
             AnswerTooLong { limit } => (
                 format!("The answer reached {} MB, the most Longwen keeps, and was stopped there. The text so far is kept. Ask for a shorter answer, or one part at a time.", limit / 1_000_000),
                 format!("回答已达到 {} MB（长文保存的上限），已在此处停止，已收到的内容已保留。请要求更简短的回答，或分部分提问。", limit / 1_000_000),

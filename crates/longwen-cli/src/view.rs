@@ -92,6 +92,8 @@ mod tests {
             id: 2,
             chat_id: 1,
             role: "assistant".into(),
+            turn_id: 1,
+            question_id: Some(1),
             text: "part".into(),
             status: MessageStatus::Interrupted,
             error,

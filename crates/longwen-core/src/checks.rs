@@ -21,6 +21,10 @@ pub const QUESTION_TOKEN_LIMIT: usize = 9_000;
 /// its text kept, instead of filling memory and the database.
 pub const MAX_ANSWER_BYTES: usize = 4_000_000;
 
+/// What one account may keep in the cloud (files never expire).
+pub const MAX_ACCOUNT_FILES: u64 = 10_000;
+pub const MAX_ACCOUNT_BYTES: u64 = 100_000_000_000;
+
 /// Text formats Qwen-Long reads.
 pub const TEXT_TYPES: &[&str] = &[
     "txt", "docx", "pdf", "xlsx", "epub", "mobi", "md", "csv", "json",

@@ -13,8 +13,8 @@ use crate::session::Sessions;
 use crate::settings::Settings;
 use crate::store::{self, chats, messages, Store};
 use crate::types::{
-    Answer, AskRequest, Chat, ChatId, ChatSummary, Document, DocumentId, Job, JobId, Limits,
-    Message, MessageId, TextEstimate,
+    Answer, AskRequest, Chat, ChatId, ChatSummary, CloudFiles, Costs, Document, DocumentId, Job,
+    JobId, LibraryItem, Limits, Message, MessageId, TextEstimate,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -222,7 +222,45 @@ impl Engine {
         self.inner.documents.delete_remote(remote_id).await
     }
 
+    // --- the library and the cloud ---------------------------------------------------
+    /// Every document ever added (not removed), newest first, with the chats using it and its
+    /// cloud state; `check_cloud` asks the account's file list (so deletions there show).
+    pub async fn library(&self, check_cloud: bool) -> Result<Vec<LibraryItem>> {
+        self.inner.documents.library(check_cloud).await
+    }
+    /// Takes a document out of the library and out of the chats that use it (the answers that
+    /// read it keep its name).
+    pub fn remove_from_library(&self, id: DocumentId) -> Result<()> {
+        self.inner.documents.remove_from_library(id)
+    }
+    /// What the account holds in the cloud (every page), against its quota.
+    pub async fn cloud_files(&self) -> Result<CloudFiles> {
+        self.inner.documents.cloud_files().await
+    }
+    /// Deletes cloud files; refuses (`FileInUse`) while an answer reads one of them.
+    pub async fn delete_cloud_files(&self, ids: &[String]) -> Result<()> {
+        self.inner.documents.delete_cloud_files(ids).await
+    }
+    /// What the answers of `chat` cost, and what all answers since `since` (unix seconds)
+    /// cost.
+    pub fn costs(&self, chat: Option<ChatId>, since: i64) -> Result<Costs> {
+        let (chat_cny, since_cny) = self.inner.store.with(|c| messages::costs(c, chat, since))?;
+        Ok(Costs {
+            chat_cny,
+            since_cny,
+        })
+    }
+
     // --- document jobs (the desktop app's document list) ---------------------------
+    /// Library documents to add to `chat`, one job each (no upload when the cloud copy is
+    /// there).
+    pub fn plan_stored(&self, chat: ChatId, ids: &[DocumentId]) -> Result<Vec<Job>> {
+        let documents: Vec<Document> = ids
+            .iter()
+            .map(|id| self.document(*id))
+            .collect::<Result<_>>()?;
+        Ok(self.inner.jobs.plan_stored(chat, &documents))
+    }
     /// One job per file to add to `chat`; folders are walked (call it off the UI thread).
     pub fn plan_paths(&self, chat: ChatId, paths: &[PathBuf]) -> JobPlan {
         self.inner.jobs.plan_paths(chat, paths)
@@ -271,6 +309,22 @@ impl Engine {
     pub fn message(&self, id: MessageId) -> Result<Message> {
         self.inner.store.with(|c| messages::load(c, id))
     }
+    /// Gives the chat the person's own title (an empty one goes back to the first question).
+    pub fn rename_chat(&self, id: ChatId, title: &str) -> Result<ChatSummary> {
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        if title.is_empty() {
+            return Err(crate::error::Error::invalid(
+                crate::error::Problem::EmptyText,
+            ));
+        }
+        self.inner.store.with(|c| chats::rename(c, id, &title))
+    }
+    /// Questions, answers, chat titles and document names containing `query`, best first.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<store::search::SearchHit>> {
+        self.inner
+            .store
+            .with(|c| store::search::search(c, query, limit))
+    }
     pub fn delete_chat(&self, id: ChatId) -> Result<()> {
         self.inner.store.with(|c| chats::delete(c, id))
     }
@@ -293,8 +347,8 @@ impl Engine {
     ) -> Result<Answer> {
         self.inner.answers.ask(request, cancel, on_event).await
     }
-    /// Asks the question behind `answer_id` again, replacing that answer in place (same row:
-    /// its text, status and figures are reset and streamed anew).
+    /// Asks the question behind `answer_id` again: a new answer, the next version of its turn
+    /// (the earlier answers stay, and the newest is what follow-ups send as history).
     pub async fn regenerate(
         &self,
         answer_id: MessageId,
@@ -305,5 +359,16 @@ impl Engine {
             .answers
             .regenerate(answer_id, cancel, on_event)
             .await
+    }
+    /// Asks `question` as a new version of the turn `message` belongs to (an edited question).
+    pub async fn edit(
+        &self,
+        message: MessageId,
+        question: &str,
+        cancel: &CancellationToken,
+        on_event: AnswerEventFn<'_>,
+    ) -> Result<Answer> {
+        let answers = &self.inner.answers;
+        answers.edit(message, question, cancel, on_event).await
     }
 }

@@ -36,6 +36,8 @@ pub(crate) struct Sessions {
     base_url_override: Option<String>,
     client_config: ClientConfig,
     cache: Mutex<Option<(String, String, Client)>>,
+    /// Wakes what waits for an API Key (documents added before there was one).
+    key_saved: tokio::sync::Notify,
 }
 
 impl Sessions {
@@ -53,6 +55,7 @@ impl Sessions {
             base_url_override,
             client_config,
             cache: Mutex::new(None),
+            key_saved: tokio::sync::Notify::new(),
         })
     }
 
@@ -171,7 +174,20 @@ impl Sessions {
         }
         crate::secrets::store(&key)?;
         self.forget_client();
+        self.key_saved.notify_waiters();
         self.key_status()
+    }
+
+    /// Resolves once a key is saved (in this process).
+    pub(crate) async fn key_saved(&self) {
+        let saved = self.key_saved.notified();
+        tokio::pin!(saved);
+        // A key saved between the caller's look and this wait is not missed.
+        saved.as_mut().enable();
+        if self.key().ok().flatten().is_some() {
+            return;
+        }
+        saved.await
     }
 
     pub(crate) fn delete_key(&self) -> Result<KeyStatus> {

@@ -111,6 +111,11 @@ pub struct Message {
     pub chat_id: ChatId,
     /// "user" or "assistant".
     pub role: String,
+    /// The turn this message belongs to (the id of the turn's first question): regenerated
+    /// answers and edited questions are later versions of the same turn.
+    pub turn_id: MessageId,
+    /// For an answer: the question it answers.
+    pub question_id: Option<MessageId>,
     pub text: String,
     pub status: MessageStatus,
     /// Why the answer ended early (status `stopped`, `interrupted` or `error`): the kind and
@@ -133,9 +138,13 @@ pub struct Message {
 pub struct ChatSummary {
     pub id: ChatId,
     pub title: String,
+    /// The title was given by the person (not made from the first question).
+    pub title_custom: bool,
     pub created_at: i64,
     pub updated_at: i64,
     pub message_count: u64,
+    /// The names of the documents attached, in the order they were attached.
+    pub document_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -200,6 +209,9 @@ pub struct Answer {
 pub enum JobSource {
     /// A file on disk (dropped, picked, opened with the app).
     File(PathBuf),
+    /// A document of the library, added to another chat (uploaded only if its cloud copy is
+    /// missing).
+    Stored(DocumentId),
     /// Long pasted text, uploaded as a `.txt` file.
     Text { text: String, name: Option<String> },
 }
@@ -219,6 +231,8 @@ pub struct Job {
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
+    /// No API Key yet: the job goes on by itself once one is saved.
+    WaitingForKey,
     Checking,
     Uploading,
     Reading,
@@ -264,6 +278,63 @@ impl Job {
             skipped: None,
         }
     }
+}
+
+/// A chat, by id and title (which chats use a document).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChatRef {
+    pub id: ChatId,
+    pub title: String,
+}
+
+/// Where a document stands in the cloud of the current account.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CloudState {
+    Uploaded,
+    NotUploaded,
+    /// Recorded as uploaded, but the account's file list does not hold it any more.
+    Missing,
+    /// Pasted text: sent as text, never uploaded.
+    Text,
+    /// Not known (the cloud was not asked, or no API Key).
+    Unknown,
+}
+
+/// One document of the library.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LibraryItem {
+    pub document: Document,
+    pub chats: Vec<ChatRef>,
+    pub cloud: CloudState,
+}
+
+/// One file the account holds in the cloud.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CloudFile {
+    pub file: crate::client::RemoteFile,
+    /// The library's document with this content, when Longwen knows the file.
+    pub document: Option<Document>,
+    /// Read by an answer that is running now (it cannot be deleted).
+    pub in_use: bool,
+}
+
+/// What the account holds, against its quota.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CloudFiles {
+    pub files: Vec<CloudFile>,
+    pub total_bytes: u64,
+    pub max_files: u64,
+    pub max_bytes: u64,
+}
+
+/// What answers cost, in CNY.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Costs {
+    /// The chat asked about (0 without one).
+    pub chat_cny: f64,
+    /// Every chat, since the time given (the start of the month, in the person's time zone).
+    pub since_cny: f64,
 }
 
 /// The rules a face shows before anything is sent (so no face copies them).

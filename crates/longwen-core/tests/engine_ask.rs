@@ -353,7 +353,7 @@ async fn a_live_answer_of_another_process_is_not_marked_interrupted() {
 }
 
 #[tokio::test]
-async fn regenerate_replaces_the_answer() {
+async fn regenerate_keeps_the_earlier_answer_as_a_version() {
     let env = setup().await;
     let doc = env.engine.add_text("some text", None).unwrap();
     env.mock.push_fault(Fault::CutAfter { chunks: 2 });
@@ -369,15 +369,105 @@ async fn regenerate_replaces_the_answer() {
         .regenerate(answer_id, &CancellationToken::new(), &mut |e| ev.push(e))
         .await
         .unwrap();
-    assert_eq!(again.message.id, answer_id);
+    assert_ne!(again.message.id, answer_id, "a new version");
     assert_eq!(again.message.status, MessageStatus::Complete);
     assert_eq!(again.message.text, deltas(&ev));
     assert!(again.message.error.is_none());
     let chat = env.engine.chat(again.chat_id).unwrap();
-    assert_eq!(chat.messages.len(), 2);
+    assert_eq!(chat.messages.len(), 3, "the earlier answer stays");
+    let first = chat.messages.iter().find(|m| m.id == answer_id).unwrap();
+    assert_eq!(first.status, MessageStatus::Interrupted);
+    assert_eq!(
+        first.turn_id, again.message.turn_id,
+        "both answers are versions of one turn"
+    );
+    assert_eq!(again.message.question_id, first.question_id);
     // The same question went out again, with its document.
     let sent = env.chats_sent();
     assert_eq!(sent[1]["messages"], sent[0]["messages"]);
+
+    // A follow-up sends the newest version as the turn's answer, once.
+    let follow = AskRequest {
+        chat_id: Some(again.chat_id),
+        question: "And then?".into(),
+        ..Default::default()
+    };
+    env.ask(follow).await.0.unwrap();
+    let sent = env.chats_sent()[2]["messages"].as_array().unwrap().clone();
+    let assistants: Vec<&str> = sent
+        .iter()
+        .filter(|m| m["role"] == "assistant")
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(assistants, [again.message.text.as_str()]);
+}
+
+/// An edited question is a new version of its turn: asked with the turns before it, its answer
+/// joins the turn, and later follow-ups send it as that turn.
+#[tokio::test]
+async fn an_edited_question_is_a_new_version_of_its_turn() {
+    let env = setup().await;
+    let doc = env
+        .engine
+        .add_text("The meeting is on Monday.", None)
+        .unwrap();
+    let first = env.ask(question("When is it?", &[doc.id])).await.0.unwrap();
+    let chat = first.chat_id;
+    let second = env
+        .ask(AskRequest {
+            chat_id: Some(chat),
+            question: "Where is it?".into(),
+            ..Default::default()
+        })
+        .await
+        .0
+        .unwrap();
+    let asked = env.engine.chat(chat).unwrap().messages[0].clone();
+    let mut ev = Vec::new();
+    let edited = env
+        .engine
+        .edit(
+            asked.id,
+            "When exactly is it?",
+            &CancellationToken::new(),
+            &mut |e| ev.push(e),
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.message.turn_id, asked.turn_id);
+    let sent = env.chats_sent()[2]["messages"].as_array().unwrap().clone();
+    assert_eq!(sent.last().unwrap()["content"], "When exactly is it?");
+    assert!(
+        !sent.iter().any(|m| m["role"] == "assistant"),
+        "no turn came before the first: {sent:?}"
+    );
+    let chat_now = env.engine.chat(chat).unwrap();
+    assert_eq!(chat_now.messages.len(), 6);
+    // A follow-up sends the edited version of turn one, then turn two.
+    env.ask(AskRequest {
+        chat_id: Some(chat),
+        question: "Thanks".into(),
+        ..Default::default()
+    })
+    .await
+    .0
+    .unwrap();
+    let sent = env.chats_sent()[3]["messages"].as_array().unwrap().clone();
+    let turns: Vec<&str> = sent
+        .iter()
+        .filter(|m| m["role"] == "user" || m["role"] == "assistant")
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        turns,
+        [
+            "When exactly is it?",
+            edited.message.text.as_str(),
+            "Where is it?",
+            second.message.text.as_str(),
+            "Thanks"
+        ]
+    );
 }
 
 #[tokio::test]

@@ -132,33 +132,23 @@ impl Answers {
             };
             chats::attach(&tx, chat_id, &request.document_ids)?;
             chats::name_if_untitled(&tx, chat_id, &title)?;
-            let t = now();
-            let question_id = messages::insert_question(&tx, chat_id, &question, &file_ids, t)?;
-            messages::link_documents(&tx, question_id, &docs)?;
-            let answer_id = messages::insert_answer(&tx, chat_id, question_id, &model, t)?;
-            messages::link_documents(&tx, answer_id, &docs)?;
-            chats::touch(&tx, chat_id)?;
-            let prompt = Prompt::load(
-                &tx,
+            let asked = Asked {
                 chat_id,
-                question_id,
-                question.clone(),
-                file_ids.clone(),
-                &session,
-            )?;
+                question: &question,
+                file_ids: &file_ids,
+                docs: &docs,
+                model: &model,
+                turn: None,
+            };
+            let turn = store_turn(&tx, &asked, &session)?;
             tx.commit()?;
-            Ok(Turn {
-                chat_id,
-                question_id,
-                answer_id,
-                model: model.clone(),
-                prompt,
-            })
+            Ok(turn)
         })?;
         self.run(&session, turn, cancel, on_event).await
     }
 
-    /// Asks the question behind `answer_id` again, replacing that answer in place.
+    /// Asks the question behind `answer_id` again: a new answer, the next version of that
+    /// turn (the earlier answers stay).
     pub(crate) async fn regenerate(
         &self,
         answer_id: MessageId,
@@ -191,7 +181,9 @@ impl Answers {
             let (question, extra_ids) = messages::question(c, question_id)?;
             let prompt = Prompt::load(c, row.chat_id, question_id, question, extra_ids, &session)?;
             checks::check_question(&prompt.question, prompt.has_documents())?;
-            messages::restart_answer(c, answer_id, &model)?;
+            let docs = messages::document_ids(c, question_id)?;
+            let answer_id = messages::insert_answer(c, row.chat_id, question_id, &model, now())?;
+            messages::link_documents(c, answer_id, &docs)?;
             chats::touch(c, row.chat_id)?;
             Ok(Turn {
                 chat_id: row.chat_id,
@@ -203,4 +195,82 @@ impl Answers {
         })?;
         self.run(&session, turn, cancel, on_event).await
     }
+
+    /// Asks an edited question in the turn of `message` (a question or an answer of it): a new
+    /// question and answer, the next version of that turn. Later turns stay as they are.
+    pub(crate) async fn edit(
+        &self,
+        message: MessageId,
+        question: &str,
+        cancel: &CancellationToken,
+        on_event: AnswerEventFn<'_>,
+    ) -> Result<Answer> {
+        let question = question.trim().to_string();
+        if question.is_empty() {
+            return Err(Error::invalid(Problem::EmptyQuestion));
+        }
+        let session = self.sessions.current()?;
+        let model = self.settings_model()?;
+        let turn = self.store.with(|c| {
+            let tx = c.transaction()?;
+            let chat_id = messages::load(&tx, message)?.chat_id;
+            let docs = chats::attached(&tx, chat_id)?;
+            checks::check_document_count(docs.len())?;
+            checks::check_question(&question, !docs.is_empty())?;
+            let asked = Asked {
+                chat_id,
+                question: &question,
+                file_ids: &[],
+                docs: &docs,
+                model: &model,
+                turn: Some(messages::turn_of(&tx, message)?),
+            };
+            let turn = store_turn(&tx, &asked, &session)?;
+            tx.commit()?;
+            Ok(turn)
+        })?;
+        self.run(&session, turn, cancel, on_event).await
+    }
+}
+
+/// A question about to be stored.
+struct Asked<'a> {
+    chat_id: ChatId,
+    question: &'a str,
+    file_ids: &'a [String],
+    docs: &'a [crate::types::DocumentId],
+    model: &'a str,
+    /// The turn it is a new version of (an edit), or `None` for a new turn.
+    turn: Option<MessageId>,
+}
+
+/// Stores the question and its empty answer (both reading `docs`), and reads the prompt.
+fn store_turn(
+    tx: &rusqlite::Connection,
+    asked: &Asked<'_>,
+    session: &crate::session::Session,
+) -> Result<Turn> {
+    let t = now();
+    let chat = asked.chat_id;
+    let question_id =
+        messages::insert_question(tx, chat, asked.question, asked.file_ids, t, asked.turn)?;
+    messages::link_documents(tx, question_id, asked.docs)?;
+    let answer_id = messages::insert_answer(tx, chat, question_id, asked.model, t)?;
+    messages::link_documents(tx, answer_id, asked.docs)?;
+    chats::touch(tx, chat)?;
+    let prompt = Prompt::load(
+        tx,
+        chat,
+        question_id,
+        asked.question.to_string(),
+        asked.file_ids.to_vec(),
+        session,
+    )?;
+    Ok(Turn {
+        chat_id: chat,
+        question_id,
+        answer_id,
+        model: asked.model.to_string(),
+        prompt,
+    })
 }

@@ -45,7 +45,8 @@ impl Prompt {
                 DocumentSource::Text => texts.push(documents::text(conn, doc.id)?),
             }
         }
-        let history = messages::history(conn, chat, question_id)?
+        let turn = messages::turn_of(conn, question_id)?;
+        let history = messages::history(conn, chat, turn)?
             .into_iter()
             .flat_map(|(q, a)| {
                 [

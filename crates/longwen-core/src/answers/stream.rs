@@ -140,6 +140,8 @@ impl Answers {
         let mut retried = false;
         loop {
             let ids: Vec<String> = files.iter().map(|(_, id)| id.clone()).collect();
+            // While the service reads them, the files cannot be deleted from the cloud view.
+            let _holding = self.documents.in_use.hold(&ids);
             let request = ChatRequest {
                 model: turn.model.clone(),
                 messages: turn.prompt.messages(&ids),

@@ -150,6 +150,18 @@ impl Jobs {
         }
     }
 
+    /// Library documents to add to a chat: each is a job, uploaded only if its cloud copy for
+    /// this account is missing.
+    pub(crate) fn plan_stored(&self, chat_id: ChatId, documents: &[Document]) -> Vec<Job> {
+        documents
+            .iter()
+            .map(|d| {
+                let source = JobSource::Stored(d.id);
+                self.job(chat_id, source, d.name.clone(), d.file_type.clone())
+            })
+            .collect()
+    }
+
     /// A long pasted text, to upload as a `.txt` file.
     pub(crate) fn plan_text(
         &self,
@@ -210,6 +222,18 @@ impl Documents {
     ) {
         if !jobs.start(job) {
             return;
+        }
+        // Documents dropped before there is an API Key wait for it, and go on by themselves.
+        if matches!(self.sessions.current(), Err(Error::KeyMissing)) {
+            on_event(job.event(JobState::WaitingForKey, 0));
+            if cancel
+                .run_until_cancelled(self.sessions.key_saved())
+                .await
+                .is_none()
+            {
+                jobs.finish(job, false);
+                return;
+            }
         }
         on_event(job.event(JobState::Checking, 0));
         // A few at a time: a folder of 500 files must not open 500 files and connections.
@@ -280,6 +304,7 @@ impl Documents {
                 self.add_text_file(text, name.as_deref(), on_progress, cancel)
                     .await?
             }
+            JobSource::Stored(id) => self.reuse(*id, on_progress, cancel).await?,
         };
         self.store
             .with(|c| chats::attach(c, job.chat_id, &[document.id]))?;

@@ -4,6 +4,7 @@
 mod adopt;
 mod claims;
 pub(crate) mod jobs;
+mod library;
 mod upload;
 
 use crate::checks::{self, TEXT_TOKEN_LIMIT};
@@ -33,6 +34,8 @@ pub(crate) struct Documents {
     upload_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Document jobs hashing or uploading at once.
     adds: tokio::sync::Semaphore,
+    /// Remote ids that answers are reading now (they cannot be deleted meanwhile).
+    pub(crate) in_use: library::InUse,
 }
 
 /// How many document jobs check, hash and upload at the same time.
@@ -83,6 +86,7 @@ impl Documents {
             data_dir,
             upload_locks: Mutex::new(HashMap::new()),
             adds: tokio::sync::Semaphore::new(PARALLEL_ADDS),
+            in_use: library::InUse::default(),
         }
     }
 
@@ -170,6 +174,43 @@ impl Documents {
         };
         self.ensure_uploaded(session, &content, on_progress, cancel)
             .await
+    }
+
+    /// A library document for another chat: its cloud copy for this account, uploaded from
+    /// its file only when there is none. Text documents need nothing.
+    pub(crate) async fn reuse(
+        &self,
+        id: i64,
+        on_progress: ProgressFn<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<Document> {
+        let document = self.get(id)?;
+        if document.source == crate::types::DocumentSource::File {
+            let session = self.sessions.current()?;
+            // The cloud copy may have been deleted in the console since: ask before relying
+            // on it, and upload again only when it is gone.
+            let gone = match &document.remote_id {
+                None => true,
+                Some(remote) => match session.client.get_file(remote).await {
+                    Ok(_) => false,
+                    Err(Error::FileNotFound(_)) => true,
+                    Err(e) => return Err(e),
+                },
+            };
+            if gone {
+                self.reupload(&session, &document, on_progress, cancel)
+                    .await?;
+            } else {
+                on_progress(DocumentProgress::AlreadyUploaded {
+                    remote_id: document.remote_id.clone().unwrap_or_default(),
+                });
+            }
+        }
+        let document = self.get(id)?;
+        on_progress(DocumentProgress::Ready {
+            document: document.clone(),
+        });
+        Ok(document)
     }
 
     /// Forgets the stored id of this document's content and uploads it again (stale ids).

@@ -163,6 +163,12 @@ pub enum Error {
     },
     #[error("cancelled")]
     Cancelled,
+    /// A cloud file that an answer is reading now: it is not deleted.
+    #[error("file_in_use: {file_id}")]
+    FileInUse {
+        #[serde(default)]
+        file_id: String,
+    },
     /// The answer reached the size Longwen keeps (`limit` bytes) and was stopped there.
     #[error("answer_too_long: {limit} bytes")]
     AnswerTooLong {
@@ -332,6 +338,7 @@ impl Error {
             StreamCut { .. } => "stream_cut",
             Cancelled => "cancelled",
             AnswerTooLong { .. } => "answer_too_long",
+            FileInUse { .. } => "file_in_use",
             EndpointNotConfirmed { .. } => "endpoint_not_confirmed",
             InputMissing { .. } => "input_missing",
             InputIsDirectory { .. } => "input_is_directory",

@@ -165,6 +165,9 @@ impl Error {
             Error::stream_cut(Cut::EndedEarly),
             Error::Cancelled,
             Error::AnswerTooLong { limit: 4_000_000 },
+            Error::FileInUse {
+                file_id: "file-fe-1".into(),
+            },
             Error::EndpointNotConfirmed {
                 host: "gateway.example.com".into(),
             },

@@ -5,17 +5,26 @@ use crate::error::{Entity, Error, Result};
 use crate::types::{ChatId, ChatSummary, DocumentId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+/// The document names come as one JSON array, in the order they were attached.
 const SUMMARY_SELECT: &str = "SELECT c.id, c.title, c.created_at, c.updated_at,
-        (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id)
+        (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id), c.title_custom,
+        (SELECT json_group_array(name) FROM (
+             SELECT d.name FROM chat_documents cd JOIN documents d ON d.id = cd.document_id
+             WHERE cd.chat_id = c.id ORDER BY cd.added_at, cd.rowid))
     FROM chats c";
 
 fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ChatSummary> {
+    let names: Option<String> = r.get(6)?;
     Ok(ChatSummary {
         id: r.get(0)?,
         title: r.get(1)?,
         created_at: r.get(2)?,
         updated_at: r.get(3)?,
         message_count: r.get::<_, i64>(4)? as u64,
+        title_custom: r.get(5)?,
+        document_names: names
+            .and_then(|n| serde_json::from_str(&n).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -63,6 +72,18 @@ pub fn touch(conn: &Connection, id: ChatId) -> Result<()> {
         params![id, now(), now_ms()],
     )?;
     Ok(())
+}
+
+/// Gives the chat the person's own title (kept from then on).
+pub fn rename(conn: &Connection, id: ChatId, title: &str) -> Result<ChatSummary> {
+    let changed = conn.execute(
+        "UPDATE chats SET title = ?2, title_custom = 1 WHERE id = ?1",
+        params![id, title],
+    )?;
+    if changed == 0 {
+        return Err(Error::not_found(Entity::Chat, id));
+    }
+    summary(conn, id)
 }
 
 /// Names a chat that has no title yet (a chat made empty is named by its first question).

@@ -60,7 +60,9 @@ pub fn get(conn: &Connection, id: DocumentId, account: Option<&AccountRef>) -> R
 /// Newest first.
 pub fn list(conn: &Connection, account: Option<&AccountRef>) -> Result<Vec<Document>> {
     let (e, a) = account_params(account);
-    let mut stmt = conn.prepare(&format!("{DOCUMENT_SELECT} ORDER BY d.id DESC"))?;
+    let mut stmt = conn.prepare(&format!(
+        "{DOCUMENT_SELECT} WHERE d.removed_at IS NULL ORDER BY d.id DESC"
+    ))?;
     let docs = stmt
         .query_map(params![e, a], document_from_row)?
         .collect::<rusqlite::Result<_>>()?;
@@ -74,6 +76,32 @@ pub fn by_ids(
     account: Option<&AccountRef>,
 ) -> Result<Vec<Document>> {
     ids.iter().map(|id| get(conn, *id, account)).collect()
+}
+
+/// Takes a document out of the library (and out of every chat it is attached to). The row
+/// stays, so the answers that read it still name it.
+pub fn remove(conn: &Connection, id: DocumentId) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE documents SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
+        params![id, now()],
+    )?;
+    if changed == 0 {
+        return Err(Error::not_found(Entity::Document, id));
+    }
+    conn.execute("DELETE FROM chat_documents WHERE document_id = ?1", [id])?;
+    Ok(())
+}
+
+/// The chats a document is attached to, newest first.
+pub fn chats_using(conn: &Connection, id: DocumentId) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.id, c.title FROM chat_documents cd JOIN chats c ON c.id = cd.chat_id
+         WHERE cd.document_id = ?1 ORDER BY c.activity_ms DESC",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// The text of a text document.

@@ -172,23 +172,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let backups = dir.path().join("backups");
         for round in 0..7 {
-            drop(open(dir.path()).unwrap());
-            // Pretend an older version wrote it, so the next open migrates again.
-            let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
-            conn.execute_batch(
-                "ALTER TABLE messages DROP COLUMN error_data;
-                 ALTER TABLE messages RENAME COLUMN error_detail TO error_message;
-                 PRAGMA user_version = 3;",
-            )
-            .unwrap();
-            conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, 'x')",
-                [format!("round {round}")],
-            )
-            .unwrap();
+            // A database an older version (schema 3) wrote: the next open migrates it.
+            let db = dir.path().join(DB_FILE);
+            let _ = std::fs::remove_file(&db);
+            let mut conn = rusqlite::Connection::open(&db).unwrap();
+            super::super::migrations::migrations()
+                .to_version(&mut conn, 3)
+                .unwrap();
+            for r in 0..=round {
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, 'x')",
+                    [format!("round {r}")],
+                )
+                .unwrap();
+            }
             drop(conn);
+            drop(open(dir.path()).unwrap());
         }
-        drop(open(dir.path()).unwrap());
         let mut names: Vec<_> = std::fs::read_dir(&backups)
             .unwrap()
             .flatten()

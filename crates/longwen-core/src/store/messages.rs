@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const MESSAGE_SELECT: &str = "SELECT id, chat_id, role, text, status, error_data, error_detail,
         request_id, model, prompt_tokens, completion_tokens, total_tokens, cost_cny,
-        first_token_ms, total_ms, created_at, error_kind
+        first_token_ms, total_ms, created_at, error_kind, COALESCE(turn_id, id), question_id
     FROM messages";
 
 fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
@@ -33,6 +33,8 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
         id: r.get(0)?,
         chat_id: r.get(1)?,
         role: r.get(2)?,
+        turn_id: r.get(17)?,
+        question_id: r.get(18)?,
         text: r.get(3)?,
         status: MessageStatus::parse(&r.get::<_, String>(4)?),
         error_detail: r.get(6)?,
@@ -99,22 +101,21 @@ pub fn link_documents(conn: &Connection, message: MessageId, docs: &[DocumentId]
     Ok(())
 }
 
-/// Earlier question/answer pairs before `question_id` whose answer is `complete`, or
-/// `stopped`/`interrupted` with some text (the person saw that text and may refer to it).
-/// Pairs whose answer failed or is empty are left out.
-pub fn history(
-    conn: &Connection,
-    chat: ChatId,
-    question_id: MessageId,
-) -> Result<Vec<(String, String)>> {
+/// The turns before `turn`, each as its newest version's question and answer, when that answer
+/// is `complete`, or `stopped`/`interrupted` with some text (the person saw that text and may
+/// refer to it). Turns whose newest answer failed or is empty are left out.
+pub fn history(conn: &Connection, chat: ChatId, turn: MessageId) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT q.text, a.text FROM messages a JOIN messages q ON a.question_id = q.id
-         WHERE a.chat_id = ?1 AND a.role = 'assistant' AND q.id < ?2
+         WHERE a.chat_id = ?1 AND a.role = 'assistant' AND a.turn_id < ?2
+           AND a.id = (SELECT MAX(x.id) FROM messages x
+                       WHERE x.chat_id = a.chat_id AND x.role = 'assistant'
+                         AND x.turn_id = a.turn_id)
            AND (a.status = 'complete' OR (a.status IN ('stopped', 'interrupted') AND a.text <> ''))
-         ORDER BY q.id",
+         ORDER BY a.turn_id",
     )?;
     let rows = stmt
-        .query_map(params![chat, question_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params![chat, turn], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
@@ -147,24 +148,46 @@ pub fn tokens_read_before(
     Ok(None)
 }
 
-/// Stores a question; `file_ids` are raw remote ids the caller gave.
+/// What the answers of `chat` cost, and what all answers since `since` (unix seconds) cost.
+pub fn costs(conn: &Connection, chat: Option<ChatId>, since: i64) -> Result<(f64, f64)> {
+    let chat_cny: f64 = conn.query_row(
+        "SELECT COALESCE(SUM(cost_cny), 0) FROM messages WHERE chat_id = ?1",
+        [chat.unwrap_or(-1)],
+        |r| r.get(0),
+    )?;
+    let since_cny: f64 = conn.query_row(
+        "SELECT COALESCE(SUM(cost_cny), 0) FROM messages WHERE created_at >= ?1",
+        [since],
+        |r| r.get(0),
+    )?;
+    Ok((chat_cny, since_cny))
+}
+
+/// Stores a question; `file_ids` are raw remote ids the caller gave. `turn`: the turn this is
+/// a new version of (an edited question), or `None` for a new turn.
 pub fn insert_question(
     conn: &Connection,
     chat: ChatId,
     text: &str,
     file_ids: &[String],
     created_at: i64,
+    turn: Option<MessageId>,
 ) -> Result<MessageId> {
     let file_ids = serde_json::to_string(file_ids).map_err(Error::internal)?;
     conn.execute(
-        "INSERT INTO messages (chat_id, role, text, status, file_ids, created_at)
-         VALUES (?1, 'user', ?2, 'complete', ?3, ?4)",
-        params![chat, text, file_ids, created_at],
+        "INSERT INTO messages (chat_id, role, text, status, file_ids, turn_id, created_at)
+         VALUES (?1, 'user', ?2, 'complete', ?3, ?4, ?5)",
+        params![chat, text, file_ids, turn, created_at],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    conn.execute(
+        "UPDATE messages SET turn_id = id WHERE id = ?1 AND turn_id IS NULL",
+        [id],
+    )?;
+    Ok(id)
 }
 
-/// Stores an empty answer with status `streaming`, alive as of now.
+/// Stores an empty answer with status `streaming`, alive as of now, in the question's turn.
 pub fn insert_answer(
     conn: &Connection,
     chat: ChatId,
@@ -173,11 +196,24 @@ pub fn insert_answer(
     created_at: i64,
 ) -> Result<MessageId> {
     conn.execute(
-        "INSERT INTO messages (chat_id, role, text, status, question_id, model, heartbeat_ms, created_at)
-         VALUES (?1, 'assistant', '', 'streaming', ?2, ?3, ?4, ?5)",
+        "INSERT INTO messages (chat_id, role, text, status, question_id, turn_id, model,
+                               heartbeat_ms, created_at)
+         SELECT ?1, 'assistant', '', 'streaming', ?2, COALESCE(turn_id, id), ?3, ?4, ?5
+         FROM messages WHERE id = ?2",
         params![chat, question_id, model, now_ms(), created_at],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// The turn a message belongs to.
+pub fn turn_of(conn: &Connection, message: MessageId) -> Result<MessageId> {
+    conn.query_row(
+        "SELECT COALESCE(turn_id, id) FROM messages WHERE id = ?1",
+        [message],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(Entity::Message, message))
 }
 
 /// A question's text and the raw remote ids given with it.
@@ -222,19 +258,6 @@ pub fn answer_row(conn: &Connection, answer_id: MessageId) -> Result<AnswerRow> 
     )
     .optional()?
     .ok_or_else(|| Error::not_found(Entity::Answer, answer_id))
-}
-
-/// Empties an answer for asking again: text, status and figures start anew.
-pub fn restart_answer(conn: &Connection, answer_id: MessageId, model: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE messages SET text = '', status = 'streaming', error_kind = NULL, error_data = NULL,
-             error_detail = NULL, request_id = NULL, model = ?2, finish_reason = NULL,
-             prompt_tokens = NULL, completion_tokens = NULL, total_tokens = NULL,
-             cost_cny = NULL, first_token_ms = NULL, total_ms = NULL, heartbeat_ms = ?3
-         WHERE id = ?1",
-        params![answer_id, model, now_ms()],
-    )?;
-    Ok(())
 }
 
 /// Appends the text that arrived since the last write (empty for a heartbeat alone) to a

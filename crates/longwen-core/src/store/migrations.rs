@@ -3,7 +3,7 @@
 use rusqlite_migration::{Migrations, M};
 
 /// The schema version this app writes (the number of migrations below).
-pub(super) const LATEST: u64 = 4;
+pub(super) const LATEST: u64 = 5;
 
 pub(super) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -112,6 +112,7 @@ CREATE TABLE message_documents (
              UPDATE messages SET error_data = json_object('kind', error_kind)
                  WHERE error_kind IS NOT NULL;",
         ),
+        M::up(include_str!("sql/005_workspace.sql")),
     ])
 }
 
@@ -129,6 +130,42 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v as u64, LATEST, "LATEST counts the migrations");
+    }
+
+    /// A database of the previous version (schema 4): its turns, titles and texts carry over,
+    /// and what it held is found by search at once.
+    #[test]
+    fn the_workspace_schema_keeps_what_was_there() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO chats (id, title, created_at, updated_at) VALUES (1, '合同问题', 0, 0);
+             INSERT INTO messages (id, chat_id, role, text, status, created_at)
+                 VALUES (1, 1, 'user', '乙方逾期交货的违约金怎么计算？', 'complete', 0);
+             INSERT INTO messages (id, chat_id, role, text, status, question_id, created_at)
+                 VALUES (2, 1, 'assistant', '按每日千分之三计算。', 'complete', 1, 0);",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let turns: Vec<(i64, i64)> = conn
+            .prepare("SELECT id, turn_id FROM messages ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(turns, [(1, 1), (2, 1)]);
+        let hits = crate::store::search::search(&conn, "千分之三", 10).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].message_id, Some(2));
+        let hits = crate::store::search::search(&conn, "合同问题", 10).unwrap();
+        assert_eq!(hits[0].chat_id, 1);
+        let custom: bool = conn
+            .query_row("SELECT title_custom FROM chats WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(!custom);
     }
 
     /// A database written by the version that stored rendered sentences: its errors become

@@ -8,6 +8,7 @@ pub mod documents;
 mod guard;
 pub mod messages;
 mod migrations;
+pub mod search;
 pub mod settings;
 
 use crate::error::{Error, Result};
