@@ -8,6 +8,7 @@ use crate::client::{ClientConfig, RemoteFile};
 use crate::documents::jobs::{JobEventFn, JobPlan, Jobs};
 use crate::documents::{Documents, ProgressFn};
 use crate::error::{Error, Result, StorageOp};
+use crate::export::{self, ExportLabels};
 use crate::secrets::{ApiKey, KeyStatus};
 use crate::session::Sessions;
 use crate::settings::Settings;
@@ -19,6 +20,14 @@ use crate::types::{
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
+
+/// What an export is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Markdown,
+    Docx,
+}
 
 /// Where the engine keeps its data and which service it talks to.
 #[derive(Debug, Clone)]
@@ -220,6 +229,33 @@ impl Engine {
     /// Deletes a cloud file and forgets its id locally (also when the service no longer has it).
     pub async fn delete_remote_file(&self, remote_id: &str) -> Result<()> {
         self.inner.documents.delete_remote(remote_id).await
+    }
+
+    // --- handing on -------------------------------------------------------------------
+    /// The conversation as Markdown or DOCX (the newest version of each turn), worded with the
+    /// face's labels.
+    pub fn export(
+        &self,
+        chat: ChatId,
+        format: ExportFormat,
+        labels: &ExportLabels,
+    ) -> Result<Vec<u8>> {
+        let chat = self.chat(chat)?;
+        let mut ids: Vec<DocumentId> = chat
+            .messages
+            .iter()
+            .flat_map(|m| m.document_ids.iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let read: Vec<Document> = ids
+            .iter()
+            .filter_map(|id| self.document(*id).ok())
+            .collect();
+        match format {
+            ExportFormat::Markdown => Ok(export::markdown(&chat, &read, labels).into_bytes()),
+            ExportFormat::Docx => export::docx(&chat, &read, labels),
+        }
     }
 
     // --- the library and the cloud ---------------------------------------------------

@@ -209,3 +209,88 @@ async fn costs_add_up_per_chat_and_since_a_date() {
     let future = longwen_core::store::now() + 3600;
     assert_eq!(env.engine.costs(None, future).unwrap().since_cny, 0.0);
 }
+
+/// A conversation exported as Markdown and as DOCX: a heading per question, the answers
+/// formatted, the documents used, the date, tokens and cost. The DOCX is read back.
+#[tokio::test]
+async fn exports_hold_the_questions_answers_and_facts() {
+    use longwen_core::engine::ExportFormat;
+    use longwen_core::export::ExportLabels;
+    let env = setup().await;
+    let doc = env.add(&fixture("meeting-notes.md")).await.0.unwrap();
+    // The marker makes the mock answer with headings, lists and a table.
+    let asked = "What was decided? [[mock:long=12]]";
+    let first = env.ask(question(asked, &[doc.id])).await.0.unwrap();
+    env.ask(longwen_core::types::AskRequest {
+        chat_id: Some(first.chat_id),
+        question: "下一次会议是什么时候？".into(),
+        ..Default::default()
+    })
+    .await
+    .0
+    .unwrap();
+    let labels = ExportLabels {
+        documents: "Documents used".into(),
+        tokens: "tokens".into(),
+        utc_offset_minutes: 480,
+    };
+    let md = env
+        .engine
+        .export(first.chat_id, ExportFormat::Markdown, &labels)
+        .unwrap();
+    let md = String::from_utf8(md).unwrap();
+    assert!(md.starts_with("# What was decided?"), "{md}");
+    assert!(md.contains(&format!("\n## {asked}\n")), "{md}");
+    assert!(md.contains("\n## 下一次会议是什么时候？\n"), "{md}");
+    assert!(md.contains("Documents used: meeting-notes.md"), "{md}");
+    let tokens = first.message.usage.unwrap().total_tokens;
+    assert!(md.contains(&format!("{tokens} tokens")), "{md}");
+
+    let bytes = env
+        .engine
+        .export(first.chat_id, ExportFormat::Docx, &labels)
+        .unwrap();
+    let read = docx_rs::read_docx(&bytes).expect("a DOCX Word can open");
+    let mut paragraphs = Vec::new();
+    let mut tables = 0;
+    for child in &read.document.children {
+        match child {
+            docx_rs::DocumentChild::Paragraph(p) => paragraphs.push((
+                p.property.style.as_ref().map(|s| s.val.clone()),
+                p.raw_text(),
+            )),
+            docx_rs::DocumentChild::Table(_) => tables += 1,
+            _ => {}
+        }
+    }
+    let heading = |text: &str| {
+        paragraphs
+            .iter()
+            .any(|(style, t)| style.as_deref() == Some("Heading2") && t == text)
+    };
+    assert!(heading(asked), "{paragraphs:?}");
+    assert!(heading("下一次会议是什么时候？"), "{paragraphs:?}");
+    assert!(
+        paragraphs
+            .iter()
+            .any(|(_, t)| t == "Documents used: meeting-notes.md"),
+        "{paragraphs:?}"
+    );
+    assert!(paragraphs
+        .iter()
+        .any(|(_, t)| t.contains(&format!("{tokens} tokens"))));
+    // The long answer's Markdown became headings, list items and a table.
+    assert!(
+        paragraphs
+            .iter()
+            .any(|(style, _)| style.as_deref() == Some("Heading3")),
+        "{paragraphs:?}"
+    );
+    assert!(
+        paragraphs
+            .iter()
+            .any(|(_, t)| t.starts_with("• ") || t.starts_with("1. ")),
+        "{paragraphs:?}"
+    );
+    assert!(tables >= 1, "no table in {paragraphs:?}");
+}
