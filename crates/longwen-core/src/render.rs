@@ -66,11 +66,7 @@ pub fn to_text(md: &str) -> String {
             }
             Event::End(TagEnd::TableRow) | Event::End(TagEnd::TableHead) => out.push('\n'),
             Event::End(TagEnd::Table) => out.push('\n'),
-            Event::End(TagEnd::Item) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+            Event::End(TagEnd::Item) if !out.ends_with('\n') => out.push('\n'),
             Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) => {
                 out.push_str(if lists.is_empty() { "\n\n" } else { "\n" });
             }
