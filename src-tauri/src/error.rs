@@ -13,6 +13,12 @@ pub enum Error {
     /// The system browser could not be started.
     #[error("browser: {0}")]
     Browser(String),
+    /// The clipboard could not be written.
+    #[error("clipboard: {0}")]
+    Clipboard(String),
+    /// An export could not be written where the person chose.
+    #[error("save: {0}")]
+    Save(String),
 }
 
 impl Error {

@@ -57,6 +57,17 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::chat::stop_answer,
             commands::chat::regenerate,
             commands::links::open_link,
+            commands::workspace::rename_chat,
+            commands::workspace::search_chats,
+            commands::workspace::edit_question,
+            commands::workspace::copy_answer,
+            commands::workspace::export_chat,
+            commands::workspace::costs,
+            commands::library::library,
+            commands::library::add_library_documents,
+            commands::library::remove_library_document,
+            commands::library::cloud_files,
+            commands::library::delete_cloud_files,
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {

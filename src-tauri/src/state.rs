@@ -39,6 +39,8 @@ pub struct Inner {
     /// chat (`add_pending_documents`). The webview never names paths itself.
     pending: Mutex<Pending>,
     next_generation: AtomicU64,
+    /// Kept open: on X11 the clipboard's contents live as long as their owner.
+    clipboard: Mutex<Option<arboard::Clipboard>>,
     /// Cancelled when the app exits: stops uploads and answers.
     pub shutdown: CancellationToken,
 }
@@ -65,6 +67,7 @@ impl AppState {
             answers: Mutex::new(HashMap::new()),
             pending: Mutex::new(Pending::default()),
             next_generation: AtomicU64::new(1),
+            clipboard: Mutex::new(None),
             shutdown: CancellationToken::new(),
         }))
     }
@@ -111,6 +114,18 @@ impl AppState {
             }
             None => docs.backlog.push(event),
         }
+    }
+
+    /// Puts HTML (and its plain-text form, for where HTML cannot go) on the clipboard.
+    pub fn copy(&self, html: &str, plain: &str) -> Result<(), String> {
+        let mut slot = lock(&self.clipboard);
+        if slot.is_none() {
+            *slot = Some(arboard::Clipboard::new().map_err(|e| e.to_string())?);
+        }
+        let clipboard = slot.as_mut().ok_or_else(String::new)?;
+        clipboard
+            .set_html(html, Some(plain))
+            .map_err(|e| e.to_string())
     }
 
     // --- running answers ----------------------------------------------------------------

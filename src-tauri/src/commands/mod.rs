@@ -2,5 +2,7 @@
 
 pub mod chat;
 pub mod documents;
+pub mod library;
 pub mod links;
 pub mod settings;
+pub mod workspace;

@@ -36,6 +36,8 @@ pub struct AppStateView {
     pub theme: &'static str,
     pub chats: Vec<ChatSummary>,
     pub limits: Limits,
+    /// `linux`, `macos` or `windows`: the UI names the system's key store by it.
+    pub platform: &'static str,
     pub version: &'static str,
 }
 
@@ -60,6 +62,7 @@ pub async fn get_state<R: Runtime>(
         lang: settings.lang().code(),
         chats: engine.chats()?,
         limits: engine.limits(),
+        platform: std::env::consts::OS,
         version: env!("CARGO_PKG_VERSION"),
         settings,
         key,
