@@ -11,6 +11,7 @@
 //! Screenshots go to docs/screenshots/, failure shots and driver logs to e2e-artifacts/.
 
 mod harness;
+mod xss;
 
 use anyhow::{bail, ensure, Context, Result};
 use harness::{files_containing, sha12, App, Launch, Suite, KEYRING_SERVICE, KEYRING_USER, STEP};
@@ -19,6 +20,10 @@ use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
+use xss::{
+    document_named_with_a_line_break_uploads, xss_in_answers_titles_and_errors,
+    xss_in_document_names,
+};
 
 const KEY: &str = "sk-e2e-0123456789abcdef0123";
 const CONTRACT: &str = "采购合同-2026-华东.docx";
@@ -67,6 +72,9 @@ fn main() {
             settings_test_connection_and_remove_key,
             links_in_answers_ask_before_opening,
             screenshots_in_both_languages_and_themes,
+            xss_in_answers_titles_and_errors,
+            xss_in_document_names,
+            document_named_with_a_line_break_uploads,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;
