@@ -11,10 +11,12 @@
 //! Screenshots go to docs/screenshots/, failure shots and driver logs to e2e-artifacts/.
 
 mod harness;
+mod leaks;
 mod xss;
 
 use anyhow::{bail, ensure, Context, Result};
 use harness::{files_containing, sha12, App, Launch, Suite, KEYRING_SERVICE, KEYRING_USER, STEP};
+use leaks::key_leaks_nowhere_after_a_session_with_faults;
 use mock_dashscope::{Fault, Target};
 use serde_json::Value;
 use std::future::Future;
@@ -75,6 +77,7 @@ fn main() {
             xss_in_answers_titles_and_errors,
             xss_in_document_names,
             document_named_with_a_line_break_uploads,
+            key_leaks_nowhere_after_a_session_with_faults,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;
