@@ -10,11 +10,19 @@
 //! `cargo test -p longwen-desktop --test e2e -- NAME` runs the scenarios whose name contains NAME.
 //! Screenshots go to docs/screenshots/, failure shots and driver logs to e2e-artifacts/.
 
+mod crash;
+mod crashkit;
 mod harness;
 mod leaks;
+mod throttle;
 mod xss;
 
 use anyhow::{bail, ensure, Context, Result};
+use crash::{
+    crash_after_the_service_took_an_upload_uploads_it_once,
+    crash_kill_9_while_answering_and_uploading,
+    crash_then_restart_at_once_marks_the_answer_interrupted,
+};
 use harness::{files_containing, sha12, App, Launch, Suite, KEYRING_SERVICE, KEYRING_USER, STEP};
 use leaks::key_leaks_nowhere_after_a_session_with_faults;
 use mock_dashscope::{Fault, Target};
@@ -78,6 +86,9 @@ fn main() {
             xss_in_document_names,
             document_named_with_a_line_break_uploads,
             key_leaks_nowhere_after_a_session_with_faults,
+            crash_kill_9_while_answering_and_uploading,
+            crash_then_restart_at_once_marks_the_answer_interrupted,
+            crash_after_the_service_took_an_upload_uploads_it_once,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;
