@@ -14,6 +14,7 @@ mod crash;
 mod crashkit;
 mod harness;
 mod leaks;
+mod migrate;
 mod throttle;
 mod xss;
 
@@ -25,6 +26,7 @@ use crash::{
 };
 use harness::{files_containing, sha12, App, Launch, Suite, KEYRING_SERVICE, KEYRING_USER, STEP};
 use leaks::key_leaks_nowhere_after_a_session_with_faults;
+use migrate::crash_kill_9_while_migrating_an_old_database;
 use mock_dashscope::{Fault, Target};
 use serde_json::Value;
 use std::future::Future;
@@ -87,6 +89,7 @@ fn main() {
             document_named_with_a_line_break_uploads,
             key_leaks_nowhere_after_a_session_with_faults,
             crash_kill_9_while_answering_and_uploading,
+            crash_kill_9_while_migrating_an_old_database,
             crash_then_restart_at_once_marks_the_answer_interrupted,
             crash_after_the_service_took_an_upload_uploads_it_once,
         ];
