@@ -7,6 +7,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use mock_dashscope::{MockConfig, MockServer};
 use serde_json::{json, Value};
+use std::ffi::OsString;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -39,6 +40,8 @@ pub struct Launch {
     /// Leave documents opened with the app waiting for their one click (the default clicks
     /// "Upload" once the app asks).
     pub keep_waiting: bool,
+    /// The service's address for the app (None: the mock's own).
+    pub base_url: Option<String>,
 }
 
 pub struct App {
@@ -157,34 +160,10 @@ impl Suite {
     /// Starts tauri-driver with the app's environment and opens a session (which starts the
     /// app in its real webview).
     pub async fn launch(&self, name: &str, launch: Launch) -> Result<App> {
-        let profile = match launch.profile {
-            Some(p) => p,
+        let profile = match &launch.profile {
+            Some(p) => p.clone(),
             None => std::sync::Arc::new(tempfile::tempdir()?),
         };
-        let home = profile.path().join("home");
-        let data = profile.path().join("data");
-        let xdg_data = home.join(".local/share");
-        for d in [&home, &data, &xdg_data] {
-            std::fs::create_dir_all(d)?;
-        }
-        // A stand-in for xdg-open: links the app opens are written down, no browser starts.
-        let bin = profile.path().join("bin");
-        std::fs::create_dir_all(&bin)?;
-        let opener = bin.join("xdg-open");
-        std::fs::write(
-            &opener,
-            format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
-                profile.path().join("opened.txt").display()
-            ),
-        )?;
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755))?;
-        }
-        let path = std::env::join_paths(std::iter::once(bin.clone()).chain(
-            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-        ))?;
         let port = free_port()?;
         let native_port = free_port()?;
         let log = std::fs::File::create(self.artifacts.join(format!("{name}.driver.log")))?;
@@ -195,25 +174,15 @@ impl Suite {
             "--native-port",
             &native_port.to_string(),
         ])
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", &xdg_data)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_CACHE_HOME", home.join(".cache"))
-        .env("LONGWEN_DATA_DIR", &data)
-        .env("PATH", &path)
-        .env("LONGWEN_BASE_URL", self.mock.base_url())
-        .env("LANG", "en_US.UTF-8")
-        .env("LANGUAGE", "en")
+        .envs(self.app_env(profile.path(), &launch)?)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
-        .env("GTK_THEME", "Adwaita")
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);
-        match &launch.env_key {
-            Some(k) => cmd.env("DASHSCOPE_API_KEY", k),
-            None => cmd.env_remove("DASHSCOPE_API_KEY"),
-        };
+        if launch.env_key.is_none() {
+            cmd.env_remove("DASHSCOPE_API_KEY");
+        }
         let mut driver = cmd.spawn().context("starting tauri-driver")?;
 
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
@@ -294,6 +263,56 @@ impl Suite {
             .map_err(|e| anyhow!("clicking Upload: {e}"))?;
         }
         Ok(app)
+    }
+
+    /// The environment the app gets for a profile (made ready: its folders, and a stand-in for
+    /// xdg-open that writes the links it is given to `opened.txt`): temp HOME and data dirs,
+    /// the service's address, the key when the launch has one, English.
+    pub fn app_env(&self, profile: &Path, launch: &Launch) -> Result<Vec<(String, OsString)>> {
+        let home = profile.join("home");
+        let data = profile.join("data");
+        let xdg_data = home.join(".local/share");
+        for d in [&home, &data, &xdg_data] {
+            std::fs::create_dir_all(d)?;
+        }
+        // A stand-in for xdg-open: links the app opens are written down, no browser starts.
+        let bin = profile.join("bin");
+        std::fs::create_dir_all(&bin)?;
+        let opener = bin.join("xdg-open");
+        std::fs::write(
+            &opener,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                profile.join("opened.txt").display()
+            ),
+        )?;
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755))?;
+        }
+        let path = std::env::join_paths(std::iter::once(bin.clone()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ))?;
+        let base_url = launch
+            .base_url
+            .clone()
+            .unwrap_or_else(|| self.mock.base_url());
+        let mut env: Vec<(String, OsString)> = vec![
+            ("HOME".into(), home.clone().into()),
+            ("XDG_DATA_HOME".into(), xdg_data.into()),
+            ("XDG_CONFIG_HOME".into(), home.join(".config").into()),
+            ("XDG_CACHE_HOME".into(), home.join(".cache").into()),
+            ("LONGWEN_DATA_DIR".into(), data.into()),
+            ("PATH".into(), path),
+            ("LONGWEN_BASE_URL".into(), base_url.into()),
+            ("LANG".into(), "en_US.UTF-8".into()),
+            ("LANGUAGE".into(), "en".into()),
+            ("GTK_THEME".into(), "Adwaita".into()),
+        ];
+        if let Some(k) = &launch.env_key {
+            env.push(("DASHSCOPE_API_KEY".into(), k.into()));
+        }
+        Ok(env)
     }
 
     pub fn screenshot_path(&self, state: &str, lang: &str, theme: &str) -> PathBuf {

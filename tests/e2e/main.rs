@@ -10,15 +10,32 @@
 //! `cargo test -p longwen-desktop --test e2e -- NAME` runs the scenarios whose name contains NAME.
 //! Screenshots go to docs/screenshots/, failure shots and driver logs to e2e-artifacts/.
 
+mod crash;
+mod crashkit;
 mod harness;
+mod leaks;
+mod migrate;
+mod throttle;
+mod xss;
 
 use anyhow::{bail, ensure, Context, Result};
+use crash::{
+    crash_after_the_service_took_an_upload_uploads_it_once,
+    crash_kill_9_while_answering_and_uploading,
+    crash_then_restart_at_once_marks_the_answer_interrupted,
+};
 use harness::{files_containing, sha12, App, Launch, Suite, KEYRING_SERVICE, KEYRING_USER, STEP};
+use leaks::key_leaks_nowhere_after_a_session_with_faults;
+use migrate::crash_kill_9_while_migrating_an_old_database;
 use mock_dashscope::{Fault, Target};
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
+use xss::{
+    document_named_with_a_line_break_uploads, xss_in_answers_titles_and_errors,
+    xss_in_document_names,
+};
 
 const KEY: &str = "sk-e2e-0123456789abcdef0123";
 const CONTRACT: &str = "采购合同-2026-华东.docx";
@@ -67,6 +84,14 @@ fn main() {
             settings_test_connection_and_remove_key,
             links_in_answers_ask_before_opening,
             screenshots_in_both_languages_and_themes,
+            xss_in_answers_titles_and_errors,
+            xss_in_document_names,
+            document_named_with_a_line_break_uploads,
+            key_leaks_nowhere_after_a_session_with_faults,
+            crash_kill_9_while_answering_and_uploading,
+            crash_kill_9_while_migrating_an_old_database,
+            crash_then_restart_at_once_marks_the_answer_interrupted,
+            crash_after_the_service_took_an_upload_uploads_it_once,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;

@@ -33,6 +33,25 @@ function applySettings(settings, lang, theme) {
   if (lang && lang !== i18n.lang()) i18n.setLang(lang);
 }
 
+let settleTimer = 0;
+
+/**
+ * An answer shown as still being written that no answer here is writing (another process's,
+ * or one cut by a crash a moment ago): the engine settles it once its writer has been silent
+ * for 10 s, so look again until it has.
+ */
+function followUnsettled(c) {
+  clearTimeout(settleTimer);
+  if (answers.isRunning() || !c.messages.some((m) => m.status === 'streaming')) return;
+  settleTimer = setTimeout(async () => {
+    if (conversation.currentChatId() !== c.summary.id || answers.isRunning()) return;
+    const fresh = await ipc.openChat(c.summary.id).catch(() => null);
+    if (!fresh || conversation.currentChatId() !== fresh.summary.id || answers.isRunning()) return;
+    conversation.setChat(fresh);
+    followUnsettled(fresh);
+  }, 2000);
+}
+
 async function openChat(id) {
   try {
     const c = await ipc.openChat(id);
@@ -40,6 +59,7 @@ async function openChat(id) {
     documents.setChat(c);
     conversation.setChat(c);
     sidebar.setCurrent(c.summary.id);
+    followUnsettled(c);
     return c;
   } catch (e) {
     showBootError(e);

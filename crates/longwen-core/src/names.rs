@@ -50,6 +50,14 @@ pub fn safe_file_name(name: &str) -> String {
     }
 }
 
+/// The name a file is shown and uploaded under: its own name, with control characters (a line
+/// break in a file name is legal on Linux) as spaces, since a multipart header cannot carry them.
+pub fn upload_name(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// The `.txt` file name pasted text is uploaded under.
 pub fn text_file_name(text: &str, name: Option<&str>) -> Result<String> {
     let mut filename = safe_file_name(&text_name(text, name)?);
@@ -76,5 +84,7 @@ mod tests {
         assert_eq!(safe_file_name(".."), "text");
         assert_eq!(text_file_name("x", Some("notes")).unwrap(), "notes.txt");
         assert_eq!(text_file_name("x", Some("a.TXT")).unwrap(), "a.TXT");
+        assert_eq!(upload_name("合同\n第二版\r.docx"), "合同 第二版 .docx");
+        assert_eq!(upload_name("a\tb.md"), "a b.md");
     }
 }

@@ -301,3 +301,45 @@ async fn a_new_key_of_the_same_account_finds_earlier_uploads() {
         "another account uploads its own copy"
     );
 }
+
+/// A process that died while uploading (its claim left behind, silent) may have got the file to
+/// the service without recording the answer: the next add finds it there instead of sending it
+/// again.
+#[tokio::test]
+async fn an_upload_cut_off_by_a_crash_is_found_in_the_cloud_not_sent_again() {
+    let env = setup().await;
+    let path = fixture("config-export.json");
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(std::fs::read(&path).unwrap()))
+    };
+    // What the dead process sent: the service has it, the database does not.
+    let client = Client::new(
+        ClientConfig {
+            base_url: env.mock.base_url(),
+            ..ClientConfig::default()
+        },
+        ApiKey::new(KEY),
+    )
+    .unwrap();
+    let cancel = longwen_core::CancellationToken::new();
+    let sent = client
+        .upload(&path, "config-export.json", &|_, _| {}, &cancel)
+        .await
+        .unwrap();
+    // Its claim, silent for long enough to be taken over.
+    let key = format!(
+        "{sha}\n{}\n{}",
+        env.mock.base_url(),
+        account(env.dir.path())
+    );
+    let db = rusqlite::Connection::open(env.dir.path().join("longwen.db")).unwrap();
+    db.execute(
+        "INSERT INTO upload_claims (key, owner, heartbeat_ms) VALUES (?1, 'dead', 0)",
+        [&key],
+    )
+    .unwrap();
+    let doc = env.add(&path).await.0.unwrap();
+    assert_eq!(doc.remote_id.as_deref(), Some(sent.id.as_str()));
+    assert_eq!(env.uploads().len(), 1, "not sent a second time");
+}

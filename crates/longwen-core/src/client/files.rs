@@ -148,8 +148,9 @@ impl Client {
             r
         });
         let mime = mime_guess::from_path(filename).first_or_octet_stream();
-        // reqwest 0.12 writes `filename="…"` as raw UTF-8 (only quotes, backslashes and
-        // line breaks escaped), as the Python SDK does; the test checks it arrives intact.
+        // reqwest 0.12 writes `filename="…"` as raw UTF-8 (quotes and backslashes escaped), as
+        // the Python SDK does; the test checks it arrives intact. Line breaks would break the
+        // header: callers pass names made by `names::upload_name`.
         let part = Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
             .file_name(filename.to_string())
             .mime_str(mime.essence_str())

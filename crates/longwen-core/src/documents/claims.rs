@@ -35,7 +35,8 @@ pub(crate) struct Claim<'a> {
 /// Either what another process already stored, or the claim to do the work ourselves.
 pub(crate) enum Claimed<'a, T> {
     Found(T),
-    Mine(Claim<'a>),
+    /// Ours to do; `after_crash` when taken over from a process that died holding it.
+    Mine(Claim<'a>, bool),
 }
 
 /// Waits until `find` sees a result, or this process holds the claim for `key`.
@@ -51,24 +52,27 @@ pub(crate) async fn claim_or_find<'a, T>(
             return Ok(Claimed::Found(found));
         }
         let claimed = store.with(|c| {
-            if !claims::try_claim(c, key, &owner, now_ms(), STALE_MS)? {
+            let claims::Claim::Ours { after_crash } =
+                claims::try_claim(c, key, &owner, now_ms(), STALE_MS)?
+            else {
                 return Ok(None);
-            }
+            };
             // The other process may have stored its result between our look and our claim.
             let found = find(c)?;
             if found.is_some() {
                 claims::release(c, key, &owner)?;
             }
-            Ok(Some(found))
+            Ok(Some((found, after_crash)))
         })?;
         match claimed {
-            Some(Some(found)) => return Ok(Claimed::Found(found)),
-            Some(None) => {
-                return Ok(Claimed::Mine(Claim {
+            Some((Some(found), _)) => return Ok(Claimed::Found(found)),
+            Some((None, after_crash)) => {
+                let claim = Claim {
                     store,
                     key: key.to_string(),
                     owner,
-                }))
+                };
+                return Ok(Claimed::Mine(claim, after_crash));
             }
             None => {}
         }

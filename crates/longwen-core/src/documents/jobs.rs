@@ -36,9 +36,10 @@ pub(crate) struct Jobs {
     known: Mutex<HashMap<JobId, (Job, bool)>>,
 }
 
+/// The name a job's row shows: the name the document will have.
 fn file_name(path: &Path) -> String {
     path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| names::upload_name(&n.to_string_lossy()))
         .unwrap_or_else(|| path.display().to_string())
 }
 

@@ -118,7 +118,7 @@ impl Documents {
             Some(n) => n.to_string(),
             None => path
                 .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
+                .map(|n| names::upload_name(&n.to_string_lossy()))
                 .unwrap_or_else(|| format!("document.{}", checked.file_type)),
         };
         let content = Content {

@@ -7,6 +7,7 @@ use super::{Documents, ProgressFn};
 use crate::error::{Error, Result};
 use crate::session::Session;
 use crate::store::documents::{self as docs, Uploaded};
+use crate::store::now;
 use crate::types::DocumentProgress;
 use std::path::Path;
 use std::sync::Arc;
@@ -22,7 +23,29 @@ pub(crate) struct Content<'a> {
     pub size: u64,
 }
 
+/// A day, in seconds: how far back an upload cut off by a crash is looked for.
+const DAY: i64 = 86_400;
+/// How far the service's clock may be behind ours.
+const CLOCK_SKEW_SECS: i64 = 120;
+
 impl Documents {
+    /// The newest file of the account with this content's name and size, uploaded since
+    /// `since` (unix seconds). Best effort: a listing that fails finds nothing.
+    async fn uploaded_since(
+        &self,
+        session: &Session,
+        content: &Content<'_>,
+        since: i64,
+    ) -> Option<crate::client::RemoteFile> {
+        let files = session.client.list_files().await.ok()?;
+        files
+            .into_iter()
+            .filter(|f| {
+                f.filename == content.filename && f.bytes == content.size && f.created_at >= since
+            })
+            .max_by_key(|f| f.created_at)
+    }
+
     /// The remote id of this content for the session's account, uploading only if there is none.
     pub(crate) async fn ensure_uploaded(
         &self,
@@ -50,18 +73,43 @@ impl Documents {
                 });
                 (id, status)
             }
-            Claimed::Mine(claim) => {
-                on_progress(DocumentProgress::Uploading {
-                    sent: 0,
-                    total: content.size,
-                });
-                let progress =
-                    |sent, total| on_progress(DocumentProgress::Uploading { sent, total });
-                let upload =
-                    session
-                        .client
-                        .upload(content.path, content.filename, &progress, cancel);
-                let file = claim.hold_while(upload).await?;
+            Claimed::Mine(claim, after_crash) => {
+                // A process that died while uploading this content may have got it to the
+                // service without recording the answer: look there before sending it again.
+                let earlier = match after_crash {
+                    true => self.uploaded_since(session, content, now() - DAY).await,
+                    false => None,
+                };
+                let started = now();
+                let file = match earlier {
+                    Some(file) => file,
+                    None => {
+                        on_progress(DocumentProgress::Uploading {
+                            sent: 0,
+                            total: content.size,
+                        });
+                        let progress =
+                            |sent, total| on_progress(DocumentProgress::Uploading { sent, total });
+                        let upload = session.client.upload(
+                            content.path,
+                            content.filename,
+                            &progress,
+                            cancel,
+                        );
+                        match claim.hold_while(upload).await {
+                            Ok(file) => file,
+                            // The answer was lost, not necessarily the upload.
+                            Err(e @ (Error::Timeout { .. } | Error::Network { .. })) => {
+                                let since = started - CLOCK_SKEW_SECS;
+                                match self.uploaded_since(session, content, since).await {
+                                    Some(file) => file,
+                                    None => return Err(e),
+                                }
+                            }
+                            Err(e) => return Err(e),
+                        }
+                    }
+                };
                 // Stored at once, so a crash while the service reads it cannot cause a second upload.
                 self.store.with(|c| {
                     let up = Uploaded {

@@ -4,6 +4,16 @@
 use crate::error::Result;
 use rusqlite::{params, Connection};
 
+/// Who holds a claim after `try_claim`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// A live process holds it.
+    Held,
+    /// Ours. `after_crash`: it was taken over from a process that died holding it (its upload
+    /// may have reached the service without its answer being recorded).
+    Ours { after_crash: bool },
+}
+
 /// Takes the claim for `key` unless a live one exists; one silent for `stale_ms` is
 /// taken over.
 pub fn try_claim(
@@ -12,8 +22,8 @@ pub fn try_claim(
     owner: &str,
     now_ms: i64,
     stale_ms: i64,
-) -> Result<bool> {
-    conn.execute(
+) -> Result<Claim> {
+    let stale = conn.execute(
         "DELETE FROM upload_claims WHERE key = ?1 AND heartbeat_ms < ?2",
         params![key, now_ms - stale_ms],
     )?;
@@ -21,7 +31,12 @@ pub fn try_claim(
         "INSERT OR IGNORE INTO upload_claims (key, owner, heartbeat_ms) VALUES (?1, ?2, ?3)",
         params![key, owner, now_ms],
     )?;
-    Ok(inserted == 1)
+    Ok(match inserted {
+        1 => Claim::Ours {
+            after_crash: stale > 0,
+        },
+        _ => Claim::Held,
+    })
 }
 
 pub fn heartbeat(conn: &Connection, key: &str, owner: &str, now_ms: i64) -> Result<()> {
@@ -50,9 +65,16 @@ mod tests {
         let a = crate::store::open(dir.path()).unwrap();
         let b = crate::store::open(dir.path()).unwrap();
         let stale = 15_000;
-        assert!(try_claim(&a, "k", "a", 100_000, stale).unwrap());
-        assert!(!try_claim(&b, "k", "b", 100_001, stale).unwrap());
-        assert!(try_claim(&b, "other", "b", 100_001, stale).unwrap());
-        assert!(try_claim(&b, "k", "b", 100_000 + stale + 1, stale).unwrap());
+        let fresh = Claim::Ours { after_crash: false };
+        assert_eq!(try_claim(&a, "k", "a", 100_000, stale).unwrap(), fresh);
+        assert_eq!(
+            try_claim(&b, "k", "b", 100_001, stale).unwrap(),
+            Claim::Held
+        );
+        assert_eq!(try_claim(&b, "other", "b", 100_001, stale).unwrap(), fresh);
+        assert_eq!(
+            try_claim(&b, "k", "b", 100_000 + stale + 1, stale).unwrap(),
+            Claim::Ours { after_crash: true }
+        );
     }
 }

@@ -81,13 +81,25 @@ pub(super) fn back_up(conn: &Connection, data_dir: &Path, from_version: u64) -> 
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     let target = dir.join(format!("longwen-v{from_version}-{stamp}.db"));
-    conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
-    let mut backups: Vec<PathBuf> = std::fs::read_dir(&dir)
+    // Written under another name and renamed when whole: a copy cut short by a crash never
+    // looks like a backup (and is removed by the next one).
+    let partial = dir.join(format!("longwen-v{from_version}-{stamp}.partial"));
+    conn.execute("VACUUM INTO ?1", [partial.to_string_lossy()])?;
+    std::fs::rename(&partial, &target).map_err(io)?;
+    let mut backups: Vec<PathBuf> = Vec::new();
+    for path in std::fs::read_dir(&dir)
         .map_err(io)?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "db"))
-        .collect();
+    {
+        match path.extension().and_then(|x| x.to_str()) {
+            Some("db") => backups.push(path),
+            Some("partial") => {
+                let _ = std::fs::remove_file(&path);
+            }
+            _ => {}
+        }
+    }
     // Names end in the time they were made: newest last once sorted by it.
     let made = |p: &PathBuf| {
         let stem = p.file_stem()?.to_str()?;
