@@ -241,20 +241,10 @@ impl Engine {
         labels: &ExportLabels,
     ) -> Result<Vec<u8>> {
         let chat = self.chat(chat)?;
-        let mut ids: Vec<DocumentId> = chat
-            .messages
-            .iter()
-            .flat_map(|m| m.document_ids.iter().copied())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let read: Vec<Document> = ids
-            .iter()
-            .filter_map(|id| self.document(*id).ok())
-            .collect();
+        let read = &chat.documents_read;
         match format {
-            ExportFormat::Markdown => Ok(export::markdown(&chat, &read, labels).into_bytes()),
-            ExportFormat::Docx => export::docx(&chat, &read, labels),
+            ExportFormat::Markdown => Ok(export::markdown(&chat, read, labels).into_bytes()),
+            ExportFormat::Docx => export::docx(&chat, read, labels),
         }
     }
 
@@ -335,10 +325,18 @@ impl Engine {
             let ids = chats::attached(c, id)?;
             let documents = store::documents::by_ids(c, &ids, hint.as_ref())?;
             let messages = messages::list(c, id)?;
+            let mut read: Vec<DocumentId> = messages
+                .iter()
+                .flat_map(|m| m.document_ids.iter().copied())
+                .collect();
+            read.sort_unstable();
+            read.dedup();
+            let documents_read = store::documents::by_ids(c, &read, hint.as_ref())?;
             Ok(Chat {
                 summary,
                 documents,
                 messages,
+                documents_read,
             })
         })
     }

@@ -150,8 +150,11 @@ pub struct ChatSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Chat {
     pub summary: ChatSummary,
+    /// Attached now (the next question reads them).
     pub documents: Vec<Document>,
     pub messages: Vec<Message>,
+    /// Every document an answer of this chat read, attached or not any more (to name them).
+    pub documents_read: Vec<Document>,
 }
 
 /// One question. Documents listed here are attached to the chat (and stay attached).
