@@ -111,6 +111,13 @@ pub enum Fault {
     BadJson { after_chunks: usize },
     /// After N chunks, nothing at all (no keep-alive) for `ms`, then the rest.
     Stall { after_chunks: usize, ms: u64 },
+    /// The answer's body as it would be, but the connection breaks after exactly `byte` bytes
+    /// of it (inside a UTF-8 character, inside `data:`, wherever that falls); at or past the
+    /// body's end, the whole body and then the break.
+    CutAtByte { byte: usize },
+    /// An upload's connection breaks once `after_bytes` bytes of the file part have arrived:
+    /// the server drops the socket unread (the client sees a reset while it writes).
+    UploadCut { after_bytes: u64 },
 }
 
 impl Fault {
