@@ -190,10 +190,13 @@ async fn read_file_part(
     Ok((part, too_large, parse_error))
 }
 
-/// Ends the connection's task at once: hyper never answers, and the socket is dropped with the
-/// rest of the body unread (the kernel resets it, as a gateway that gives up does). An unwind
-/// without the panic hook, so nothing is printed; tokio ends only this connection's task.
-fn break_connection() -> ! {
+/// Ends the connection's task: hyper never answers, and the socket is dropped with the rest of
+/// the body unread, so the kernel resets it (as a gateway that gives up does). First a moment
+/// for the client's next bytes to arrive unread: a socket closed with nothing unread would end
+/// with a plain close instead. An unwind without the panic hook, so nothing is printed; tokio
+/// ends only this connection's task.
+async fn break_connection() -> ! {
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     std::panic::resume_unwind(Box::new("mock: upload cut"))
 }
 
@@ -257,7 +260,7 @@ pub(super) async fn upload(
                             "sha256": null, "purpose": purpose, "content_length": content_length,
                             "chunked": false, "cut": true});
                         record(&s, &method, &uri, &headers, summary);
-                        break_connection();
+                        break_connection().await;
                     }
                 };
                 too_large |= over;
