@@ -118,6 +118,9 @@ pub enum Fault {
     /// An upload's connection breaks once `after_bytes` bytes of the file part have arrived:
     /// the server drops the socket unread (the client sees a reset while it writes).
     UploadCut { after_bytes: u64 },
+    /// The server takes an upload's file part at about this many bytes a second (a slow
+    /// link): the client's writes wait, and its progress shows it.
+    SlowUpload { bytes_per_sec: u64 },
 }
 
 impl Fault {

@@ -1,4 +1,5 @@
-//! Cuts at an exact byte of an answer, and uploads whose connection breaks mid-body.
+//! Cuts at an exact byte of an answer, uploads whose connection breaks mid-body, and uploads
+//! the server takes slowly.
 
 mod common;
 
@@ -141,4 +142,30 @@ async fn an_upload_cut_is_only_for_uploads() {
         .send()
         .await;
     assert!(r.is_err());
+}
+
+#[tokio::test]
+async fn a_slow_upload_takes_its_time_and_is_kept_whole() {
+    let m = server().await;
+    m.push_fault(Fault::SlowUpload {
+        bytes_per_sec: 1 << 20,
+    });
+    let data = vec![b'b'; 512 << 10];
+    let started = std::time::Instant::now();
+    let id = upload(&m, "slow.txt", &data).await;
+    // Half a MiB at a MiB a second.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(id.starts_with("file-fe-"));
+    let reqs = m.requests();
+    assert_eq!(reqs[0].body["bytes"], data.len());
+    assert_eq!(reqs[0].body["sha256"], hex_sha(&data));
+}
+
+fn hex_sha(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(data))
 }

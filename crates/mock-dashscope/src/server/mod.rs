@@ -56,13 +56,13 @@ impl St {
         self.limits.clear();
     }
     /// The first queued fault for this endpoint; faults without a target only ever hit a chat
-    /// (`upload_cut` only an upload).
+    /// (`upload_cut` and `slow_upload` only an upload).
     fn take_fault(&mut self, t: Target) -> Option<Fault> {
         let pos = self.faults.iter().position(|f| match f {
             Fault::HttpError { on, .. } | Fault::EmptyNotFound { on } => {
                 *on == Target::Any || *on == t
             }
-            Fault::UploadCut { .. } => t == Target::Upload,
+            Fault::UploadCut { .. } | Fault::SlowUpload { .. } => t == Target::Upload,
             _ => t == Target::Chat,
         })?;
         self.faults.remove(pos)

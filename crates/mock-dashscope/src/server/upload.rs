@@ -86,22 +86,38 @@ async fn drain(req: Request) {
     while let Some(Ok(_)) = futures_util::StreamExt::next(&mut stream).await {}
 }
 
+/// How a queued fault shapes the reading of the file part.
+#[derive(Default, Clone, Copy)]
+struct Reading {
+    /// `upload_cut`: break the connection after this many bytes.
+    cut: Option<u64>,
+    /// `slow_upload`: take this many bytes a second.
+    rate: Option<u64>,
+}
+
 /// The answers given before the body is read, in the service's order: a queued fault, the key,
-/// a chunked body. `Ok` is the account and where a queued `upload_cut` breaks the upload;
-/// `Err` is the answer and what to record.
+/// a chunked body. `Ok` is the account and how to read the file part; `Err` is the answer and
+/// what to record.
 fn before_body(
     s: &Shared,
     rid: &str,
     headers: &HeaderMap,
     content_length: Option<u64>,
-) -> Result<(String, Option<u64>), (Response, Value)> {
+) -> Result<(String, Reading), (Response, Value)> {
     let fault = s.lock().take_fault(Target::Upload);
     if let Some(r) = fault.as_ref().and_then(|f| fault_response(rid, f)) {
         return Err((r, Value::Null));
     }
-    let cut = match fault {
-        Some(Fault::UploadCut { after_bytes }) => Some(after_bytes),
-        _ => None,
+    let reading = match fault {
+        Some(Fault::UploadCut { after_bytes }) => Reading {
+            cut: Some(after_bytes),
+            rate: None,
+        },
+        Some(Fault::SlowUpload { bytes_per_sec }) => Reading {
+            cut: None,
+            rate: Some(bytes_per_sec.max(1)),
+        },
+        _ => Reading::default(),
     };
     let account = auth(rid, headers).map_err(|r| (r, Value::Null))?;
     let chunked = content_length.is_none() || headers.contains_key(header::TRANSFER_ENCODING);
@@ -116,7 +132,7 @@ fn before_body(
         );
         return Err((r, summary));
     }
-    Ok((account, cut))
+    Ok((account, reading))
 }
 
 /// What the mock keeps of the `file` part.
@@ -130,11 +146,12 @@ struct Part {
 
 /// Streams the `file` part: hashes it, keeps the first bytes of a text file, looks for `/Font` in
 /// a PDF. Also says whether it went over the size limit and how reading it failed, if it did.
-/// With `cut`, past that many bytes the upload is recorded and its connection broken (`Err`).
+/// With a cut, past that many bytes the upload is recorded and its connection broken (`Err`);
+/// with a rate, each chunk is followed by the pause that keeps to it.
 async fn read_file_part(
     field: &mut Field<'_>,
     s: &Shared,
-    cut: Option<u64>,
+    reading: Reading,
 ) -> Result<(Part, bool, Option<String>), String> {
     let filename = part_filename(field.headers()).unwrap_or_default();
     let mut kind = kind_of(&filename);
@@ -156,8 +173,12 @@ async fn read_file_part(
             }
         };
         bytes += chunk.len() as u64;
-        if cut.is_some_and(|c| bytes >= c) {
+        if reading.cut.is_some_and(|c| bytes >= c) {
             return Err(filename);
+        }
+        if let Some(rate) = reading.rate {
+            let pause = std::time::Duration::from_secs_f64(chunk.len() as f64 / rate as f64);
+            tokio::time::sleep(pause).await;
         }
         if bytes > limit {
             // Keep draining (so the client reads our answer) but stop storing.
@@ -217,7 +238,7 @@ pub(super) async fn upload(
 
     // Early answers read the body to its end first, so the client sees the answer rather than a
     // reset, and a pooled connection stays usable for the next request.
-    let (account, cut) = match before_body(&s, &rid, &headers, content_length) {
+    let (account, reading) = match before_body(&s, &rid, &headers, content_length) {
         Ok(a) => a,
         Err((r, summary)) => {
             drain(req).await;
@@ -253,7 +274,7 @@ pub(super) async fn upload(
                 Err(e) => parse_error = Some(e.to_string()),
             },
             Some("file") => {
-                let (part, over, err) = match read_file_part(&mut field, &s, cut).await {
+                let (part, over, err) = match read_file_part(&mut field, &s, reading).await {
                     Ok(read) => read,
                     Err(filename) => {
                         let summary = json!({"filename": filename, "bytes": null,
