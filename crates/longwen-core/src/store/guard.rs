@@ -80,8 +80,14 @@ pub(super) fn back_up(conn: &Connection, data_dir: &Path, from_version: u64) -> 
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let target = dir.join(format!("longwen-v{from_version}-{stamp}.db"));
-    conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
+    let name = format!("longwen-v{from_version}-{stamp}.db");
+    let target = dir.join(&name);
+    // Copied into tmp/ and moved into place whole: a crash mid-copy leaves no broken file
+    // among the backups (where it would count as one of the five); `clean_tmp` removes it.
+    let part = data_dir.join("tmp").join(format!("{name}.part"));
+    std::fs::create_dir_all(data_dir.join("tmp")).map_err(io)?;
+    conn.execute("VACUUM INTO ?1", [part.to_string_lossy()])?;
+    std::fs::rename(&part, &target).map_err(io)?;
     let mut backups: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(io)?
         .flatten()
