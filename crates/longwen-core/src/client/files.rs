@@ -150,8 +150,11 @@ impl Client {
         let mime = mime_guess::from_path(filename).first_or_octet_stream();
         // reqwest 0.12 writes `filename="…"` as raw UTF-8 (only quotes, backslashes and
         // line breaks escaped), as the Python SDK does; the test checks it arrives intact.
+        // But its escape of a line break (a backslash) leaves the break in the part's header,
+        // which no parser reads: line breaks go as %0D/%0A, as browsers write them (WHATWG).
+        let sent_name = filename.replace('\r', "%0D").replace('\n', "%0A");
         let part = Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
-            .file_name(filename.to_string())
+            .file_name(sent_name)
             .mime_str(mime.essence_str())
             .map_err(Error::internal)?;
         // `purpose` first, like the official SDKs.
