@@ -8,9 +8,9 @@
 //!
 //! Each trial prints its seed (`BASE_SEED + index`); `CRASH_SEED=<seed>` runs that one alone.
 
-mod crash_support;
+mod cli_support;
 
-use crash_support::*;
+use cli_support::*;
 use mock_dashscope::{Fault, MockConfig, MockServer};
 use std::path::Path;
 use std::time::{Duration, Instant};
