@@ -291,7 +291,7 @@ const OLD_CHATS: i64 = 3;
 const OLD_PAIRS: i64 = 6_000;
 
 /// A database as version 3 left it (`user_version` 3, errors as a sentence in
-/// `error_message`), of about 20 MB so that its backup and migration take a moment.
+/// `error_message`), of about 16 MB so that its backup and migration take a moment.
 fn old_database(dir: &Path) -> std::path::PathBuf {
     let made = run(
         {
