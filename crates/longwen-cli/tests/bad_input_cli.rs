@@ -3,6 +3,8 @@
 //! input works (a file named like an option after `--`, a name that is not UTF-8, a key with
 //! spaces around it, an address with a trailing slash).
 
+#![cfg(unix)]
+
 mod cli_support;
 
 use cli_support::*;

@@ -3,6 +3,8 @@
 //! records no upload) and nothing stored; or, for odd but valid input, an upload with the name
 //! intact (as the mock recorded it). Questions, keys and addresses: `bad_input_asks.rs`.
 
+#![cfg(unix)]
+
 mod bad_input_support;
 mod engine_support;
 
@@ -80,7 +82,6 @@ fn non_utf8() -> OsString {
     OsString::from_vec(b"caf\xe9 notes.txt".to_vec())
 }
 
-#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_and_names() {
     let env = env_with(MockConfig::default()).await;
