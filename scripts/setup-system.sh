@@ -1,6 +1,19 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Longwen needs on Debian/Ubuntu, skipping what is there.
+# Usage: scripts/setup-system.sh [--with-driver] [--with-audit]
+#   --with-driver  tauri-driver, for the end-to-end tests and UI benchmarks
+#   --with-audit   cargo-audit, for the dependency audit of scripts/test.sh
 set -euo pipefail
+
+with_driver=false
+with_audit=false
+for arg in "$@"; do
+  case "$arg" in
+    --with-driver) with_driver=true ;;
+    --with-audit) with_audit=true ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
 
 packages=(build-essential pkg-config file curl ca-certificates libssl-dev libdbus-1-dev
   libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev
@@ -27,7 +40,14 @@ if ! command -v cargo >/dev/null; then
 fi
 
 # The end-to-end tests and UI benchmarks drive the app through tauri-driver (Tauri 2's).
-if [ "${1:-}" = "--with-driver" ] && ! command -v tauri-driver >/dev/null; then
+if $with_driver && ! command -v tauri-driver >/dev/null; then
   echo "installing tauri-driver"
   cargo install tauri-driver --locked --version '^2'
+fi
+
+# The dependency audit reads the RustSec advisory database in ../shared, offline (built from
+# crates.io source: a few minutes, once per machine).
+if $with_audit && ! command -v cargo-audit >/dev/null; then
+  echo "installing cargo-audit"
+  cargo install cargo-audit --locked --version '^0.22'
 fi

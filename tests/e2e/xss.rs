@@ -490,7 +490,7 @@ pub async fn document_named_with_a_line_break_uploads(suite: &Suite) -> Result<(
         .collect();
     app.quit().await?;
     // A multipart header cannot carry a line break: it is shown and sent as a space.
-    let shown = longwen_core::names::upload_name(&name);
+    let shown = longwen_core::names::upload_name(name);
     ensure!(
         row["state"] == "ready" && row["name"] == shown.as_str(),
         "a document named {name:?} did not upload: {row}; the service got {sent:?}"

@@ -240,6 +240,15 @@ async fn add_document(
 }
 
 async fn ask(engine: &Engine, args: AskArgs, printer: &Printer) -> Result<(), Error> {
+    // What the engine refuses without the service is refused before any document is
+    // uploaded: a question refused for its length must not cost an upload first.
+    let question = args.question.trim();
+    if question.is_empty() {
+        return Err(Error::invalid(Problem::EmptyQuestion));
+    }
+    let documents = args.files.len() + args.file_ids.len() + usize::from(args.text.is_some());
+    longwen_core::checks::check_document_count(documents)?;
+    longwen_core::checks::check_question(question, documents > 0)?;
     let cancel = interrupt_token();
     let mut document_ids = Vec::new();
     for path in &args.files {

@@ -111,6 +111,16 @@ pub enum Fault {
     BadJson { after_chunks: usize },
     /// After N chunks, nothing at all (no keep-alive) for `ms`, then the rest.
     Stall { after_chunks: usize, ms: u64 },
+    /// The answer's body as it would be, but the connection breaks after exactly `byte` bytes
+    /// of it (inside a UTF-8 character, inside `data:`, wherever that falls); at or past the
+    /// body's end, the whole body and then the break.
+    CutAtByte { byte: usize },
+    /// An upload's connection breaks once `after_bytes` bytes of the file part have arrived:
+    /// the server drops the socket unread (the client sees a reset while it writes).
+    UploadCut { after_bytes: u64 },
+    /// The server takes an upload's file part at about this many bytes a second (a slow
+    /// link): the client's writes wait, and its progress shows it.
+    SlowUpload { bytes_per_sec: u64 },
 }
 
 impl Fault {

@@ -149,10 +149,13 @@ impl Client {
         });
         let mime = mime_guess::from_path(filename).first_or_octet_stream();
         // reqwest 0.12 writes `filename="…"` as raw UTF-8 (quotes and backslashes escaped), as
-        // the Python SDK does; the test checks it arrives intact. Line breaks would break the
-        // header: callers pass names made by `names::upload_name`.
+        // the Python SDK does; the test checks it arrives intact. Its escape of a line break
+        // leaves the break in the part's header, which no parser reads: callers pass names made
+        // by `names::upload_name` (no control characters), and any break left goes as %0D/%0A,
+        // as browsers write them (WHATWG).
+        let sent_name = filename.replace('\r', "%0D").replace('\n', "%0A");
         let part = Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
-            .file_name(filename.to_string())
+            .file_name(sent_name)
             .mime_str(mime.essence_str())
             .map_err(Error::internal)?;
         // `purpose` first, like the official SDKs.

@@ -92,12 +92,15 @@ pub(super) fn back_up(conn: &Connection, data_dir: &Path, from_version: u64) -> 
         .flatten()
         .map(|e| e.path())
     {
-        match path.extension().and_then(|x| x.to_str()) {
-            Some("db") => backups.push(path),
-            Some("partial") => {
-                let _ = std::fs::remove_file(&path);
-            }
-            _ => {}
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        // A cut copy leaves `.partial` and SQLite's `.partial-journal` beside it.
+        if name.contains(".partial") {
+            let _ = std::fs::remove_file(&path);
+        } else if name.ends_with(".db") {
+            backups.push(path);
         }
     }
     // Names end in the time they were made: newest last once sorted by it.

@@ -245,6 +245,7 @@ fn build_plan(
         bad_json: None,
         stall: None,
         huge_line: None,
+        cut_at_byte: None,
         split: false,
         rid: rid.to_string(),
     };

@@ -167,6 +167,7 @@ pub(super) fn apply_fault(plan: &mut Plan, fault: Option<Fault>) {
             plan.stall = Some((after_chunks, Duration::from_millis(ms)))
         }
         Some(Fault::SplitUtf8) => plan.split = true,
+        Some(Fault::CutAtByte { byte }) => plan.cut_at_byte = Some(byte),
         _ => {}
     }
 }

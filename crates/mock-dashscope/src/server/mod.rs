@@ -55,12 +55,14 @@ impl St {
         self.status_seen.clear();
         self.limits.clear();
     }
-    /// The first queued fault for this endpoint; faults without a target only ever hit a chat.
+    /// The first queued fault for this endpoint; faults without a target only ever hit a chat
+    /// (`upload_cut` and `slow_upload` only an upload).
     fn take_fault(&mut self, t: Target) -> Option<Fault> {
         let pos = self.faults.iter().position(|f| match f {
             Fault::HttpError { on, .. } | Fault::EmptyNotFound { on } => {
                 *on == Target::Any || *on == t
             }
+            Fault::UploadCut { .. } | Fault::SlowUpload { .. } => t == Target::Upload,
             _ => t == Target::Chat,
         })?;
         self.faults.remove(pos)

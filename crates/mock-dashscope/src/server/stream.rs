@@ -35,6 +35,8 @@ pub(super) struct Plan {
     pub(super) stall: Option<(usize, Duration)>,
     /// One `data:` line of this many bytes after the first chunk (streams only).
     pub(super) huge_line: Option<usize>,
+    /// The connection breaks after exactly this many bytes of the body.
+    pub(super) cut_at_byte: Option<usize>,
     pub(super) split: bool,
     pub(super) rid: String,
 }
@@ -70,6 +72,30 @@ async fn abort(tx: &Tx) {
     let _ = tx.send(Err(err)).await;
 }
 
+/// Where the stream's bytes go: the body channel, broken after `left` more bytes if set.
+struct Sink {
+    tx: Tx,
+    left: Option<usize>,
+}
+
+impl Sink {
+    /// Sends `b`, or as much of it as the cut allows and then breaks the connection (`Err`).
+    async fn send(&mut self, b: Bytes) -> Result<(), ()> {
+        if let Some(left) = self.left {
+            if b.len() >= left {
+                if left > 0 {
+                    self.tx.send(Ok(b.slice(..left))).await.map_err(|_| ())?;
+                }
+                self.left = Some(0);
+                abort(&self.tx).await;
+                return Err(());
+            }
+            self.left = Some(left - b.len());
+        }
+        self.tx.send(Ok(b)).await.map_err(|_| ())
+    }
+}
+
 pub(super) async fn plain_response(mut plan: Plan) -> Response {
     tokio::time::sleep(plan.first_delay).await;
     // A stream-line fault: a JSON body has no lines.
@@ -95,6 +121,17 @@ pub(super) async fn plain_response(mut plan: Plan) -> Response {
         "usage": usage(&plan),
     });
     let bytes = Bytes::from(serde_json::to_vec(&body).unwrap());
+    if let Some(n) = plan.cut_at_byte {
+        // The first N bytes of the JSON, then the break.
+        let (tx, rx) = mpsc::channel(2);
+        let mut sink = Sink { tx, left: Some(n) };
+        tokio::spawn(async move {
+            if sink.send(bytes).await.is_ok() {
+                abort(&sink.tx).await;
+            }
+        });
+        return (json_type, body_from(rx)).into_response();
+    }
     if plan.cut.is_none() && plan.stall.is_none() {
         return (json_type, bytes).into_response();
     }
@@ -130,10 +167,10 @@ pub(super) fn stream_response(plan: Plan) -> Response {
 }
 
 /// Writes one SSE event; in split mode as tiny pieces with CRLF and keep-alive comments.
-async fn send_event(tx: &Tx, data: &str, split: bool, n: usize) -> Result<(), ()> {
+async fn send_event(tx: &mut Sink, data: &str, split: bool, n: usize) -> Result<(), ()> {
     if !split {
         let ev = format!("data: {data}\n\n");
-        return tx.send(Ok(Bytes::from(ev))).await.map_err(|_| ());
+        return tx.send(Bytes::from(ev)).await;
     }
     // Alternate `data:` with and without the optional space.
     let sep = if n.is_multiple_of(2) {
@@ -147,9 +184,7 @@ async fn send_event(tx: &Tx, data: &str, split: bool, n: usize) -> Result<(), ()
     let mut k = n;
     while i < ev.len() {
         let end = (i + SIZES[k % SIZES.len()]).min(ev.len());
-        tx.send(Ok(Bytes::copy_from_slice(&ev[i..end])))
-            .await
-            .map_err(|_| ())?;
+        tx.send(Bytes::copy_from_slice(&ev[i..end])).await?;
         // Let hyper flush each piece as its own write.
         tokio::task::yield_now().await;
         i = end;
@@ -159,10 +194,18 @@ async fn send_event(tx: &Tx, data: &str, split: bool, n: usize) -> Result<(), ()
 }
 
 async fn write_stream(plan: Plan, tx: Tx) {
-    let _ = write_stream_inner(&plan, &tx).await;
+    let mut sink = Sink {
+        tx,
+        left: plan.cut_at_byte,
+    };
+    let ended = write_stream_inner(&plan, &mut sink).await;
+    // A cut past the end of the body: all of it, then the break.
+    if ended.is_ok() && sink.left.is_some() {
+        abort(&sink.tx).await;
+    }
 }
 
-async fn write_stream_inner(plan: &Plan, tx: &Tx) -> Result<(), ()> {
+async fn write_stream_inner(plan: &Plan, tx: &mut Sink) -> Result<(), ()> {
     let id = format!("chatcmpl-{}", plan.rid);
     let created = now_secs();
     let chunk = |delta: Value, finish: Value| {
@@ -214,10 +257,10 @@ async fn write_stream_inner(plan: &Plan, tx: &Tx) -> Result<(), ()> {
 /// What the plan does before chunk `i` (`end`: after the last chunk, where any larger N lands
 /// too): break the connection (`Err`), end the stream with an error or broken JSON
 /// (`Ok(true)`), or stall and go on (`Ok(false)`).
-async fn interrupt(plan: &Plan, tx: &Tx, i: usize, end: bool) -> Result<bool, ()> {
+async fn interrupt(plan: &Plan, tx: &mut Sink, i: usize, end: bool) -> Result<bool, ()> {
     let due = |n: usize| n == i || (end && n > i);
     if plan.cut.is_some_and(due) {
-        abort(tx).await;
+        abort(&tx.tx).await;
         return Err(());
     }
     if let Some(e) = plan.error.as_ref().filter(|e| due(e.after)) {

@@ -3,7 +3,7 @@
 use super::faults::fault_response;
 use super::files::{kind_of, FileRec, Kind};
 use super::{auth, bad_param, error, now_secs, record, ReqId, Shared, Shr};
-use crate::Target;
+use crate::{Fault, Target};
 use axum::extract::multipart::Field;
 use axum::extract::{FromRequest, Multipart, OriginalUri, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -86,18 +86,39 @@ async fn drain(req: Request) {
     while let Some(Ok(_)) = futures_util::StreamExt::next(&mut stream).await {}
 }
 
+/// How a queued fault shapes the reading of the file part.
+#[derive(Default, Clone, Copy)]
+struct Reading {
+    /// `upload_cut`: break the connection after this many bytes.
+    cut: Option<u64>,
+    /// `slow_upload`: take this many bytes a second.
+    rate: Option<u64>,
+}
+
 /// The answers given before the body is read, in the service's order: a queued fault, the key,
-/// a chunked body. `Ok` is the account; `Err` is the answer and what to record.
+/// a chunked body. `Ok` is the account and how to read the file part; `Err` is the answer and
+/// what to record.
 fn before_body(
     s: &Shared,
     rid: &str,
     headers: &HeaderMap,
     content_length: Option<u64>,
-) -> Result<String, (Response, Value)> {
+) -> Result<(String, Reading), (Response, Value)> {
     let fault = s.lock().take_fault(Target::Upload);
     if let Some(r) = fault.as_ref().and_then(|f| fault_response(rid, f)) {
         return Err((r, Value::Null));
     }
+    let reading = match fault {
+        Some(Fault::UploadCut { after_bytes }) => Reading {
+            cut: Some(after_bytes),
+            rate: None,
+        },
+        Some(Fault::SlowUpload { bytes_per_sec }) => Reading {
+            cut: None,
+            rate: Some(bytes_per_sec.max(1)),
+        },
+        _ => Reading::default(),
+    };
     let account = auth(rid, headers).map_err(|r| (r, Value::Null))?;
     let chunked = content_length.is_none() || headers.contains_key(header::TRANSFER_ENCODING);
     if chunked {
@@ -111,7 +132,7 @@ fn before_body(
         );
         return Err((r, summary));
     }
-    Ok(account)
+    Ok((account, reading))
 }
 
 /// What the mock keeps of the `file` part.
@@ -125,7 +146,13 @@ struct Part {
 
 /// Streams the `file` part: hashes it, keeps the first bytes of a text file, looks for `/Font` in
 /// a PDF. Also says whether it went over the size limit and how reading it failed, if it did.
-async fn read_file_part(field: &mut Field<'_>, s: &Shared) -> (Part, bool, Option<String>) {
+/// With a cut, past that many bytes the upload is recorded and its connection broken (`Err`);
+/// with a rate, each chunk is followed by the pause that keeps to it.
+async fn read_file_part(
+    field: &mut Field<'_>,
+    s: &Shared,
+    reading: Reading,
+) -> Result<(Part, bool, Option<String>), String> {
     let filename = part_filename(field.headers()).unwrap_or_default();
     let mut kind = kind_of(&filename);
     let limit = if kind == Kind::Image {
@@ -146,6 +173,13 @@ async fn read_file_part(field: &mut Field<'_>, s: &Shared) -> (Part, bool, Optio
             }
         };
         bytes += chunk.len() as u64;
+        if reading.cut.is_some_and(|c| bytes >= c) {
+            return Err(filename);
+        }
+        if let Some(rate) = reading.rate {
+            let pause = std::time::Duration::from_secs_f64(chunk.len() as f64 / rate as f64);
+            tokio::time::sleep(pause).await;
+        }
         if bytes > limit {
             // Keep draining (so the client reads our answer) but stop storing.
             too_large = true;
@@ -174,7 +208,17 @@ async fn read_file_part(field: &mut Field<'_>, s: &Shared) -> (Part, bool, Optio
         kind,
         head,
     };
-    (part, too_large, parse_error)
+    Ok((part, too_large, parse_error))
+}
+
+/// Ends the connection's task: hyper never answers, and the socket is dropped with the rest of
+/// the body unread, so the kernel resets it (as a gateway that gives up does). First a moment
+/// for the client's next bytes to arrive unread: a socket closed with nothing unread would end
+/// with a plain close instead. An unwind without the panic hook, so nothing is printed; tokio
+/// ends only this connection's task.
+async fn break_connection() -> ! {
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    std::panic::resume_unwind(Box::new("mock: upload cut"))
 }
 
 pub(super) async fn upload(
@@ -194,7 +238,7 @@ pub(super) async fn upload(
 
     // Early answers read the body to its end first, so the client sees the answer rather than a
     // reset, and a pooled connection stays usable for the next request.
-    let account = match before_body(&s, &rid, &headers, content_length) {
+    let (account, reading) = match before_body(&s, &rid, &headers, content_length) {
         Ok(a) => a,
         Err((r, summary)) => {
             drain(req).await;
@@ -230,7 +274,16 @@ pub(super) async fn upload(
                 Err(e) => parse_error = Some(e.to_string()),
             },
             Some("file") => {
-                let (part, over, err) = read_file_part(&mut field, &s).await;
+                let (part, over, err) = match read_file_part(&mut field, &s, reading).await {
+                    Ok(read) => read,
+                    Err(filename) => {
+                        let summary = json!({"filename": filename, "bytes": null,
+                            "sha256": null, "purpose": purpose, "content_length": content_length,
+                            "chunked": false, "cut": true});
+                        record(&s, &method, &uri, &headers, summary);
+                        break_connection().await;
+                    }
+                };
                 too_large |= over;
                 parse_error = err.or(parse_error);
                 file = Some(part);
