@@ -12,37 +12,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The schema as version 3 of the app wrote it (store/migrations.rs, the first three).
-const SCHEMA_V3: &str = "
-CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE documents (id INTEGER PRIMARY KEY, source TEXT NOT NULL CHECK (source IN ('file', 'text')),
-    name TEXT NOT NULL, path TEXT, size INTEGER NOT NULL, sha256 TEXT NOT NULL, file_type TEXT NOT NULL,
-    text TEXT, tokens_estimate INTEGER, created_at INTEGER NOT NULL);
-CREATE INDEX documents_sha256 ON documents (sha256);
-CREATE TABLE remote_files (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, endpoint TEXT NOT NULL,
-    account TEXT NOT NULL, file_id TEXT NOT NULL, filename TEXT NOT NULL, bytes INTEGER NOT NULL,
-    status TEXT NOT NULL, uploaded_at INTEGER NOT NULL, UNIQUE (sha256, endpoint, account));
-CREATE INDEX remote_files_file_id ON remote_files (file_id);
-CREATE TABLE chats (id INTEGER PRIMARY KEY, title TEXT NOT NULL, created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL);
-CREATE TABLE chat_documents (chat_id INTEGER NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
-    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE, added_at INTEGER NOT NULL,
-    PRIMARY KEY (chat_id, document_id));
-CREATE TABLE messages (id INTEGER PRIMARY KEY, chat_id INTEGER NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
-    role TEXT NOT NULL CHECK (role IN ('user', 'assistant')), text TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL, question_id INTEGER REFERENCES messages (id) ON DELETE CASCADE, file_ids TEXT,
-    error_kind TEXT, error_message TEXT, request_id TEXT, model TEXT, finish_reason TEXT,
-    prompt_tokens INTEGER, completion_tokens INTEGER, total_tokens INTEGER, cost_cny REAL,
-    first_token_ms INTEGER, total_ms INTEGER, heartbeat_ms INTEGER, created_at INTEGER NOT NULL);
-CREATE INDEX messages_chat ON messages (chat_id, id);
-CREATE INDEX messages_status ON messages (status);
-CREATE TABLE message_documents (message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
-    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE, PRIMARY KEY (message_id, document_id));
-ALTER TABLE chats ADD COLUMN activity_ms INTEGER NOT NULL DEFAULT 0;
-CREATE TABLE upload_claims (key TEXT PRIMARY KEY, owner TEXT NOT NULL, heartbeat_ms INTEGER NOT NULL);
-PRAGMA user_version = 3;
-";
-
 /// The sentence version 3 stored for a cut answer (now kept as the error's detail).
 const LEGACY: &str = "The connection was lost while the answer arrived (stored by version 3).";
 /// Old questions and answers (a long history, so the migration takes a moment).
@@ -51,8 +20,9 @@ const OLD_TURNS: i64 = 40_000;
 /// A version-3 database: a long old chat, large pasted texts, and a recent chat whose answer
 /// was cut (its error a sentence). Returns the number of messages.
 fn old_database(path: &Path) -> Result<i64> {
+    // The schema exactly as version 3 of the app wrote it.
+    longwen_core::store::create_at_version(path.parent().context("data folder")?, 3)?;
     let mut conn = Connection::open(path)?;
-    conn.execute_batch(SCHEMA_V3)?;
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO chats (id, title, created_at, updated_at, activity_ms) VALUES (1, 'Old long chat', 1, 1, 1)",
@@ -113,7 +83,7 @@ fn version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// Either version is sound: 3 untouched, or 4 with every old error as data.
+/// Either version is sound: 3 untouched, or the latest with every old error as data.
 fn check_either(conn: &Connection, messages: i64) -> Result<i64> {
     let v = version(conn)?;
     let count: i64 = conn.query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?;
@@ -133,7 +103,7 @@ fn check_either(conn: &Connection, messages: i64) -> Result<i64> {
                 "version 3 with {errors} old errors"
             );
         }
-        4 => {
+        v if v as u64 == longwen_core::store::SCHEMA_VERSION => {
             let (data, detail): (i64, i64) = conn.query_row(
                 "SELECT count(error_data), sum(error_detail = ?1) FROM messages WHERE error_kind IS NOT NULL",
                 [LEGACY],
@@ -141,7 +111,7 @@ fn check_either(conn: &Connection, messages: i64) -> Result<i64> {
             )?;
             ensure!(
                 data == OLD_TURNS + 1 && detail == OLD_TURNS + 1,
-                "version 4 with {data} errors as data, {detail} details"
+                "version {v} with {data} errors as data, {detail} details"
             );
         }
         other => anyhow::bail!("schema version {other}"),
@@ -250,7 +220,10 @@ pub async fn crash_kill_9_while_migrating_an_old_database(suite: &Suite) -> Resu
         );
         let conn = read_only(&data)?;
         integrity(&conn)?;
-        ensure!(check_either(&conn, messages)? == 4, "not migrated");
+        ensure!(
+            check_either(&conn, messages)? as u64 == longwen_core::store::SCHEMA_VERSION,
+            "not migrated"
+        );
         drop(conn);
         app.quit().await?;
         unusable += check_backups(&data.join("backups"), messages, &hit)?;

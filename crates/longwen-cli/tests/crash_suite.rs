@@ -299,22 +299,8 @@ const OLD_PAIRS: i64 = 6_000;
 /// A database as version 3 left it (`user_version` 3, errors as a sentence in
 /// `error_message`), of about 16 MB so that its backup and migration take a moment.
 fn old_database(dir: &Path) -> std::path::PathBuf {
-    let made = run(
-        {
-            let mut c = cli(dir, "http://127.0.0.1:9/v1", KEY);
-            c.args(["chats", "list"]);
-            c
-        },
-        b"",
-    );
-    assert!(made.status.success(), "{}", made.stderr_text());
+    longwen_core::store::create_at_version(dir, 3).unwrap();
     let mut c = db(dir);
-    c.execute_batch(
-        "ALTER TABLE messages DROP COLUMN error_data;
-         ALTER TABLE messages RENAME COLUMN error_detail TO error_message;
-         PRAGMA user_version = 3;",
-    )
-    .unwrap();
     let tx = c.transaction().unwrap();
     let answer = "合同第七条约定违约金按日千分之五计算，累计不超过合同总额的百分之十。".repeat(6);
     for chat in 1..=OLD_CHATS {
@@ -432,7 +418,11 @@ async fn killed_while_migrating_the_database_opens_migrated_and_whole() {
         assert_eq!(integrity(data.path()), "ok", "{ctx}");
         let c = db(data.path());
         let one = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(one("PRAGMA user_version"), 4, "{ctx}");
+        assert_eq!(
+            one("PRAGMA user_version") as u64,
+            longwen_core::store::SCHEMA_VERSION,
+            "{ctx}"
+        );
         assert_eq!(one("SELECT COUNT(*) FROM messages"), messages, "{ctx}");
         let kept = "SELECT COUNT(*) FROM messages WHERE error_detail = '回答接收过程中连接中断。'
                     AND json_extract(error_data, '$.kind') = 'stream_cut'";

@@ -8,6 +8,8 @@ pub mod documents;
 mod guard;
 pub mod messages;
 mod migrations;
+/// The schema version this build writes (`PRAGMA user_version`).
+pub use migrations::LATEST as SCHEMA_VERSION;
 pub mod search;
 pub mod settings;
 
@@ -50,6 +52,16 @@ pub fn open(data_dir: &Path) -> Result<Connection> {
             other => other.into(),
         })?;
     Ok(conn)
+}
+
+/// Makes a database at an older schema version, as an earlier release left it (for tests of
+/// upgrades; the app never calls it).
+#[doc(hidden)]
+pub fn create_at_version(data_dir: &Path, version: u64) -> Result<()> {
+    guard::prepare_folder(data_dir)?;
+    let mut conn = Connection::open(data_dir.join(DB_FILE))?;
+    migrations::migrations().to_version(&mut conn, version as usize)?;
+    Ok(())
 }
 
 /// The one connection of an engine. Never held across an await.
