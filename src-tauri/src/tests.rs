@@ -289,6 +289,7 @@ fn every_error_kind_has_ui_words() {
     let problems = [
         "empty_question",
         "empty_key",
+        "bad_key",
         "empty_text",
         "empty_model",
         "empty_address",

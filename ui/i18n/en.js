@@ -213,6 +213,7 @@ export default {
       "stream_cut": "The connection dropped while the answer was arriving. The part received is kept. Ask again to get a full answer.",
       "cancelled": "Stopped. The part of the answer received so far is kept.",
       "input_missing": "Cannot open “{name}”: it does not exist or cannot be read. Check the file and add it again.",
+      "input_changed": "“{name}” changed while it was being sent, so it was not kept. Save and close it, then try again.",
       "input_is_directory": "“{name}” is a folder. Add the documents inside it instead.",
       "input_empty": "“{name}” is empty, so there is nothing to read. Check that you picked the right file.",
       "input_unsupported": {
@@ -240,6 +241,7 @@ export default {
       "unknown": "{detail}",
       "empty_question": "the question is empty",
       "empty_key": "the API key is empty",
+      "bad_key": "the API Key holds a space, a line break or another character no key has: copy it again from the Model Studio console",
       "empty_text": "the text is empty",
       "empty_model": "the model name is empty",
       "empty_address": "the custom address is empty",

@@ -209,6 +209,7 @@ export default {
       "stream_cut": "回答接收过程中连接中断。已收到的部分已保留。请重新提问以获得完整回答。",
       "cancelled": "已停止。已收到的部分回答已保留。",
       "input_missing": "无法打开“{name}”：文件不存在或无法读取。请检查文件后重新添加。",
+      "input_changed": "“{name}”在发送过程中被修改，因此没有保留。请保存并关闭该文件后重试。",
       "input_is_directory": "“{name}”是文件夹。请添加其中的文档。",
       "input_empty": "“{name}”是空文件，没有可读取的内容。请确认选对了文件。",
       "input_unsupported": {
@@ -236,6 +237,7 @@ export default {
       "unknown": "{detail}",
       "empty_question": "问题为空",
       "empty_key": "API 密钥为空",
+      "bad_key": "API Key 里有空格、换行或其他 API Key 不会有的字符：请从百炼控制台重新复制",
       "empty_text": "文本为空",
       "empty_model": "模型名称为空",
       "empty_address": "自定义地址为空",

@@ -13,7 +13,7 @@ const ACTIONS = {
     'input_too_large', 'file_too_large', 'file_format_unsupported', 'file_too_many_pages',
     'file_blank', 'file_parse_failed'],
   confirm_endpoint: ['endpoint_not_confirmed'],
-  retry: ['rate_limited', 'network', 'proxy', 'timeout', 'stream_cut', 'file_parsing', 'service_error'],
+  retry: ['input_changed', 'rate_limited', 'network', 'proxy', 'timeout', 'stream_cut', 'file_parsing', 'service_error'],
 };
 const ACTION_OF = new Map(Object.entries(ACTIONS).flatMap(([action, kinds]) => kinds.map((k) => [k, action])));
 

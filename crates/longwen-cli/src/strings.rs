@@ -90,6 +90,7 @@ pub fn exit_code(error: &Error) -> u8 {
         RateLimited(_) => 4,
         Network { .. } | Proxy { .. } | Tls { .. } | Timeout { .. } | StreamCut { .. } => 5,
         InputMissing { .. }
+        | InputChanged { .. }
         | InputIsDirectory { .. }
         | InputEmpty { .. }
         | InputUnsupported { .. }
@@ -140,6 +141,12 @@ fn invalid_detail(problem: Problem, value: &str, detail: &str, lang: Lang) -> St
         Problem::Unknown | Problem::UnreadableInput => detail.to_string(),
         Problem::EmptyQuestion => "the question is empty".into(),
         Problem::EmptyKey => pick(lang, "the key is empty", "密钥为空").into(),
+        Problem::BadKey => pick(
+            lang,
+            "the key holds a space, a line break or another character no key has: copy it again from the Model Studio console",
+            "密钥里有空格、换行或其他密钥不会有的字符：请从百炼控制台重新复制",
+        )
+        .into(),
         Problem::EmptyText => "the text is empty".into(),
         Problem::EmptyModel => "the model name is empty".into(),
         Problem::EmptyAddress => "the custom address is empty".into(),
@@ -301,6 +308,10 @@ fn error_texts(error: &Error) -> (String, String) {
             InputMissing { name, .. } => (
                 format!("Cannot open \"{}\": it does not exist or cannot be read. Check the file and add it again.", name),
                 format!("无法打开“{}”：文件不存在或无法读取。请检查文件后重新添加。", name),
+            ),
+            InputChanged { name, .. } => (
+                format!("\"{}\" changed while it was being sent, so it was not kept. Save and close it, then add it again.", name),
+                format!("“{}”在发送过程中被修改，因此没有保留。请保存并关闭该文件后重新添加。", name),
             ),
             InputIsDirectory { name, .. } => (
                 format!("\"{}\" is a folder. Add the documents inside it instead.", name),

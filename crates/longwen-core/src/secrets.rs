@@ -17,6 +17,10 @@ impl ApiKey {
     pub fn new(key: impl Into<String>) -> ApiKey {
         ApiKey(zeroize::Zeroizing::new(key.into().trim().to_string()))
     }
+    /// Whether it can be sent: keys are visible ASCII (no inner space or line break).
+    pub fn is_well_formed(&self) -> bool {
+        self.0.bytes().all(|b| b.is_ascii_graphic())
+    }
     /// Only for building the Authorization header.
     pub fn expose(&self) -> &str {
         &self.0
@@ -136,6 +140,9 @@ pub fn store(key: &ApiKey) -> Result<()> {
     if key.is_empty() {
         return Err(Error::invalid(Problem::EmptyKey));
     }
+    if !key.is_well_formed() {
+        return Err(Error::invalid(Problem::BadKey));
+    }
     entry()?.set_password(key.expose()).map_err(keyring_error)
 }
 
@@ -165,6 +172,25 @@ pub fn status() -> Result<KeyStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_with_inner_spaces_or_breaks_are_not_well_formed() {
+        assert!(ApiKey::new(" sk-abc123\n").is_well_formed());
+        for bad in ["sk-abc\n123", "sk-abc 123", "sk-abc\u{200b}123", "sk-密钥"] {
+            assert!(!ApiKey::new(bad).is_well_formed(), "{bad:?}");
+            let e = store(&ApiKey::new(bad)).unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    Error::InvalidArgument {
+                        problem: Problem::BadKey,
+                        ..
+                    }
+                ),
+                "{e:?}"
+            );
+        }
+    }
 
     #[test]
     fn masks_and_fingerprints() {

@@ -248,12 +248,9 @@ async fn a_file_that_shrinks_mid_upload_fails_as_network_and_leaves_nothing() {
 /// the service receives is not what was hashed. It must not be registered under the old
 /// hash (a later add of the old content would be given the new content's id).
 ///
-/// KNOWN BUG (ignored until fixed): `Documents::add_file` hashes the file
-/// (documents/mod.rs:112), `Client::upload` opens and streams it again (client/files.rs:124),
-/// and `ensure_uploaded` records the remote id under the first hash (documents/upload.rs:68)
-/// without checking that the bytes sent are the bytes hashed. Run with `--ignored`.
+/// `Documents::add_file` hashes the file and the upload streams it again: the upload
+/// hashes what it sends and refuses (deleting the copy that arrived) when it differs.
 #[tokio::test]
-#[ignore = "BUG: bytes sent are not checked against the hash (documents/upload.rs:68)"]
 async fn a_file_changed_before_its_upload_is_not_registered_under_the_old_hash() {
     let env = setup().await;
     let tmp = tempfile::tempdir().unwrap();
@@ -264,8 +261,8 @@ async fn a_file_changed_before_its_upload_is_not_registered_under_the_old_hash()
     assert_ne!(arrived, vec![Some(hashed.clone())], "the change came first");
     match r {
         Err(e) => {
-            assert_eq!(e.kind(), "input_missing", "{e:?}");
-            assert_eq!(rows(env.dir.path()), (0, 0, 0));
+            assert_eq!(e.kind(), "input_changed", "{e:?}");
+            nothing_registered(&env, "changed").await;
         }
         Ok(doc) => registered_once(&env, &doc, "changed").await,
     }
@@ -301,7 +298,6 @@ async fn changed_mid_upload(what: &str, change: fn(&Path), kind: Option<&str>) {
 }
 
 #[tokio::test]
-#[ignore = "BUG: bytes sent are not checked against the hash (documents/upload.rs:68)"]
 async fn a_file_rewritten_mid_upload_is_not_registered_under_the_old_hash() {
-    changed_mid_upload("rewritten", rewrite_same_size, None).await;
+    changed_mid_upload("rewritten", rewrite_same_size, Some("input_changed")).await;
 }

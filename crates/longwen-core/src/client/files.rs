@@ -10,8 +10,10 @@ use futures_util::StreamExt;
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -109,7 +111,23 @@ impl Client {
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
-        upload_attempts(|| self.upload_once(path, filename, progress, cancel))
+        upload_attempts(|| self.upload_once(path, filename, None, progress, cancel))
+            .await
+            .map_err(|e| self.scrub(e))
+    }
+
+    /// `upload`, checking that the bytes sent have this SHA-256 (hex): a file changed between
+    /// hashing and sending fails with `InputChanged`, and the copy that arrived is deleted
+    /// (best effort), so it is never recorded under the old hash.
+    pub async fn upload_checked(
+        &self,
+        path: &Path,
+        filename: &str,
+        sha256: &str,
+        progress: UploadProgress<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<RemoteFile> {
+        upload_attempts(|| self.upload_once(path, filename, Some(sha256), progress, cancel))
             .await
             .map_err(|e| self.scrub(e))
     }
@@ -118,6 +136,7 @@ impl Client {
         &self,
         path: &Path,
         filename: &str,
+        expected_sha256: Option<&str>,
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile, Attempt> {
@@ -137,12 +156,17 @@ impl Client {
         cancellable(cancel, self.inner.upload_limiter.until_ready()).await?;
         progress(0, total);
 
-        // Streamed from disk, counting what hyper has pulled.
+        // Streamed from disk, counting (and hashing) what hyper has pulled.
         let (tx, sent) = watch::channel(0u64);
         let mut read = 0u64;
+        let hasher = Arc::new(Mutex::new(Sha256::new()));
+        let hashing = Arc::clone(&hasher);
         let body = tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024).map(move |r| {
             if let Ok(b) = &r {
                 read += b.len() as u64;
+                if let Ok(mut h) = hashing.lock() {
+                    h.update(b);
+                }
                 let _ = tx.send(read);
             }
             r
@@ -190,9 +214,19 @@ impl Client {
         if transfer.reported < total {
             progress(total, total);
         }
-        let file = transfer
+        let file: RemoteFile = transfer
             .run(read_json(resp, cfg.max_json_bytes, |e| self.net_error(e)))
             .await??;
+        if let Some(expected) = expected_sha256 {
+            let sent = hasher
+                .lock()
+                .map(|h| hex::encode(h.clone().finalize()))
+                .map_err(|_| Error::internal("upload hasher poisoned"))?;
+            if sent != expected {
+                let _ = self.delete_file(&file.id).await;
+                return Err(Error::input_changed(path).into());
+            }
+        }
         Ok(file)
     }
 

@@ -60,6 +60,9 @@ impl Client {
         if key.is_empty() {
             return Err(Error::KeyMissing);
         }
+        if !key.is_well_formed() {
+            return Err(Error::invalid(Problem::BadKey));
+        }
         let base = config.base_url.trim().trim_end_matches('/').to_string();
         let url = url::Url::parse(&base).map_err(|e| Error::InvalidArgument {
             problem: Problem::BadAddress,

@@ -90,9 +90,10 @@ impl Documents {
                         });
                         let progress =
                             |sent, total| on_progress(DocumentProgress::Uploading { sent, total });
-                        let upload = session.client.upload(
+                        let upload = session.client.upload_checked(
                             content.path,
                             content.filename,
+                            content.sha256,
                             &progress,
                             cancel,
                         );

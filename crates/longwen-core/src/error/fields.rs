@@ -93,6 +93,9 @@ pub enum Problem {
     Unknown,
     EmptyQuestion,
     EmptyKey,
+    /// The key holds a space, a line break or a non-ASCII character (a bad paste): no key
+    /// does, and it cannot go in a header.
+    BadKey,
     EmptyText,
     EmptyModel,
     EmptyAddress,

@@ -191,6 +191,14 @@ pub enum Error {
         #[serde(default)]
         path: PathBuf,
     },
+    /// The file changed while it was being sent: what arrived is not what was checked.
+    #[error("input_changed: {}", .path.display())]
+    InputChanged {
+        #[serde(default)]
+        name: String,
+        #[serde(default)]
+        path: PathBuf,
+    },
     #[error("input_is_directory: {}", .path.display())]
     InputIsDirectory {
         #[serde(default)]
@@ -341,6 +349,7 @@ impl Error {
             FileInUse { .. } => "file_in_use",
             EndpointNotConfirmed { .. } => "endpoint_not_confirmed",
             InputMissing { .. } => "input_missing",
+            InputChanged { .. } => "input_changed",
             InputIsDirectory { .. } => "input_is_directory",
             InputEmpty { .. } => "input_empty",
             InputUnsupported { .. } => "input_unsupported",

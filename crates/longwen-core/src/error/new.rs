@@ -19,6 +19,13 @@ impl Error {
         }
     }
 
+    pub fn input_changed(path: &Path) -> Error {
+        Error::InputChanged {
+            name: file_name(path),
+            path: path.to_path_buf(),
+        }
+    }
+
     pub fn input_is_directory(path: &Path) -> Error {
         Error::InputIsDirectory {
             name: file_name(path),
@@ -172,6 +179,7 @@ impl Error {
                 host: "gateway.example.com".into(),
             },
             Error::input_missing(doc),
+            Error::input_changed(doc),
             Error::input_is_directory(Path::new("/tmp/合同")),
             Error::input_empty(doc),
             Error::input_unsupported(doc, true),
