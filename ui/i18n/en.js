@@ -12,11 +12,7 @@ export default {
     "newChat": "New conversation",
     "history": "Conversations",
     "empty": "Your conversations will appear here.",
-    "untitled": "New conversation",
-    "delete": "Delete conversation {title}",
-    "deleteTitle": "Delete this conversation?",
-    "deleteBody": "“{title}” and its answers will be removed from this computer. The documents stay in your library.",
-    "deleteOk": "Delete"
+    "untitled": "New conversation"
   },
   "chats": {
     "listLabel": "Conversations",

@@ -12,11 +12,7 @@ export default {
     "newChat": "新对话",
     "history": "对话记录",
     "empty": "对话会显示在这里。",
-    "untitled": "新对话",
-    "delete": "删除对话 {title}",
-    "deleteTitle": "删除这个对话？",
-    "deleteBody": "“{title}”及其回答将从本机删除。文档仍保留在文档库中。",
-    "deleteOk": "删除"
+    "untitled": "新对话"
   },
   "chats": {
     "listLabel": "对话",

@@ -123,6 +123,10 @@ function showSidebar(on) {
   $('sidebar-backdrop').hidden = !on;
   const toggle = $('sidebar-toggle');
   toggle.setAttribute('aria-expanded', String(on));
+  toggle.dataset.i18nAriaLabel = on ? 'chats.hideList' : 'chats.showList';
+  toggle.dataset.i18nTitle = toggle.dataset.i18nAriaLabel;
+  toggle.setAttribute('aria-label', i18n.t(toggle.dataset.i18nAriaLabel));
+  toggle.title = toggle.getAttribute('aria-label');
   if (on) $('chat-search').focus();
 }
 
@@ -157,6 +161,7 @@ function initSidebar() {
       openChat(id);
       search.refresh();
     },
+    onDeleted: () => totals.refresh(conversation.currentChatId()),
   });
   search.init({ openChat: openFound, isHidden: (id) => sidebar.isHidden(id) });
   $('sidebar-toggle').addEventListener('click', () => showSidebar(!$('app').classList.contains('sidebar-open')));
@@ -166,6 +171,10 @@ function initSidebar() {
     if (e.key === 'Escape' && $('app').classList.contains('sidebar-open') && !chatMenu.isOpen()) {
       showSidebar(false);
       $('sidebar-toggle').focus();
+      return;
+    }
+    if (e.key === 'Escape' && e.target === $('chat-search')) {
+      $('question').focus();
       return;
     }
     if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;

@@ -17,6 +17,8 @@ let hooks = {
   onCurrentHidden() {},
   /** Undo brought back the chat that was shown: show it again. */
   onRestored() {},
+  /** The chat is gone from the database (the month's total changed). */
+  onDeleted() {},
 };
 
 export function init(h) {
@@ -107,6 +109,7 @@ async function commit() {
   try {
     await ipc.deleteChat(chat.id);
     sidebar.forget(chat.id);
+    hooks.onDeleted(chat.id);
   } catch (e) {
     sidebar.unhide(chat.id);
     toastError(e);

@@ -29,9 +29,10 @@ export function init(h) {
   box.addEventListener('input', () => schedule());
   box.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {
+      // An empty box: the app decides (close the overlay, or back to the question).
+      if (!box.value) return;
       e.preventDefault();
-      if (box.value) clear();
-      else $('question').focus();
+      clear();
     } else if (e.key === 'ArrowDown' || (e.key === 'Enter' && !e.isComposing)) {
       const first = $('search-results').querySelector('.hit');
       if (first) {
