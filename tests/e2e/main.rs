@@ -32,7 +32,7 @@ use mock_dashscope::{Fault, Target};
 use serde_json::Value;
 use sidebar::{
     sidebar_export_markdown_through_the_menu, sidebar_rename_and_delete_with_undo,
-    sidebar_search_finds_chats_after_a_restart,
+    sidebar_search_finds_chats_after_a_restart, sidebar_toggle_in_a_narrow_window,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -92,6 +92,7 @@ fn main() {
             sidebar_search_finds_chats_after_a_restart,
             sidebar_rename_and_delete_with_undo,
             sidebar_export_markdown_through_the_menu,
+            sidebar_toggle_in_a_narrow_window,
             xss_in_answers_titles_and_errors,
             xss_in_document_names,
             document_named_with_a_line_break_uploads,

@@ -492,7 +492,11 @@ pub async fn shoot_sidebar(
     };
     let mut made = Vec::new();
     for q in questions {
-        made.push(chat_with_question(&app, q, true).await?);
+        new_chat_by_keyboard(&app).await?;
+        // By id: the question box's label is translated.
+        app.type_into_question(q).await?;
+        app.wait_answer(&["complete"]).await?;
+        made.push(current_chat(&app).await?);
     }
     let profile = app.profile.clone();
     app.quit().await?;
@@ -529,5 +533,67 @@ pub async fn shoot_sidebar(
     )
     .await?;
     app.screenshot(&shot("sidebar-search")).await?;
+    app.quit().await
+}
+
+/// Below 760 px the sidebar is hidden, and the menu button shows it over the conversation;
+/// choosing a conversation (or Escape) hides it again.
+pub async fn sidebar_toggle_in_a_narrow_window(suite: &Suite) -> Result<()> {
+    let app = suite.launch("sidebar-narrow", with_key()).await?;
+    let first = chat_with_question(&app, "What does clause 7 say?", false).await?;
+    chat_with_question(&app, "Who signs the contract?", true).await?;
+    app.client.set_window_size(700, 800).await?;
+    app.wait_js(
+        "a narrow window",
+        Duration::from_secs(10),
+        "return window.innerWidth <= 760;",
+    )
+    .await?;
+    let hidden = app
+        .js("return getComputedStyle(document.getElementById('sidebar')).display;")
+        .await?;
+    ensure!(hidden == "none", "sidebar display: {hidden}");
+    app.click("Show conversations").await?;
+    app.field("Search conversations").await?;
+    ensure!(
+        app.js("return document.activeElement.id;").await? == "chat-search",
+        "the search box has the focus"
+    );
+    app.wait_xpath(
+        "the first chat's row",
+        &format!("//li[@data-chat-id='{first}']//button[contains(@class,'chat-open')]"),
+    )
+    .await?
+    .click()
+    .await?;
+    app.wait_js(
+        "the overlay closed on the chat chosen",
+        Duration::from_secs(5),
+        &format!(
+            "const li = document.querySelector('#chat-list li.current');
+             return li && Number(li.dataset.chatId) === {first}
+               && getComputedStyle(document.getElementById('sidebar')).display === 'none';"
+        ),
+    )
+    .await?;
+    // Ctrl+K opens it at the search box; Escape closes it.
+    app.js("document.getElementById('question').dispatchEvent(new KeyboardEvent('keydown', {key: 'k', ctrlKey: true, bubbles: true, cancelable: true})); return true;")
+        .await?;
+    app.wait_js(
+        "the overlay open at the search box",
+        Duration::from_secs(5),
+        "return document.activeElement.id === 'chat-search' && getComputedStyle(document.getElementById('sidebar')).display !== 'none';",
+    )
+    .await?;
+    app.field("Search conversations")
+        .await?
+        .send_keys(ESCAPE)
+        .await?;
+    app.wait_js(
+        "the overlay closed by Escape",
+        Duration::from_secs(5),
+        "return getComputedStyle(document.getElementById('sidebar')).display === 'none';",
+    )
+    .await?;
     app.quit().await
 }
