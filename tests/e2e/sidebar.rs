@@ -553,8 +553,12 @@ pub async fn sidebar_toggle_in_a_narrow_window(suite: &Suite) -> Result<()> {
         .js("return getComputedStyle(document.getElementById('sidebar')).display;")
         .await?;
     ensure!(hidden == "none", "sidebar display: {hidden}");
+    app.screenshot(&suite.artifacts.join("sidebar-narrow-closed.png"))
+        .await?;
     app.click("Show conversations").await?;
     app.field("Search conversations").await?;
+    app.screenshot(&suite.artifacts.join("sidebar-narrow-open.png"))
+        .await?;
     ensure!(
         app.js("return document.activeElement.id;").await? == "chat-search",
         "the search box has the focus"
