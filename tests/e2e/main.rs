@@ -15,6 +15,7 @@ mod crashkit;
 mod harness;
 mod leaks;
 mod migrate;
+mod sidebar;
 mod throttle;
 mod xss;
 
@@ -29,6 +30,10 @@ use leaks::key_leaks_nowhere_after_a_session_with_faults;
 use migrate::crash_kill_9_while_migrating_an_old_database;
 use mock_dashscope::{Fault, Target};
 use serde_json::Value;
+use sidebar::{
+    sidebar_export_markdown_through_the_menu, sidebar_rename_and_delete_with_undo,
+    sidebar_search_finds_chats_after_a_restart, sidebar_toggle_in_a_narrow_window,
+};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
@@ -84,6 +89,10 @@ fn main() {
             settings_test_connection_and_remove_key,
             links_in_answers_ask_before_opening,
             screenshots_in_both_languages_and_themes,
+            sidebar_search_finds_chats_after_a_restart,
+            sidebar_rename_and_delete_with_undo,
+            sidebar_export_markdown_through_the_menu,
+            sidebar_toggle_in_a_narrow_window,
             xss_in_answers_titles_and_errors,
             xss_in_document_names,
             document_named_with_a_line_break_uploads,
@@ -1218,7 +1227,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     app.js("const l = document.querySelector('[role=log]'); l.scrollTop = l.scrollHeight; return true;")
         .await?;
     app.screenshot(&shot("error")).await?;
-    app.quit().await
+    sidebar::shoot_sidebar(suite, app, lang, &shot).await
 }
 
 impl harness::App {

@@ -12,11 +12,52 @@ export default {
     "newChat": "New conversation",
     "history": "Conversations",
     "empty": "Your conversations will appear here.",
-    "untitled": "New conversation",
-    "delete": "Delete conversation {title}",
-    "deleteTitle": "Delete this conversation?",
-    "deleteBody": "“{title}” and its answers will be removed from this computer. The documents stay in your library.",
-    "deleteOk": "Delete"
+    "untitled": "New conversation"
+  },
+  "chats": {
+    "listLabel": "Conversations",
+    "groups": {
+      "today": "Today",
+      "yesterday": "Yesterday",
+      "week": "Previous 7 days",
+      "earlier": "Earlier"
+    },
+    "noDocuments": "No documents",
+    "actions": "Actions for {title}",
+    "rename": "Rename",
+    "delete": "Delete",
+    "export": "Export",
+    "titleField": "Conversation title",
+    "deleted": "Deleted “{title}”.",
+    "undo": "Undo",
+    "dismiss": "Dismiss",
+    "searchLabel": "Search conversations",
+    "searchPlaceholder": "Search ({shortcut})",
+    "searchResults": "Search results",
+    "clearSearch": "Clear search",
+    "noResults": "No conversation contains “{query}”.",
+    "resultCount": {
+      "one": "{count} result",
+      "other": "{count} results"
+    },
+    "field": {
+      "title": "Title",
+      "document": "Document",
+      "question": "Question",
+      "answer": "Answer"
+    },
+    "exportTitle": "Export “{title}”",
+    "exportBody": "Choose a format. The file lists the documents used and the tokens of each answer.",
+    "exportMarkdown": "Markdown (.md)",
+    "exportDocx": "Word (.docx)",
+    "exportDocuments": "Documents used",
+    "exportTokens": "tokens",
+    "exported": "Saved to {path}",
+    "showList": "Show conversations",
+    "hideList": "Hide conversations",
+    "costsLabel": "Costs",
+    "costChat": "This conversation",
+    "costMonth": "This month"
   },
   "docs": {
     "heading": "Documents",

@@ -12,11 +12,52 @@ export default {
     "newChat": "新对话",
     "history": "对话记录",
     "empty": "对话会显示在这里。",
-    "untitled": "新对话",
-    "delete": "删除对话 {title}",
-    "deleteTitle": "删除这个对话？",
-    "deleteBody": "“{title}”及其回答将从本机删除。文档仍保留在文档库中。",
-    "deleteOk": "删除"
+    "untitled": "新对话"
+  },
+  "chats": {
+    "listLabel": "对话",
+    "groups": {
+      "today": "今天",
+      "yesterday": "昨天",
+      "week": "过去 7 天",
+      "earlier": "更早"
+    },
+    "noDocuments": "没有文档",
+    "actions": "“{title}”的操作",
+    "rename": "重命名",
+    "delete": "删除",
+    "export": "导出",
+    "titleField": "对话标题",
+    "deleted": "已删除“{title}”。",
+    "undo": "撤销",
+    "dismiss": "关闭",
+    "searchLabel": "搜索对话",
+    "searchPlaceholder": "搜索（{shortcut}）",
+    "searchResults": "搜索结果",
+    "clearSearch": "清除搜索",
+    "noResults": "没有对话包含“{query}”。",
+    "resultCount": {
+      "one": "{count} 条结果",
+      "other": "{count} 条结果"
+    },
+    "field": {
+      "title": "标题",
+      "document": "文档",
+      "question": "问题",
+      "answer": "回答"
+    },
+    "exportTitle": "导出“{title}”",
+    "exportBody": "选择格式。文件会列出用到的文档和每个回答的 token 数。",
+    "exportMarkdown": "Markdown (.md)",
+    "exportDocx": "Word (.docx)",
+    "exportDocuments": "用到的文档",
+    "exportTokens": "个 token",
+    "exported": "已保存到 {path}",
+    "showList": "显示对话列表",
+    "hideList": "隐藏对话列表",
+    "costsLabel": "费用",
+    "costChat": "本对话",
+    "costMonth": "本月"
   },
   "docs": {
     "heading": "文档",

@@ -127,8 +127,12 @@ async function stream(chatId, a, start, question) {
 
   const onEvent = (ev) => {
     if (run.detached) return;
-    if (ev.event === 'started') a.dataset.messageId = String(ev.answer_id);
-    else if (ev.event === 'preparing') run.preparing = ev;
+    if (ev.event === 'started') {
+      a.dataset.messageId = String(ev.answer_id);
+      // The question's article too (search results scroll to questions).
+      const q = a.previousElementSibling;
+      if (question && q && q.dataset.role === 'user' && ev.question_id) q.dataset.messageId = String(ev.question_id);
+    } else if (ev.event === 'preparing') run.preparing = ev;
     else if (ev.event === 'waiting') run.waiting = { ...ev, until: Date.now() + (ev.retry_in_ms || 0) };
     else if (ev.event === 'delta') {
       if (!run.firstToken) {

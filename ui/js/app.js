@@ -9,6 +9,10 @@ import * as conversation from './conversation.js';
 import * as answers from './answer-stream.js';
 import * as settingsView from './settings.js';
 import * as sidebar from './sidebar.js';
+import * as chatActions from './chat-actions.js';
+import * as search from './search.js';
+import * as totals from './totals.js';
+import * as chatMenu from './chat-menu.js';
 import { $ } from './dom.js';
 import { errorText } from './errors.js';
 
@@ -60,6 +64,8 @@ async function openChat(id) {
     conversation.setChat(c);
     sidebar.setCurrent(c.summary.id);
     followUnsettled(c);
+    totals.refresh(c.summary.id);
+    showSidebar(false);
     return c;
   } catch (e) {
     showBootError(e);
@@ -109,20 +115,84 @@ function showBootError(e) {
   setTimeout(() => { p.hidden = true; }, 10000);
 }
 
-function initViews() {
+/** Below 760 px the sidebar is an overlay, shown by the menu button. */
+function showSidebar(on) {
+  const app = $('app');
+  if (app.classList.contains('sidebar-open') === on) return;
+  app.classList.toggle('sidebar-open', on);
+  $('sidebar-backdrop').hidden = !on;
+  const toggle = $('sidebar-toggle');
+  toggle.setAttribute('aria-expanded', String(on));
+  toggle.dataset.i18nAriaLabel = on ? 'chats.hideList' : 'chats.showList';
+  toggle.dataset.i18nTitle = toggle.dataset.i18nAriaLabel;
+  toggle.setAttribute('aria-label', i18n.t(toggle.dataset.i18nAriaLabel));
+  toggle.title = toggle.getAttribute('aria-label');
+  if (on) $('chat-search').focus();
+}
+
+/** Opens a search hit: the chat through openChat (unless it is shown), then its message. */
+async function openFound(id) {
+  const shown = conversation.currentChat();
+  if (shown && shown.summary.id === id) {
+    showSidebar(false);
+    return shown;
+  }
+  return openChat(id);
+}
+
+function initSidebar() {
   sidebar.init({
     onOpen: (id) => openChat(id),
     onNew: () => newChat(),
     onSettings: () => settingsView.open(),
-    onDeleted: async (id) => {
-      if (conversation.currentChatId() === id) {
-        const list = await ipc.listChats().catch(() => []);
-        sidebar.setChats(list);
-        await openChat(list.length ? list[0].id : null);
-        if (!list.length) await sidebar.refresh();
-      }
-    },
+    onDelete: (c) => chatActions.deleteWithUndo(c),
+    onExport: (c) => chatActions.exportChat(c),
+    onRenamed: () => search.refresh(),
   });
+  chatActions.init({
+    currentChatId: () => conversation.currentChatId(),
+    onCurrentHidden: async () => {
+      const next = sidebar.shownChats()[0];
+      const c = await openChat(next ? next.id : null);
+      if (!next && c) await sidebar.refresh();
+      search.refresh();
+    },
+    onRestored: (id) => {
+      openChat(id);
+      search.refresh();
+    },
+    onDeleted: () => totals.refresh(conversation.currentChatId()),
+  });
+  search.init({ openChat: openFound, isHidden: (id) => sidebar.isHidden(id) });
+  $('sidebar-toggle').addEventListener('click', () => showSidebar(!$('app').classList.contains('sidebar-open')));
+  $('sidebar-backdrop').addEventListener('click', () => showSidebar(false));
+  document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented) return;
+    if (e.key === 'Escape' && $('app').classList.contains('sidebar-open') && !chatMenu.isOpen()) {
+      showSidebar(false);
+      $('sidebar-toggle').focus();
+      return;
+    }
+    if (e.key === 'Escape' && e.target === $('chat-search')) {
+      $('question').focus();
+      return;
+    }
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+    if (document.querySelector('dialog[open]')) return;
+    const key = e.key.toLowerCase();
+    if (key === 'k') {
+      e.preventDefault();
+      if (window.matchMedia('(max-width: 760px)').matches) showSidebar(true);
+      search.focus();
+    } else if (key === 'n') {
+      e.preventDefault();
+      newChat();
+    }
+  });
+}
+
+function initViews() {
+  initSidebar();
   const openSettingsAtKey = () => settingsView.open(true);
   documents.init({ onChange: () => conversation.updateCostNote(), onOpenSettings: openSettingsAtKey, ensureChat });
   paste.init({ onOpenSettings: openSettingsAtKey, ensureChat });
@@ -134,7 +204,11 @@ function initViews() {
   answers.init({
     ensureChat,
     documents: () => store.readyDocuments(),
-    onAnswered: () => sidebar.refresh(),
+    onAnswered: async () => {
+      await sidebar.refresh();
+      totals.refresh(conversation.currentChatId());
+      search.refresh();
+    },
   });
   settingsView.init({
     onSettings: (r) => applySettings(r.settings, r.lang, r.theme),
@@ -145,6 +219,8 @@ function initViews() {
     paste.relabel();
     if (!answers.isRunning()) conversation.relabel();
     sidebar.relabel();
+    search.relabel();
+    totals.relabel();
     settingsView.relabel();
   });
 }

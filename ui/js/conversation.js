@@ -68,7 +68,7 @@ function renderAll() {
     renderEmpty();
     return;
   }
-  for (const m of chat.messages) log.appendChild(m.role === 'user' ? userArticle(m.text) : assistantArticle(m));
+  for (const m of chat.messages) log.appendChild(m.role === 'user' ? userArticle(m.text, m.id) : assistantArticle(m));
   scrollToEnd(true);
 }
 
@@ -117,9 +117,10 @@ function welcome() {
   return box;
 }
 
-export function userArticle(text) {
+export function userArticle(text, id = null) {
   const a = el('article', 'msg msg-user');
   a.dataset.role = 'user';
+  if (id != null) a.dataset.messageId = String(id);
   a.append(el('h3', 'msg-who visually-hidden', t('conv.you')), el('div', 'msg-body', text));
   return a;
 }

@@ -60,6 +60,14 @@ export const listChats = () => call('list_chats');
 /** `chatId` null creates a new chat. */
 export const openChat = (chatId) => call('open_chat', { chatId: chatId ?? null });
 export const deleteChat = (chatId) => call('delete_chat', { chatId });
+export const renameChat = (chatId, title) => call('rename_chat', { chatId, title });
+/** `SearchHit[]`, best first: `{chat_id, chat_title, message_id, field, snippet: [{text, mark}]}`. */
+export const searchChats = (query) => call('search_chats', { query });
+/** The path written, or null when the save dialog was cancelled. `format`: markdown | docx. */
+export const exportChat = (chatId, format, labels, fileName) =>
+  call('export_chat', { chatId, format, labels, fileName });
+/** `{chat_cny, since_cny}`; `since` is unix seconds (the start of the month, local time). */
+export const costs = (chatId, since) => call('costs', { chatId: chatId ?? null, since });
 
 // --- documents ---------------------------------------------------------------------
 /** Opens the one document channel; `onEvent` receives every JobEvent. */
