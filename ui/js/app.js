@@ -9,6 +9,9 @@ import * as conversation from './conversation.js';
 import * as answers from './answer-stream.js';
 import * as settingsView from './settings.js';
 import * as sidebar from './sidebar.js';
+import * as library from './library.js';
+import * as undoRemove from './undo-remove.js';
+import { setPlatform } from './platform.js';
 import { $ } from './dom.js';
 import { errorText } from './errors.js';
 
@@ -109,6 +112,14 @@ function showBootError(e) {
   setTimeout(() => { p.hidden = true; }, 10000);
 }
 
+/** A key saved from the welcome or Settings; `check` = {ok, error} of its test. */
+function onKeySaved(k, check) {
+  settingsView.setKey(k);
+  conversation.setKeyPresent(k.present, check);
+  // Next step after a working key: adding a document.
+  if (check && check.ok && !$('settings-dialog').open) $('add-documents').focus();
+}
+
 function initViews() {
   sidebar.init({
     onOpen: (id) => openChat(id),
@@ -130,22 +141,27 @@ function initViews() {
     documents: () => store.readyDocuments(),
     onOpenSettings: openSettingsAtKey,
     onRegenerate: (article) => answers.regenerate(article),
+    onKey: (k, check) => onKeySaved(k, check),
+    busy: () => store.busyCount(),
   });
   answers.init({
     ensureChat,
     documents: () => store.readyDocuments(),
     onAnswered: () => sidebar.refresh(),
+    beforeSend: () => undoRemove.flush(),
   });
   settingsView.init({
     onSettings: (r) => applySettings(r.settings, r.lang, r.theme),
-    onKey: (k) => conversation.setKeyPresent(k.present),
+    onKey: (k, check) => onKeySaved(k, check),
   });
+  library.init({ ensureChat, onOpenSettings: openSettingsAtKey });
   i18n.onLangChange(() => {
     documents.relabel();
     paste.relabel();
     if (!answers.isRunning()) conversation.relabel();
     sidebar.relabel();
     settingsView.relabel();
+    library.relabel();
   });
 }
 
@@ -168,6 +184,7 @@ async function boot() {
     showBootError(e);
     return;
   }
+  setPlatform(state.platform);
   applySettings(state.settings, state.lang, state.theme);
   settingsView.setState(state.settings, state.key, state.version, state.limits);
   conversation.setLimits(state.limits);
