@@ -14,16 +14,16 @@ let paused = false;
 
 export function init() {
   const bar = $('undo-bar');
-  // Reading or reaching for the bar holds it open.
-  const hold = () => { paused = true; clearTimeout(pending && pending.timer); };
-  const release = () => {
+  // Keyboard focus on the bar holds it open (the time to reach Undo is not rushed).
+  bar.addEventListener('focusin', () => {
+    paused = true;
+    if (pending) clearTimeout(pending.timer);
+  });
+  bar.addEventListener('focusout', () => setTimeout(() => {
+    if (bar.contains(document.activeElement)) return;
     paused = false;
-    if (pending && !bar.contains(document.activeElement)) arm();
-  };
-  bar.addEventListener('mouseenter', hold);
-  bar.addEventListener('focusin', hold);
-  bar.addEventListener('mouseleave', release);
-  bar.addEventListener('focusout', () => setTimeout(release, 0));
+    if (pending) arm();
+  }, 0));
 }
 
 function arm() {
