@@ -936,7 +936,7 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
                 "the key status to say no key",
                 Duration::from_secs(5),
                 "const s = document.getElementById('key-status');
-                 return s && /No key/.test(s.textContent) ? s.textContent : null;",
+                 return s && /No API Key/.test(s.textContent) ? s.textContent : null;",
             )
             .await?;
         ensure!(

@@ -96,11 +96,11 @@ export default {
   },
   "welcome": {
     "title": "Welcome to Longwen",
-    "text": "Longwen reads your documents with Alibaba Cloud’s Qwen-Long model. It needs an API Key from your Alibaba Cloud account first; this takes about two minutes.",
+    "text": "Longwen reads your documents with Alibaba Cloud's Qwen-Long model. It needs an API Key from your Alibaba Cloud account first; this takes about two minutes.",
     "stepsLabel": "Getting an API Key",
     "step1": "Open the Model Studio console and sign in with your Alibaba Cloud account.",
     "openConsole": "Open the console",
-    "step2": "Choose “Create API Key” and copy the key. It starts with sk-.",
+    "step2": "Choose \"Create API Key\" and copy the key. It starts with sk-.",
     "step3": "Paste it here and press Save. Longwen checks it at once and keeps it in {store}.",
     "keyLabel": "API Key",
     "save": "Save",
@@ -299,7 +299,7 @@ export default {
     "linux": "the system keyring",
     "macos": "the macOS Keychain",
     "windows": "Windows Credential Manager",
-    "other": "the system’s secure store"
+    "other": "the system's secure store"
   },
   "docsWait": {
     "state": "waiting for API Key",
@@ -311,7 +311,7 @@ export default {
     }
   },
   "undo": {
-    "removed": "Removed “{name}” from this conversation.",
+    "removed": "Removed \"{name}\" from this conversation.",
     "undo": "Undo"
   },
   "library": {
@@ -323,7 +323,7 @@ export default {
     "filter": "Filter by name",
     "intro": "Every document you have added to Longwen. Select documents to add them to this conversation; a copy already in the cloud is not uploaded again.",
     "empty": "No documents yet. Documents you add to a conversation appear here.",
-    "noMatch": "No document matches “{query}”.",
+    "noMatch": "No document matches \"{query}\".",
     "loading": "Loading the library…",
     "checkingCloud": "Checking the cloud…",
     "cloudNotChecked": "The cloud could not be checked; the states shown are from this computer.",
@@ -363,14 +363,14 @@ export default {
       "other": "{count} documents are being added to this conversation."
     },
     "remove": "Remove {name} from the library",
-    "removeTitle": "Remove “{name}” from the library?",
+    "removeTitle": "Remove \"{name}\" from the library?",
     "removeUsedBody": {
       "one": "It is still used in {count} conversation: {chats}. It will be taken out of it; the answers keep its name.",
       "other": "It is still used in {count} conversations: {chats}. It will be taken out of them; the answers keep its name."
     },
     "removeBody": "It is not used in any conversation. Its cloud copy is not deleted (see Cloud files).",
     "removeOk": "Remove",
-    "removed": "Removed “{name}” from the library.",
+    "removed": "Removed \"{name}\" from the library.",
     "untitled": "Untitled conversation"
   },
   "cloud": {
@@ -387,7 +387,7 @@ export default {
     "colDate": "Uploaded",
     "colKnown": "In Longwen",
     "select": "Select {name}",
-    "known": "in the library as “{name}”",
+    "known": "in the library as \"{name}\"",
     "unknown": "not from Longwen",
     "inUse": "read by an answer now",
     "delete": "Delete selected",
@@ -408,6 +408,7 @@ export default {
     "deleted": {
       "one": "{count} file deleted ({size}).",
       "other": "{count} files deleted ({size})."
-    }
+    },
+    "knownSame": "in the library"
   }
 };

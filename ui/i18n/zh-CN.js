@@ -395,6 +395,7 @@ export default {
     "confirmOk": "从云端删除",
     "deleted": {
       "other": "已删除 {count} 个文件（{size}）。"
-    }
+    },
+    "knownSame": "在文档库中"
   }
 };

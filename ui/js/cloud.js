@@ -46,6 +46,12 @@ export async function load({ keepResult = false } = {}) {
   render();
 }
 
+/** The quota as the service states it (100 GB is 10^11 bytes), not in binary units. */
+function quotaBytes(bytes) {
+  if (bytes % 1e9 === 0) return `${formatNumber(bytes / 1e9)} GB`;
+  return formatBytes(bytes);
+}
+
 function meter(label, value, max, text) {
   const wrap = el('div', 'quota-item');
   const pct = max ? Math.min(100, (value / max) * 100) : 0;
@@ -77,7 +83,7 @@ function render() {
       meter(t('cloud.quotaLabelFiles'), files.length, data.max_files,
         t('cloud.quotaFiles', { n: formatNumber(files.length), max: formatNumber(data.max_files) })),
       meter(t('cloud.quotaLabelBytes'), data.total_bytes, data.max_bytes,
-        t('cloud.quotaBytes', { used: formatBytes(data.total_bytes), max: formatBytes(data.max_bytes) })),
+        t('cloud.quotaBytes', { used: formatBytes(data.total_bytes), max: quotaBytes(data.max_bytes) })),
     );
   }
   $('cloud-rows').replaceChildren(...files.map(row));
@@ -116,6 +122,7 @@ function row(f) {
 
   const known = el('td', 'cloud-known');
   if (f.in_use) known.append(el('span', 'cloud-state cloud-in-use', t('cloud.inUse')));
+  else if (f.document && f.document.name === name) known.append(el('span', 'cloud-state cloud-uploaded', t('cloud.knownSame')));
   else if (f.document) known.append(el('span', 'cloud-state cloud-uploaded', t('cloud.known', { name: f.document.name })));
   else known.append(el('span', 'cloud-state cloud-foreign', t('cloud.unknown')));
   known.firstChild.title = known.firstChild.textContent;

@@ -22,8 +22,12 @@ export function init(h) {
   const dlg = $('library-dialog');
   $('open-library').addEventListener('click', () => open());
   $('library-close').addEventListener('click', () => dlg.close());
-  $('lib-tab-docs').addEventListener('click', () => showTab('docs'));
-  $('lib-tab-cloud').addEventListener('click', () => showTab('cloud'));
+  for (const [id, tab] of [['lib-tab-docs', 'docs'], ['lib-tab-cloud', 'cloud']]) {
+    $(id).addEventListener('click', () => {
+      showTab(tab);
+      $(id).focus();
+    });
+  }
   $('lib-filter').addEventListener('input', render);
   $('lib-add').addEventListener('click', addSelected);
   cloud.init({ onOpenSettings: () => { dlg.close(); hooks.onOpenSettings(); } });
@@ -41,7 +45,7 @@ export function open(tab = 'docs') {
   $('lib-filter').value = '';
   $('lib-result').replaceChildren();
   const dlg = $('library-dialog');
-  if (!dlg.open) openDialog(dlg, $(tab === 'docs' ? 'lib-tab-docs' : 'lib-tab-cloud'));
+  if (!dlg.open) openDialog(dlg, $(tab === 'docs' ? 'lib-filter' : 'lib-tab-cloud'));
   showTab(tab);
 }
 
