@@ -114,7 +114,9 @@ pub async fn cloud_files_view_deletes_a_file(suite: &Suite) -> Result<()> {
         .js("return document.getElementById('cloud-quota').textContent;")
         .await?;
     ensure!(
-        quota.as_str().is_some_and(|q| q.contains("Files: 1 of 10,000")),
+        quota
+            .as_str()
+            .is_some_and(|q| q.contains("Files: 1 of 10,000")),
         "quota: {quota}"
     );
     let listed = rows(&app, "cloud-rows").await?;
@@ -157,7 +159,9 @@ pub async fn cloud_files_view_deletes_a_file(suite: &Suite) -> Result<()> {
     )
     .await?;
     ensure!(
-        deletes(suite).iter().any(|p| p.ends_with(&format!("/files/{id}"))),
+        deletes(suite)
+            .iter()
+            .any(|p| p.ends_with(&format!("/files/{id}"))),
         "the mock saw no DELETE of {id}: {:?}",
         deletes(suite)
     );
@@ -175,6 +179,33 @@ pub async fn cloud_files_view_deletes_a_file(suite: &Suite) -> Result<()> {
         "the library to say not uploaded",
         STEP,
         "return [...document.querySelectorAll('#lib-rows tr')].some(r => r.textContent.includes('customers.csv') && r.dataset.cloud === 'not_uploaded');",
+    )
+    .await?;
+    // Removing it from the library asks first, naming the conversation that uses it.
+    app.click("Remove customers.csv from the library").await?;
+    let body = app
+        .wait_js(
+            "the question before removing",
+            Duration::from_secs(5),
+            "const d = document.getElementById('confirm-dialog'); return d.open ? document.getElementById('confirm-body').textContent : null;",
+        )
+        .await?;
+    ensure!(
+        body.as_str()
+            .is_some_and(|b| b.contains("still used in 1 conversation: \"Untitled conversation\"")),
+        "asked: {body}"
+    );
+    app.wait_xpath(
+        "the confirmation's Remove",
+        "//dialog[@id='confirm-dialog']//button[normalize-space(.)='Remove']",
+    )
+    .await?
+    .click()
+    .await?;
+    app.wait_js(
+        "the document out of the library and of the chat",
+        Duration::from_secs(10),
+        "return document.querySelectorAll('#lib-rows tr').length === 0 && document.querySelectorAll('#doc-list [data-state]').length === 0;",
     )
     .await?;
     app.quit().await
@@ -373,7 +404,10 @@ pub async fn removing_a_document_offers_undo(suite: &Suite) -> Result<()> {
     let left = app
         .js("return document.querySelectorAll('#doc-list [data-state]').length;")
         .await?;
-    ensure!(left == 0, "the document is still attached after reopening ({left})");
+    ensure!(
+        left == 0,
+        "the document is still attached after reopening ({left})"
+    );
     app.quit().await
 }
 

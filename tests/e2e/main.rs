@@ -1232,7 +1232,13 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     app.screenshot(&shot("error")).await?;
     library::shoot_library(&app, &shot).await?;
     app.quit().await?;
-    library::shoot_welcome(suite, welcome_profile, &format!("shots-{lang}-{theme}-3"), &shot).await
+    library::shoot_welcome(
+        suite,
+        welcome_profile,
+        &format!("shots-{lang}-{theme}-3"),
+        &shot,
+    )
+    .await
 }
 
 impl harness::App {

@@ -371,7 +371,8 @@ export default {
     "removeBody": "It is not used in any conversation. Its cloud copy is not deleted (see Cloud files).",
     "removeOk": "Remove",
     "removed": "Removed \"{name}\" from the library.",
-    "untitled": "Untitled conversation"
+    "untitled": "Untitled conversation",
+    "quoted": "\"{name}\""
   },
   "cloud": {
     "intro": "The files your Alibaba Cloud account holds for document reading, including files not uploaded by Longwen.",

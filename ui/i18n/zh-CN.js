@@ -362,7 +362,8 @@ export default {
     "removeBody": "它没有在任何对话中使用。云端副本不会被删除（见“云端文件”）。",
     "removeOk": "移除",
     "removed": "已从文档库移除“{name}”。",
-    "untitled": "未命名对话"
+    "untitled": "未命名对话",
+    "quoted": "“{name}”"
   },
   "cloud": {
     "intro": "你的阿里云账号中用于文档阅读的文件，包括不是由长文上传的文件。",

@@ -53,6 +53,8 @@ export function isEmpty() {
 }
 
 export function setChat(c) {
+  // The "your API Key works" greeting belongs to the chat it was shown in.
+  if (chat && c && chat.summary.id !== c.summary.id) keyCheck = null;
   chat = c;
   renderAll();
   updateCostNote();

@@ -212,7 +212,7 @@ async function addSelected() {
 async function removeItem(it) {
   const d = it.document;
   if (it.chats.length) {
-    const titles = it.chats.map((c) => `“${(c.title && c.title.trim()) || t('library.untitled')}”`);
+    const titles = it.chats.map((c) => t('library.quoted', { name: (c.title && c.title.trim()) || t('library.untitled') }));
     const ok = await confirmDialog({
       title: t('library.removeTitle', { name: d.name }),
       body: t('library.removeUsedBody', { count: it.chats.length, chats: listOf(titles) }),
