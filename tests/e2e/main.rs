@@ -14,6 +14,7 @@ mod crash;
 mod crashkit;
 mod harness;
 mod leaks;
+mod library;
 mod migrate;
 mod sidebar;
 mod throttle;
@@ -27,6 +28,11 @@ use crash::{
 };
 use harness::{files_containing, sha12, App, Launch, Suite, KEYRING_SERVICE, KEYRING_USER, STEP};
 use leaks::key_leaks_nowhere_after_a_session_with_faults;
+use library::{
+    cloud_files_view_deletes_a_file, library_document_joins_a_new_chat_without_a_second_upload,
+    opened_documents_wait_for_the_api_key, removing_a_document_offers_undo,
+    welcome_tests_the_key_on_save,
+};
 use migrate::crash_kill_9_while_migrating_an_old_database;
 use mock_dashscope::{Fault, Target};
 use serde_json::Value;
@@ -101,6 +107,11 @@ fn main() {
             crash_kill_9_while_migrating_an_old_database,
             crash_then_restart_at_once_marks_the_answer_interrupted,
             crash_after_the_service_took_an_upload_uploads_it_once,
+            library_document_joins_a_new_chat_without_a_second_upload,
+            cloud_files_view_deletes_a_file,
+            welcome_tests_the_key_on_save,
+            opened_documents_wait_for_the_api_key,
+            removing_a_document_offers_undo,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;
@@ -224,16 +235,15 @@ async fn first_run_asks_for_a_key_and_keeps_it_in_the_keyring(suite: &Suite) -> 
     app.wait_js(
         "the welcome asking for a key",
         Duration::from_secs(10),
-        "const l = document.querySelector('[role=log]'); return l && /API key/.test(l.textContent);",
+        "const l = document.querySelector('[role=log]'); return l && /API Key/.test(l.textContent);",
     )
     .await?;
-    app.click("Add API key").await?;
-    app.type_into("API key", KEY).await?;
+    app.type_into("API Key", KEY).await?;
     app.click("Save").await?;
     app.wait_js(
         "the key status to say saved",
         Duration::from_secs(10),
-        "const s = document.getElementById('key-status'); return s && /keychain/i.test(s.textContent) ? s.textContent : null;",
+        "const s = document.getElementById('key-status'); return s && /keyring/i.test(s.textContent) ? s.textContent : null;",
     )
     .await?;
     let stored = entry
@@ -434,7 +444,7 @@ async fn refused_key_points_to_settings(suite: &Suite) -> Result<()> {
     app.ask("What is the contract total?").await?;
     let answer = app.wait_answer(&["error"]).await?;
     let all = answer["all"].as_str().unwrap_or_default();
-    ensure!(all.contains("refused the API key"), "error text: {all}");
+    ensure!(all.contains("refused the API Key"), "error text: {all}");
     app.click("Open settings").await?;
     app.wait_js(
         "the settings dialog",
@@ -456,7 +466,7 @@ async fn an_old_error_is_worded_in_the_language_chosen_later(suite: &Suite) -> R
     app.ask("What is the contract total?").await?;
     let answer = app.wait_answer(&["error"]).await?;
     let all = answer["all"].as_str().unwrap_or_default();
-    ensure!(all.contains("refused the API key"), "error text: {all}");
+    ensure!(all.contains("refused the API Key"), "error text: {all}");
     let profile = app.profile.clone();
     app.quit().await?;
 
@@ -478,13 +488,13 @@ async fn an_old_error_is_worded_in_the_language_chosen_later(suite: &Suite) -> R
             Duration::from_secs(5),
             &format!(
                 "{} const a = answers(); const l = a[a.length - 1];
-                 return l && l.all.includes('服务拒绝了这个 API 密钥') ? l : null;",
+                 return l && l.all.includes('服务拒绝了这个 API Key') ? l : null;",
                 harness::LOG_FN
             ),
         )
         .await?;
     let all = answer["all"].as_str().unwrap_or_default();
-    ensure!(!all.contains("refused the API key"), "still English: {all}");
+    ensure!(!all.contains("refused the API Key"), "still English: {all}");
     app.quit().await
 }
 
@@ -902,9 +912,9 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
         let app = suite.launch("settings-key", Launch::default()).await?;
         app.click("Settings").await?;
         app.wait_js(
-            "the key status to say keychain",
+            "the key status to say keyring",
             Duration::from_secs(5),
-            "const s = document.getElementById('key-status'); return s && /keychain/.test(s.textContent);",
+            "const s = document.getElementById('key-status'); return s && /keyring/.test(s.textContent);",
         )
         .await?;
         app.click("Test connection").await?;
@@ -922,10 +932,10 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
                 .any(|r| r.method == "GET" && r.path.ends_with("/files")),
             "the test did not reach the service"
         );
-        app.click("Remove key").await?;
+        app.click("Remove API Key").await?;
         app.wait_xpath(
-            "the confirmation's Remove key",
-            "//dialog[@id='confirm-dialog']//button[normalize-space(.)='Remove key']",
+            "the confirmation's Remove API Key",
+            "//dialog[@id='confirm-dialog']//button[normalize-space(.)='Remove API Key']",
         )
         .await?
         .click()
@@ -935,7 +945,7 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
                 "the key status to say no key",
                 Duration::from_secs(5),
                 "const s = document.getElementById('key-status');
-                 return s && /No key/.test(s.textContent) ? s.textContent : null;",
+                 return s && /No API Key/.test(s.textContent) ? s.textContent : null;",
             )
             .await?;
         ensure!(
@@ -958,7 +968,8 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
         .await?;
         // Behind the dialog, the conversation asks for a key again.
         app.click("Close").await?;
-        app.button("Add API key").await?;
+        app.wait_xpath("the welcome's API Key field", "//input[@id='welcome-key']")
+            .await?;
         app.quit().await
     }
     .await;
@@ -1159,6 +1170,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     .await?;
     app.screenshot(&shot("empty")).await?;
     let profile = app.profile.clone();
+    let welcome_profile = profile.clone();
     app.quit().await?;
 
     // Second launch, same profile: documents on the command line, read slowly (the mock
@@ -1227,7 +1239,15 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     app.js("const l = document.querySelector('[role=log]'); l.scrollTop = l.scrollHeight; return true;")
         .await?;
     app.screenshot(&shot("error")).await?;
-    sidebar::shoot_sidebar(suite, app, lang, &shot).await
+    library::shoot_library(&app, &shot).await?;
+    sidebar::shoot_sidebar(suite, app, lang, &shot).await?;
+    library::shoot_welcome(
+        suite,
+        welcome_profile,
+        &format!("shots-{lang}-{theme}-3"),
+        &shot,
+    )
+    .await
 }
 
 impl harness::App {

@@ -13,6 +13,8 @@ let hooks = {
   ensureChat: async () => null,
   documents: () => [],
   onAnswered() {},
+  // Settles what must reach Rust before a question is sent (a removal waiting for its Undo).
+  beforeSend: async () => {},
 };
 
 export function init(h) {
@@ -149,6 +151,7 @@ async function stream(chatId, a, start, question) {
   let answer = null;
   let error = null;
   try {
+    await hooks.beforeSend(chatId);
     answer = await start(onEvent);
   } catch (e) {
     error = e;

@@ -13,6 +13,9 @@ import * as chatActions from './chat-actions.js';
 import * as search from './search.js';
 import * as totals from './totals.js';
 import * as chatMenu from './chat-menu.js';
+import * as library from './library.js';
+import * as undoRemove from './undo-remove.js';
+import { setPlatform } from './platform.js';
 import { $ } from './dom.js';
 import { errorText } from './errors.js';
 
@@ -140,6 +143,14 @@ async function openFound(id) {
   return openChat(id);
 }
 
+/** A key saved from the welcome or Settings; `check` = {ok, error} of its test. */
+function onKeySaved(k, check) {
+  settingsView.setKey(k);
+  conversation.setKeyPresent(k.present, check);
+  // Next step after a working key: adding a document.
+  if (check && check.ok && !$('settings-dialog').open) $('add-documents').focus();
+}
+
 function initSidebar() {
   sidebar.init({
     onOpen: (id) => openChat(id),
@@ -200,6 +211,8 @@ function initViews() {
     documents: () => store.readyDocuments(),
     onOpenSettings: openSettingsAtKey,
     onRegenerate: (article) => answers.regenerate(article),
+    onKey: (k, check) => onKeySaved(k, check),
+    busy: () => store.busyCount(),
   });
   answers.init({
     ensureChat,
@@ -209,11 +222,13 @@ function initViews() {
       totals.refresh(conversation.currentChatId());
       search.refresh();
     },
+    beforeSend: () => undoRemove.flush(),
   });
   settingsView.init({
     onSettings: (r) => applySettings(r.settings, r.lang, r.theme),
-    onKey: (k) => conversation.setKeyPresent(k.present),
+    onKey: (k, check) => onKeySaved(k, check),
   });
+  library.init({ ensureChat, onOpenSettings: openSettingsAtKey });
   i18n.onLangChange(() => {
     documents.relabel();
     paste.relabel();
@@ -222,6 +237,7 @@ function initViews() {
     search.relabel();
     totals.relabel();
     settingsView.relabel();
+    library.relabel();
   });
 }
 
@@ -244,6 +260,7 @@ async function boot() {
     showBootError(e);
     return;
   }
+  setPlatform(state.platform);
   applySettings(state.settings, state.lang, state.theme);
   settingsView.setState(state.settings, state.key, state.version, state.limits);
   conversation.setLimits(state.limits);

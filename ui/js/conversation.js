@@ -9,16 +9,18 @@ import { $, el, button } from './dom.js';
 import { renderInto, interceptLinks } from './markdown.js';
 import { errorBox, detailsBlock, confirmLink } from './dialogs.js';
 import { errorText, storedError } from './errors.js';
-
-const CONSOLE_URL = 'https://bailian.console.aliyun.com/?apiKey=1';
+import { welcomeView, keyBanner } from './welcome.js';
 
 let chat = null; // {summary, documents, messages}
 let keyPresent = true;
+let keyCheck = null; // {ok, error} right after a key was saved: shown above the empty state
 let inputCnyPer1k = 0;
 let hooks = {
   documents: () => [],
   onOpenSettings() {},
   onRegenerate() {},
+  onKey() {},
+  busy: () => 0,
 };
 
 export function init(h) {
@@ -31,8 +33,9 @@ export function setLimits(limits) {
   inputCnyPer1k = (limits && limits.input_cny_per_1k) || 0;
 }
 
-export function setKeyPresent(present) {
+export function setKeyPresent(present, check = null) {
   keyPresent = present;
+  keyCheck = present ? check : null;
   if (!chat || chat.messages.length === 0) renderEmpty();
 }
 
@@ -50,6 +53,8 @@ export function isEmpty() {
 }
 
 export function setChat(c) {
+  // The "your API Key works" greeting belongs to the chat it was shown in.
+  if (chat && c && chat.summary.id !== c.summary.id) keyCheck = null;
   chat = c;
   renderAll();
   updateCostNote();
@@ -74,7 +79,7 @@ function renderAll() {
 
 function renderEmpty() {
   if (chat && chat.messages.length) return;
-  $('conversation').replaceChildren(keyPresent ? emptyState() : welcome());
+  $('conversation').replaceChildren(keyPresent ? emptyState() : welcomeView({ onKey: hooks.onKey }));
 }
 
 /** Clears the empty state before the first question of a chat. */
@@ -91,29 +96,11 @@ function emptyState() {
     art,
     el('h2', 'empty-title', t('empty.title')),
     el('p', 'empty-text', t('empty.text')),
-    el('p', 'empty-formats', t('empty.formats')),
   );
+  if (keyCheck) box.prepend(keyBanner(keyCheck));
   const tips = el('ul', 'empty-tips');
   for (const k of ['empty.tip1', 'empty.tip2', 'empty.tip3']) tips.appendChild(el('li', null, t(k)));
   box.appendChild(tips);
-  return box;
-}
-
-function welcome() {
-  const box = el('div', 'empty welcome');
-  const art = el('div', 'empty-art');
-  art.setAttribute('aria-hidden', 'true');
-  art.appendChild(el('span', 'icon icon-key-large'));
-  const steps = el('ol', 'welcome-steps');
-  for (const k of ['welcome.step1', 'welcome.step2', 'welcome.step3']) steps.appendChild(el('li', null, t(k)));
-  const actions = el('div', 'welcome-actions');
-  actions.append(
-    button(t('welcome.addKey'), 'btn-primary', () => hooks.onOpenSettings()),
-    button(t('welcome.createKey'), 'btn-link', async () => {
-      if (await confirmLink(CONSOLE_URL)) ipc.openLink(CONSOLE_URL).catch(() => {});
-    }),
-  );
-  box.append(art, el('h2', 'empty-title', t('welcome.title')), el('p', 'empty-text', t('welcome.text')), steps, actions);
   return box;
 }
 
@@ -256,7 +243,8 @@ export function updateCostNote() {
   const note = $('cost-note');
   const docs = hooks.documents();
   if (!docs.length) {
-    note.textContent = t('cost.noDocs');
+    const adding = hooks.busy();
+    note.textContent = adding ? t('docsWait.adding', { count: adding }) : t('cost.noDocs');
     return;
   }
   let last = null;

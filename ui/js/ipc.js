@@ -117,3 +117,14 @@ export async function onDrag(handlers) {
 
 /** Called when files were dropped on the window: they wait for `addPendingDocuments`. */
 export const onDocumentsPending = (fn) => listen('documents-pending', fn);
+
+// --- library and cloud files ----------------------------------------------------------
+/** Every document ever added, newest first; `checkCloud` asks the account's file list too. */
+export const library = (checkCloud) => call('library', { checkCloud: !!checkCloud });
+/** Adds library documents to a chat: one job each on the document channel. */
+export const addLibraryDocuments = (chatId, documentIds) =>
+  call('add_library_documents', { chatId, documentIds });
+export const removeLibraryDocument = (documentId) => call('remove_library_document', { documentId });
+/** `{files: [{file, document, in_use}], total_bytes, max_files, max_bytes}`. */
+export const cloudFiles = () => call('cloud_files');
+export const deleteCloudFiles = (fileIds) => call('delete_cloud_files', { fileIds });
