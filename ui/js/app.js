@@ -56,6 +56,7 @@ async function openChat(id) {
   try {
     const c = await ipc.openChat(id);
     answers.detachUnless(c.summary.id);
+    if (conversation.currentChatId() !== c.summary.id) answers.cancelEdit();
     documents.setChat(c);
     conversation.setChat(c);
     sidebar.setCurrent(c.summary.id);
@@ -124,16 +125,27 @@ function initViews() {
     },
   });
   const openSettingsAtKey = () => settingsView.open(true);
-  documents.init({ onChange: () => conversation.updateCostNote(), onOpenSettings: openSettingsAtKey, ensureChat });
+  documents.init({
+    onChange: () => {
+      conversation.updateCostNote();
+      conversation.documentsChanged();
+    },
+    onOpenSettings: openSettingsAtKey,
+    ensureChat,
+  });
   paste.init({ onOpenSettings: openSettingsAtKey, ensureChat });
   conversation.init({
     documents: () => store.readyDocuments(),
     onOpenSettings: openSettingsAtKey,
     onRegenerate: (article) => answers.regenerate(article),
+    onEdit: (message, wrap) => answers.startEdit(message, wrap),
+    onStarter: (question) => answers.send(question),
   });
   answers.init({
     ensureChat,
     documents: () => store.readyDocuments(),
+    // Documents of the chat that failed or are still on their way (the answer would not read them).
+    notReady: () => store.visibleJobs().length,
     onAnswered: () => sidebar.refresh(),
   });
   settingsView.init({
