@@ -76,8 +76,16 @@ pub async fn versions_regenerate_keeps_both_answers(suite: &Suite) -> Result<()>
     let app = launch_with_document(suite, "versions", "meeting-notes.md").await?;
     app.ask("What are the action items?").await?;
     app.wait_answer(&["complete"]).await?;
-    let first = wait_turn(&app, "the first answer", "t.status === 'complete' && t.docs").await?;
-    ensure!(first["pos"].is_null(), "one version shows a switch: {first}");
+    let first = wait_turn(
+        &app,
+        "the first answer",
+        "t.status === 'complete' && t.docs",
+    )
+    .await?;
+    ensure!(
+        first["pos"].is_null(),
+        "one version shows a switch: {first}"
+    );
     ensure!(
         first["docs"].as_array().map(Vec::len) == Some(1)
             && first["docs"][0]
@@ -164,6 +172,10 @@ pub async fn copy_puts_html_on_the_clipboard(suite: &Suite) -> Result<()> {
     // Copy table: tab-separated cells, one row a line.
     app.click("Copy table").await?;
     wait_button_text(&app, "copy-table", "Copied").await?;
+    if let Ok(p) = std::env::var("U2_DEBUG_SHOTS") {
+        app.screenshot(&PathBuf::from(format!("{p}/copy-table.png")))
+            .await?;
+    }
     let table = clipboard("UTF8_STRING")?;
     ensure!(
         table.trim_end() == "Party\tDuty\tDays\n甲方\tpay\t11\n乙方\tdeliver\t6",
@@ -191,6 +203,10 @@ pub async fn edit_makes_a_new_version_of_the_question(suite: &Suite) -> Result<(
         ),
     )
     .await?;
+    if let Ok(p) = std::env::var("U2_DEBUG_SHOTS") {
+        app.screenshot(&PathBuf::from(format!("{p}/editing.png")))
+            .await?;
+    }
     app.type_into("Question", edited).await?;
     app.click("Send").await?;
     let t = wait_turn(
@@ -274,7 +290,8 @@ pub async fn starter_questions_ask_in_one_click(suite: &Suite) -> Result<()> {
         "one document: three starters expected: {list:?}"
     );
     ensure!(
-        list.iter().any(|s| s.contains("payment, delivery and penalty")),
+        list.iter()
+            .any(|s| s.contains("payment, delivery and penalty")),
         "{list:?}"
     );
     ensure!(
@@ -339,9 +356,15 @@ pub async fn sending_while_a_document_is_reading_asks_first(suite: &Suite) -> Re
     ensure!(
         asked
             .as_str()
-            .is_some_and(|s| s.contains("A document is not ready") && s.contains("1 document")),
+            .is_some_and(|s| s.contains("A document is not ready")
+                && s.contains("1 document")
+                && s.contains("still being uploaded or read")),
         "{asked}"
     );
+    if let Ok(p) = std::env::var("U2_DEBUG_SHOTS") {
+        app.screenshot(&PathBuf::from(format!("{p}/not-ready.png")))
+            .await?;
+    }
     app.click("Wait").await?;
     app.wait_js(
         "the dialog to close",
@@ -382,6 +405,17 @@ pub async fn sending_while_a_document_is_reading_asks_first(suite: &Suite) -> Re
     app.quit().await
 }
 
+/// Moves the mouse off the conversation's buttons, so no hover shows in a screenshot.
+async fn pointer_away(app: &App) {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+    let away = MouseActions::new("away".into()).then(PointerAction::MoveTo {
+        duration: None,
+        x: 1175.0,
+        y: 660.0,
+    });
+    let _ = app.client.perform_actions(away).await;
+}
+
 /// Starter questions, for the screenshots: the chat is empty and its documents are ready.
 pub async fn shoot_answers_starters(app: &App, shot: &dyn Fn(&str) -> PathBuf) -> Result<()> {
     app.wait_js(
@@ -390,6 +424,7 @@ pub async fn shoot_answers_starters(app: &App, shot: &dyn Fn(&str) -> PathBuf) -
         "return document.querySelectorAll('[role=log] [data-action=starter]').length >= 3;",
     )
     .await?;
+    pointer_away(app).await;
     app.screenshot(&shot("starters")).await
 }
 
@@ -408,5 +443,6 @@ pub async fn shoot_answers_versions(app: &App, shot: &dyn Fn(&str) -> PathBuf) -
     .await?;
     app.js("const l = document.querySelector('[role=log]'); l.scrollTop = l.scrollHeight; document.activeElement.blur(); return true;")
         .await?;
+    pointer_away(app).await;
     app.screenshot(&shot("versions")).await
 }

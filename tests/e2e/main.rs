@@ -19,12 +19,12 @@ mod migrate;
 mod throttle;
 mod xss;
 
-use anyhow::{bail, ensure, Context, Result};
 use answers::{
     copy_puts_html_on_the_clipboard, edit_makes_a_new_version_of_the_question,
     sending_while_a_document_is_reading_asks_first, starter_questions_ask_in_one_click,
     versions_regenerate_keeps_both_answers,
 };
+use anyhow::{bail, ensure, Context, Result};
 use crash::{
     crash_after_the_service_took_an_upload_uploads_it_once,
     crash_kill_9_while_answering_and_uploading,

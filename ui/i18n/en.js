@@ -111,10 +111,15 @@ export default {
       "one": "A document is not ready",
       "other": "{count} documents are not ready"
     },
-    "body": {
-      "one": "{count} document of this conversation is still uploading or has failed. The answer will not read it.",
-      "other": "{count} documents of this conversation are still uploading or have failed. The answer will not read them."
+    "waiting": {
+      "one": "{count} document of this conversation is still being uploaded or read. This answer will not read it — wait a moment, or ask anyway.",
+      "other": "{count} documents of this conversation are still being uploaded or read. This answer will not read them — wait a moment, or ask anyway."
     },
+    "failed": {
+      "one": "{count} document of this conversation could not be added. This answer will not read it. You can retry it in the documents list.",
+      "other": "{count} documents of this conversation could not be added. This answer will not read them. You can retry them in the documents list."
+    },
+    "both": "{waiting} still on their way and {failed} failed: this answer will not read these {count} documents.",
     "ok": "Ask anyway",
     "wait": "Wait"
   },

@@ -87,7 +87,7 @@ export default {
   },
   "starters": {
     "title": {
-      "other": "文档已就绪"
+      "other": "{count} 个文档已就绪"
     },
     "text": "点一个问题开始，或在下方输入你自己的问题。",
     "summary": {
@@ -107,9 +107,13 @@ export default {
     "title": {
       "other": "有 {count} 个文档尚未就绪"
     },
-    "body": {
-      "other": "这个对话中有 {count} 个文档仍在上传或上传失败，这次回答不会读取它们。"
+    "waiting": {
+      "other": "这个对话中有 {count} 个文档仍在上传或读取中，这次回答不会读取它们。可以稍等片刻，或者仍然提问。"
     },
+    "failed": {
+      "other": "这个对话中有 {count} 个文档添加失败，这次回答不会读取它们。可以在文档列表中重试。"
+    },
+    "both": "{waiting} 个仍在处理中，{failed} 个添加失败：这次回答不会读取这 {count} 个文档。",
     "ok": "仍然提问",
     "wait": "等一等"
   },

@@ -14,7 +14,7 @@ let running = null; // the answer in flight
 let hooks = {
   ensureChat: async () => null,
   documents: () => [],
-  notReady: () => 0,
+  notReady: () => ({ waiting: 0, failed: 0 }),
   onAnswered() {},
 };
 
@@ -54,13 +54,19 @@ export function cancelEdit() {
  * first. True when the question may go.
  */
 async function readyToSend() {
-  const count = hooks.notReady();
+  const { waiting = 0, failed = 0 } = hooks.notReady();
+  const count = waiting + failed;
   if (!count) return true;
+  let body;
+  if (!failed) body = t('notReady.waiting', { count });
+  else if (!waiting) body = t('notReady.failed', { count });
+  else body = t('notReady.both', { count, waiting, failed });
   return confirmDialog({
     title: t('notReady.title', { count }),
-    body: t('notReady.body', { count }),
+    body,
     ok: t('notReady.ok'),
     cancel: t('notReady.wait'),
+    focusCancel: true,
   });
 }
 

@@ -122,7 +122,7 @@ export function tableTools(article) {
     for (const b of layer.children) {
       const r = b._table.getBoundingClientRect();
       b.style.top = `${Math.round(r.top - base.top - b.offsetHeight - 4)}px`;
-      b.style.left = `${Math.round(Math.max(0, r.right - base.left - b.offsetWidth))}px`;
+      b.style.left = `${Math.round(r.left - base.left)}px`;
     }
   };
   place();

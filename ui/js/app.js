@@ -145,7 +145,11 @@ function initViews() {
     ensureChat,
     documents: () => store.readyDocuments(),
     // Documents of the chat that failed or are still on their way (the answer would not read them).
-    notReady: () => store.visibleJobs().length,
+    notReady: () => {
+      const jobs = store.visibleJobs();
+      const failed = jobs.filter((j) => j.state === 'failed').length;
+      return { waiting: jobs.length - failed, failed };
+    },
     onAnswered: () => sidebar.refresh(),
   });
   settingsView.init({

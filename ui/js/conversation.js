@@ -100,6 +100,7 @@ function redrawTurn(wrap, turn, focusAction = null) {
 function renderAll() {
   const log = $('conversation');
   log.replaceChildren();
+  turns = [];
   if (!chat || chat.messages.length === 0) {
     renderEmpty();
     return;
