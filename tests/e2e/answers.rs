@@ -172,10 +172,6 @@ pub async fn copy_puts_html_on_the_clipboard(suite: &Suite) -> Result<()> {
     // Copy table: tab-separated cells, one row a line.
     app.click("Copy table").await?;
     wait_button_text(&app, "copy-table", "Copied").await?;
-    if let Ok(p) = std::env::var("U2_DEBUG_SHOTS") {
-        app.screenshot(&PathBuf::from(format!("{p}/copy-table.png")))
-            .await?;
-    }
     let table = clipboard("UTF8_STRING")?;
     ensure!(
         table.trim_end() == "Party\tDuty\tDays\n甲方\tpay\t11\n乙方\tdeliver\t6",
@@ -203,10 +199,6 @@ pub async fn edit_makes_a_new_version_of_the_question(suite: &Suite) -> Result<(
         ),
     )
     .await?;
-    if let Ok(p) = std::env::var("U2_DEBUG_SHOTS") {
-        app.screenshot(&PathBuf::from(format!("{p}/editing.png")))
-            .await?;
-    }
     app.type_into("Question", edited).await?;
     app.click("Send").await?;
     let t = wait_turn(
@@ -316,7 +308,7 @@ pub async fn starter_questions_ask_in_one_click(suite: &Suite) -> Result<()> {
     ensure!(
         app.js("return document.querySelectorAll('[data-action=starter]').length;")
             .await?
-            == Value::from(0),
+            == 0,
         "the starters stay after the first question"
     );
     app.quit().await
@@ -361,10 +353,6 @@ pub async fn sending_while_a_document_is_reading_asks_first(suite: &Suite) -> Re
                 && s.contains("still being uploaded or read")),
         "{asked}"
     );
-    if let Ok(p) = std::env::var("U2_DEBUG_SHOTS") {
-        app.screenshot(&PathBuf::from(format!("{p}/not-ready.png")))
-            .await?;
-    }
     app.click("Wait").await?;
     app.wait_js(
         "the dialog to close",
@@ -376,7 +364,7 @@ pub async fn sending_while_a_document_is_reading_asks_first(suite: &Suite) -> Re
     ensure!(
         app.js("return document.getElementById('question').value;")
             .await?
-            == Value::from(question),
+            == question,
         "the question left the box"
     );
     ensure!(app.assistant_count().await? == 0, "an answer started");
@@ -401,7 +389,7 @@ pub async fn sending_while_a_document_is_reading_asks_first(suite: &Suite) -> Re
         &format!("t.question === {question:?}"),
     )
     .await?;
-    ensure!(t["question"] == Value::from(question), "{t}");
+    ensure!(t["question"] == question, "{t}");
     app.quit().await
 }
 
