@@ -144,6 +144,39 @@ pub async fn versions_regenerate_keeps_both_answers(suite: &Suite) -> Result<()>
         "const b = document.activeElement; return !!b && !!b.closest('.versions');",
     )
     .await?;
+
+    // The document leaves the chat; after a restart the versions are still there and the
+    // answers still name what they read (from the chat's documents_read).
+    app.click("Remove meeting-notes.md").await?;
+    app.wait_js(
+        "the document removed",
+        Duration::from_secs(10),
+        "return document.querySelectorAll('#doc-list [data-state]').length === 0;",
+    )
+    .await?;
+    let profile = app.profile.clone();
+    app.quit().await?;
+    let app = suite
+        .launch(
+            "versions-2",
+            Launch {
+                profile: Some(profile),
+                ..with_key()
+            },
+        )
+        .await?;
+    let again = wait_turn(
+        &app,
+        "the stored versions after a restart",
+        &format!("t.pos === '2/2' && t.answerId === {second_id} && t.docs"),
+    )
+    .await?;
+    ensure!(
+        again["docs"][0]
+            .as_str()
+            .is_some_and(|d| d.ends_with("meeting-notes.md")),
+        "the removed document is not named under the answer: {again}"
+    );
     app.quit().await
 }
 
