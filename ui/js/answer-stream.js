@@ -139,10 +139,15 @@ async function sendEdit(editing, question) {
   const { message, wrap } = editing;
   const draft = edit.sent();
   const q = $('question');
-  q.value = draft;
+  q.value = '';
   autosize();
   const answer = view.beginVersion(wrap, question);
-  await stream(chatId, answer, (onEvent) => ipc.editQuestion(chatId, message.id, question, onEvent), null, wrap);
+  // Refused (nothing stored): the edited question comes back to the box, as a new one would.
+  await stream(chatId, answer, (onEvent) => ipc.editQuestion(chatId, message.id, question, onEvent), question, wrap);
+  if (draft && !q.value) {
+    q.value = draft;
+    autosize();
+  }
 }
 
 /** Asks the question behind this answer again: a new version streams in its place. */
@@ -225,7 +230,8 @@ async function stream(chatId, a, start, question, wrap) {
   // Keep our copy of the chat in step, then let the sidebar refresh.
   try {
     const fresh = await ipc.openChat(run.chatId);
-    if (!running) view.settleTurn(fresh, wrap);
+    // When nothing was stored (refused), the refusal stays in view instead of the turn.
+    if (!running) view.settleTurn(fresh, answer ? wrap : null);
   } catch { /* the view we have is good enough */ }
   hooks.onAnswered();
 }
