@@ -10,6 +10,7 @@
 //! `cargo test -p longwen-desktop --test e2e -- NAME` runs the scenarios whose name contains NAME.
 //! Screenshots go to docs/screenshots/, failure shots and driver logs to e2e-artifacts/.
 
+mod answers;
 mod crash;
 mod crashkit;
 mod harness;
@@ -20,6 +21,11 @@ mod sidebar;
 mod throttle;
 mod xss;
 
+use answers::{
+    copy_puts_html_on_the_clipboard, edit_makes_a_new_version_of_the_question,
+    sending_while_a_document_is_reading_asks_first, starter_questions_ask_in_one_click,
+    versions_regenerate_keeps_both_answers,
+};
 use anyhow::{bail, ensure, Context, Result};
 use crash::{
     crash_after_the_service_took_an_upload_uploads_it_once,
@@ -112,6 +118,11 @@ fn main() {
             welcome_tests_the_key_on_save,
             opened_documents_wait_for_the_api_key,
             removing_a_document_offers_undo,
+            versions_regenerate_keeps_both_answers,
+            copy_puts_html_on_the_clipboard,
+            edit_makes_a_new_version_of_the_question,
+            starter_questions_ask_in_one_click,
+            sending_while_a_document_is_reading_asks_first,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;
@@ -778,12 +789,19 @@ async fn regenerate_streams_the_answer_again_in_place(suite: &Suite) -> Result<(
         text_of(&again) == first_text,
         "regenerated text differs: {again} vs {first_text}"
     );
-    // The engine rewrites the same answer: one assistant article, same message id.
+    // A new version of the turn streams in place of the shown one: one assistant article,
+    // a new message id, and the switch says 2/2.
     ensure!(app.assistant_count().await? == 1, "more than one answer");
     ensure!(
-        app.js(id_script).await? == first_id,
-        "the answer changed identity"
+        app.js(id_script).await? != first_id,
+        "the new version kept the old answer's id"
     );
+    app.wait_js(
+        "the version switch at 2/2",
+        Duration::from_secs(5),
+        "const p = document.querySelector('[role=log] .version-pos'); return p && p.textContent === '2/2';",
+    )
+    .await?;
     ensure!(chat_requests(suite) == 2, "regenerate did not ask again");
     // The keyboard is back on the new answer's Regenerate button, not lost on the page.
     app.wait_js(
@@ -1200,6 +1218,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     app.screenshot(&shot("uploading")).await?;
     app.wait_documents_ready(2).await?;
     suite.mock.set_parse_delay(Duration::from_millis(0));
+    answers::shoot_answers_starters(&app, &shot).await?;
 
     let question = if lang == "zh" {
         "乙方逾期交货的违约金怎么计算？"
@@ -1219,6 +1238,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     app.wait_answer(&["complete"]).await?;
     suite.mock.set_chunk_delay(Duration::from_millis(0));
     app.screenshot(&shot("answered")).await?;
+    answers::shoot_answers_versions(&app, &shot).await?;
 
     let follow_up = if lang == "zh" {
         "合同总金额是多少？"

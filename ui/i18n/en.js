@@ -117,6 +117,53 @@ export default {
     "copyFailed": "Could not copy",
     "regenerate": "Regenerate"
   },
+  "answer": {
+    "documentsUsed": "Documents used",
+    "versions": "Versions",
+    "position": "{n}/{count}",
+    "previousVersion": "Previous version",
+    "nextVersion": "Next version",
+    "edit": "Edit",
+    "editing": "Editing your question",
+    "copyTable": "Copy table",
+    "copyTableN": "Copy table {n} of {count} (tab-separated, pastes into Excel)"
+  },
+  "starters": {
+    "title": {
+      "one": "Your document is ready",
+      "other": "Your {count} documents are ready"
+    },
+    "text": "Pick a question to start, or type your own below.",
+    "summary": {
+      "one": "Summarise the key points of this document",
+      "other": "Summarise the key points of these documents"
+    },
+    "terms": "List the payment, delivery and penalty terms",
+    "risks": {
+      "one": "Find risks or inconsistencies in this document",
+      "other": "Find risks or inconsistencies in these documents"
+    },
+    "compare": {
+      "other": "Compare the {count} documents: what are the main differences?"
+    }
+  },
+  "notReady": {
+    "title": {
+      "one": "A document is not ready",
+      "other": "{count} documents are not ready"
+    },
+    "waiting": {
+      "one": "{count} document of this conversation is still being uploaded or read. This answer will not read it — wait a moment, or ask anyway.",
+      "other": "{count} documents of this conversation are still being uploaded or read. This answer will not read them — wait a moment, or ask anyway."
+    },
+    "failed": {
+      "one": "{count} document of this conversation could not be added. This answer will not read it. You can retry it in the documents list.",
+      "other": "{count} documents of this conversation could not be added. This answer will not read them. You can retry them in the documents list."
+    },
+    "both": "{waiting} still on their way and {failed} failed: this answer will not read these {count} documents.",
+    "ok": "Ask anyway",
+    "wait": "Wait"
+  },
   "cost": {
     "noDocs": "Add a document first — answers are based on the documents you attach.",
     "rereads": {

@@ -115,6 +115,49 @@ export default {
     "copyFailed": "复制失败",
     "regenerate": "重新生成"
   },
+  "answer": {
+    "documentsUsed": "参考的文档",
+    "versions": "版本",
+    "position": "{n}/{count}",
+    "previousVersion": "上一个版本",
+    "nextVersion": "下一个版本",
+    "edit": "编辑",
+    "editing": "正在编辑你的问题",
+    "copyTable": "复制表格",
+    "copyTableN": "复制第 {n} 个表格（共 {count} 个，以制表符分隔，可直接粘贴到 Excel）"
+  },
+  "starters": {
+    "title": {
+      "other": "{count} 个文档已就绪"
+    },
+    "text": "点一个问题开始，或在下方输入你自己的问题。",
+    "summary": {
+      "one": "总结这份文档的要点",
+      "other": "总结这些文档的要点"
+    },
+    "terms": "列出付款、交付和违约条款",
+    "risks": {
+      "one": "找出这份文档中的风险或前后不一致之处",
+      "other": "找出这些文档中的风险或前后不一致之处"
+    },
+    "compare": {
+      "other": "比较这 {count} 份文档的主要差异"
+    }
+  },
+  "notReady": {
+    "title": {
+      "other": "有 {count} 个文档尚未就绪"
+    },
+    "waiting": {
+      "other": "这个对话中有 {count} 个文档仍在上传或读取中，这次回答不会读取它们。可以稍等片刻，或者仍然提问。"
+    },
+    "failed": {
+      "other": "这个对话中有 {count} 个文档添加失败，这次回答不会读取它们。可以在文档列表中重试。"
+    },
+    "both": "{waiting} 个仍在处理中，{failed} 个添加失败：这次回答不会读取这 {count} 个文档。",
+    "ok": "仍然提问",
+    "wait": "等一等"
+  },
   "cost": {
     "noDocs": "请先添加文档 — 回答以你附上的文档为依据。",
     "rereads": {

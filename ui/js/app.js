@@ -63,6 +63,7 @@ async function openChat(id) {
   try {
     const c = await ipc.openChat(id);
     answers.detachUnless(c.summary.id);
+    if (conversation.currentChatId() !== c.summary.id) answers.cancelEdit();
     documents.setChat(c);
     conversation.setChat(c);
     sidebar.setCurrent(c.summary.id);
@@ -205,7 +206,14 @@ function initSidebar() {
 function initViews() {
   initSidebar();
   const openSettingsAtKey = () => settingsView.open(true);
-  documents.init({ onChange: () => conversation.updateCostNote(), onOpenSettings: openSettingsAtKey, ensureChat });
+  documents.init({
+    onChange: () => {
+      conversation.updateCostNote();
+      conversation.documentsChanged();
+    },
+    onOpenSettings: openSettingsAtKey,
+    ensureChat,
+  });
   paste.init({ onOpenSettings: openSettingsAtKey, ensureChat });
   conversation.init({
     documents: () => store.readyDocuments(),
@@ -213,10 +221,18 @@ function initViews() {
     onRegenerate: (article) => answers.regenerate(article),
     onKey: (k, check) => onKeySaved(k, check),
     busy: () => store.busyCount(),
+    onEdit: (message, wrap) => answers.startEdit(message, wrap),
+    onStarter: (question) => answers.send(question),
   });
   answers.init({
     ensureChat,
     documents: () => store.readyDocuments(),
+    // Documents of the chat that failed or are still on their way (the answer would not read them).
+    notReady: () => {
+      const jobs = store.visibleJobs();
+      const failed = jobs.filter((j) => j.state === 'failed').length;
+      return { waiting: jobs.length - failed, failed };
+    },
     onAnswered: async () => {
       await sidebar.refresh();
       totals.refresh(conversation.currentChatId());

@@ -96,6 +96,11 @@ export const ask = (chatId, question, onEvent) =>
 export const stopAnswer = (chatId) => call('stop_answer', { chatId });
 export const regenerate = (chatId, answerId, onEvent) =>
   call('regenerate', { chatId, answerId, onEvent: channel(onEvent) });
+/** A new version of the turn `messageId` belongs to, with `question` as its question; as `ask`. */
+export const editQuestion = (chatId, messageId, question, onEvent) =>
+  call('edit_question', { chatId, messageId, question, onEvent: channel(onEvent) });
+/** The answer on the clipboard as sanitised HTML and plain text (Rust writes both). */
+export const copyAnswer = (messageId) => call('copy_answer', { messageId });
 
 // --- the outside world ---------------------------------------------------------------
 /** Only http(s); the caller has already asked the person. */
