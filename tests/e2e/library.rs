@@ -97,6 +97,53 @@ pub async fn library_document_joins_a_new_chat_without_a_second_upload(
     app.quit().await
 }
 
+/// "New conversation with these documents": an empty chat that carries the shown chat's
+/// documents, without a second upload, and answers from them.
+pub async fn new_conversation_with_these_documents(suite: &Suite) -> Result<()> {
+    let app = launch_with_document(suite, "carry-over", NOTES).await?;
+    let button = "//button[@id='new-with-docs'][not(@hidden)]";
+    ensure!(
+        app.client
+            .find_all(fantoccini::Locator::XPath(button))
+            .await?
+            .is_empty(),
+        "offered before any question"
+    );
+    app.ask("When is the next meeting?").await?;
+    app.wait_answer(&["complete"]).await?;
+    let first = app
+        .js("return document.querySelector('#chat-list .current')?.dataset.chatId;")
+        .await?;
+    app.click("New conversation with these documents").await?;
+    let docs = app.wait_documents_ready(1).await?;
+    ensure!(docs.to_string().contains(NOTES), "documents: {docs}");
+    let second = app
+        .js("return document.querySelector('#chat-list .current')?.dataset.chatId;")
+        .await?;
+    ensure!(
+        first != second && !second.is_null(),
+        "chats: {first} then {second}"
+    );
+    ensure!(
+        app.js("return document.querySelectorAll('#conversation article').length;")
+            .await?
+            == 0,
+        "the new chat starts empty"
+    );
+    ensure!(
+        uploads(suite).len() == 1,
+        "uploaded again: {:?}",
+        uploads(suite)
+    );
+    app.ask("What was decided?").await?;
+    let answer = app.wait_answer(&["complete"]).await?;
+    ensure!(
+        answer["text"].as_str().unwrap_or_default().contains(NOTES),
+        "answer: {answer}"
+    );
+    app.quit().await
+}
+
 /// (2) The cloud view lists the account's files and deletes the one chosen, after a
 /// confirmation naming how many and how big.
 pub async fn cloud_files_view_deletes_a_file(suite: &Suite) -> Result<()> {

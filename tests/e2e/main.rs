@@ -36,8 +36,8 @@ use harness::{files_containing, sha12, App, Launch, Suite, KEYRING_SERVICE, KEYR
 use leaks::key_leaks_nowhere_after_a_session_with_faults;
 use library::{
     cloud_files_view_deletes_a_file, library_document_joins_a_new_chat_without_a_second_upload,
-    opened_documents_wait_for_the_api_key, removing_a_document_offers_undo,
-    welcome_tests_the_key_on_save,
+    new_conversation_with_these_documents, opened_documents_wait_for_the_api_key,
+    removing_a_document_offers_undo, welcome_tests_the_key_on_save,
 };
 use migrate::crash_kill_9_while_migrating_an_old_database;
 use mock_dashscope::{Fault, Target};
@@ -114,6 +114,7 @@ fn main() {
             crash_then_restart_at_once_marks_the_answer_interrupted,
             crash_after_the_service_took_an_upload_uploads_it_once,
             library_document_joins_a_new_chat_without_a_second_upload,
+            new_conversation_with_these_documents,
             cloud_files_view_deletes_a_file,
             welcome_tests_the_key_on_save,
             opened_documents_wait_for_the_api_key,

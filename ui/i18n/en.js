@@ -64,6 +64,7 @@ export default {
     "listLabel": "Documents",
     "add": "Add documents",
     "paste": "Paste text",
+    "newWithThese": "New conversation with these documents",
     "dropHint": "Drop files here, or use Add documents",
     "dropNow": "Release to add these files",
     "formats": "DOCX · PDF · XLSX · TXT · MD · CSV · JSON · EPUB · MOBI",

@@ -64,6 +64,7 @@ export default {
     "listLabel": "文档",
     "add": "添加文档",
     "paste": "粘贴文本",
+    "newWithThese": "用这些文档新建对话",
     "dropHint": "将文件拖放到这里，或点击“添加文档”",
     "dropNow": "松开鼠标即可添加文件",
     "formats": "DOCX · PDF · XLSX · TXT · MD · CSV · JSON · EPUB · MOBI",

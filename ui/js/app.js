@@ -70,11 +70,32 @@ async function openChat(id) {
     followUnsettled(c);
     totals.refresh(c.summary.id);
     showSidebar(false);
+    updateCarryOver();
     return c;
   } catch (e) {
     showBootError(e);
     return null;
   }
+}
+
+/** A chat with questions and ready documents offers a new conversation that carries them. */
+function updateCarryOver() {
+  $('new-with-docs').hidden = conversation.isEmpty() || store.readyDocuments().length === 0;
+}
+
+/** An empty chat with the shown chat's ready documents (their cloud copies are reused). */
+async function newChatWithDocuments() {
+  const ids = store.readyDocuments().map((d) => d.id);
+  if (!ids.length) return;
+  const c = await openChat(null);
+  if (!c) return;
+  await sidebar.refresh();
+  try {
+    await ipc.addLibraryDocuments(c.summary.id, ids);
+  } catch (e) {
+    showBootError(e);
+  }
+  $('question').focus();
 }
 
 /** The chat shown, or a new one (documents and questions always go to a chat). */
@@ -178,6 +199,7 @@ function initSidebar() {
   search.init({ openChat: openFound, isHidden: (id) => sidebar.isHidden(id) });
   $('sidebar-toggle').addEventListener('click', () => showSidebar(!$('app').classList.contains('sidebar-open')));
   $('sidebar-backdrop').addEventListener('click', () => showSidebar(false));
+  $('new-with-docs').addEventListener('click', () => newChatWithDocuments());
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented) return;
     if (e.key === 'Escape' && $('app').classList.contains('sidebar-open') && !chatMenu.isOpen()) {
@@ -210,6 +232,7 @@ function initViews() {
     onChange: () => {
       conversation.updateCostNote();
       conversation.documentsChanged();
+      updateCarryOver();
     },
     onOpenSettings: openSettingsAtKey,
     ensureChat,
@@ -234,6 +257,7 @@ function initViews() {
       return { waiting: jobs.length - failed, failed };
     },
     onAnswered: async () => {
+      updateCarryOver();
       await sidebar.refresh();
       totals.refresh(conversation.currentChatId());
       search.refresh();
