@@ -461,6 +461,9 @@ pub async fn removing_a_document_offers_undo(suite: &Suite) -> Result<()> {
 /// The library, the cloud files and the welcome steps, for `shoot()` in main.rs: `app` has
 /// documents in the current chat; `welcome_profile` is reused for a launch with no key.
 pub async fn shoot_library(app: &App, shot: &dyn Fn(&str) -> PathBuf) -> Result<()> {
+    let before = app
+        .js("return document.querySelector('#chat-list li.current')?.dataset.chatId ?? null;")
+        .await?;
     // A new chat, so that the library's documents can be chosen for it.
     app.js("document.getElementById('new-chat').click(); return true;")
         .await?;
@@ -494,6 +497,21 @@ pub async fn shoot_library(app: &App, shot: &dyn Fn(&str) -> PathBuf) -> Result<
     app.screenshot(&shot("cloud")).await?;
     app.js("document.getElementById('library-close').click(); return true;")
         .await?;
+    // Back to the conversation shown before (later shots start from a chat with questions).
+    if let Some(id) = before.as_str() {
+        app.js(&format!(
+            "document.querySelector('#chat-list li[data-chat-id=\"{id}\"] .chat-open').click(); return true;"
+        ))
+        .await?;
+        app.wait_js(
+            "the earlier conversation",
+            Duration::from_secs(10),
+            &format!(
+                "const li = document.querySelector('#chat-list li.current'); return li && li.dataset.chatId === '{id}' && !!document.querySelector('[role=log] article');"
+            ),
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -513,6 +531,9 @@ pub async fn shoot_welcome(
                 ..Launch::default()
             },
         )
+        .await?;
+    // The profile holds conversations: the welcome shows in an empty one.
+    app.js("document.getElementById('new-chat').click(); return true;")
         .await?;
     app.wait_js(
         "the welcome steps",
