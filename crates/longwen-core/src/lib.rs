@@ -19,6 +19,7 @@ pub mod export;
 pub mod extract;
 pub mod links;
 pub mod names;
+pub mod previews;
 pub mod quotes;
 pub mod render;
 pub mod secrets;

@@ -117,22 +117,44 @@ impl<'a> Folded<'a> {
         None
     }
 
-    /// Maps a folded byte range to the original text, from the first kept character of the
-    /// match to the end of its last.
+    /// Every place `query` occurs (at most `max`), in order, not overlapping.
+    pub fn find_all(&self, query: &str, max: usize) -> Vec<Range<usize>> {
+        let needle = fold(query);
+        if needle.is_empty() {
+            return Vec::new();
+        }
+        let folded: Vec<Range<usize>> = self
+            .folded
+            .match_indices(&needle)
+            .take(max)
+            .map(|(at, m)| at..at + m.len())
+            .collect();
+        self.original_ranges(&folded)
+    }
+
     fn original_range(&self, folded: Range<usize>) -> Range<usize> {
-        let (mut f, mut start, mut end) = (0, None, self.original.len());
+        self.original_ranges(&[folded]).remove(0)
+    }
+
+    /// Maps folded byte ranges (in order, not overlapping) to the original text in one pass:
+    /// from the first kept character of each match to the end of its last.
+    fn original_ranges(&self, folded: &[Range<usize>]) -> Vec<Range<usize>> {
+        let mut out = Vec::with_capacity(folded.len());
+        let mut want = folded.iter().peekable();
+        let (mut f, mut start) = (0, None);
         for (i, c) in self.original.char_indices() {
+            let Some(r) = want.peek() else { break };
             let Some(k) = fold_char(c) else { continue };
-            if f == folded.start && start.is_none() {
+            if f == r.start {
                 start = Some(i);
             }
             f += k.len_utf8();
-            if f >= folded.end {
-                end = i + c.len_utf8();
-                break;
+            if f >= r.end {
+                out.push(start.take().unwrap_or(i)..i + c.len_utf8());
+                want.next();
             }
         }
-        start.unwrap_or(0)..end
+        out
     }
 }
 
@@ -184,6 +206,20 @@ mod tests {
         let r = doc.find("2026年5月15日前交付").unwrap();
         assert_eq!(&pdf[r], "2026 年 5 月 15 日前交付");
         assert!(doc.find("乙方应按逾期交货部分货款的1%").is_none());
+    }
+
+    #[test]
+    fn every_occurrence_maps_back_to_the_original() {
+        let text = "违约 金。\n违约\n金，违约金";
+        let doc = Folded::new(text);
+        let all: Vec<&str> = doc
+            .find_all("违约金", 10)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(all, ["违约 金", "违约\n金", "违约金"]);
+        assert_eq!(doc.find_all("违约金", 2).len(), 2);
+        assert!(doc.find_all(" ", 10).is_empty());
     }
 
     #[test]

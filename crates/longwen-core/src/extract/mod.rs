@@ -90,6 +90,10 @@ pub enum NoPreview {
     TooLarge,
     /// The reader failed unexpectedly (a panic inside it, caught).
     Failed,
+    /// The file is no longer where it was added from, or cannot be read.
+    Missing,
+    /// The file there now is not the content that was added (and sent).
+    Changed,
 }
 
 /// The format family of a file, from its extension.
