@@ -19,7 +19,7 @@ packages=(build-essential pkg-config file curl ca-certificates libssl-dev libdbu
   libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver
   dbus dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools keyutils fonts-noto-cjk
-  python3 python3-venv python3-pip python3-gi gir1.2-gtk-3.0 imagemagick xdotool time)
+  python3 python3-venv python3-pip python3-gi gir1.2-gtk-3.0 imagemagick xdotool time xclip)
 
 missing=()
 for p in "${packages[@]}"; do

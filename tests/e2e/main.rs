@@ -10,14 +10,22 @@
 //! `cargo test -p longwen-desktop --test e2e -- NAME` runs the scenarios whose name contains NAME.
 //! Screenshots go to docs/screenshots/, failure shots and driver logs to e2e-artifacts/.
 
+mod answers;
 mod crash;
 mod crashkit;
 mod harness;
 mod leaks;
+mod library;
 mod migrate;
+mod sidebar;
 mod throttle;
 mod xss;
 
+use answers::{
+    copy_puts_html_on_the_clipboard, edit_makes_a_new_version_of_the_question,
+    sending_while_a_document_is_reading_asks_first, starter_questions_ask_in_one_click,
+    versions_regenerate_keeps_both_answers,
+};
 use anyhow::{bail, ensure, Context, Result};
 use crash::{
     crash_after_the_service_took_an_upload_uploads_it_once,
@@ -26,9 +34,18 @@ use crash::{
 };
 use harness::{files_containing, sha12, App, Launch, Suite, KEYRING_SERVICE, KEYRING_USER, STEP};
 use leaks::key_leaks_nowhere_after_a_session_with_faults;
+use library::{
+    cloud_files_view_deletes_a_file, library_document_joins_a_new_chat_without_a_second_upload,
+    new_conversation_with_these_documents, opened_documents_wait_for_the_api_key,
+    removing_a_document_offers_undo, welcome_tests_the_key_on_save,
+};
 use migrate::crash_kill_9_while_migrating_an_old_database;
 use mock_dashscope::{Fault, Target};
 use serde_json::Value;
+use sidebar::{
+    sidebar_export_markdown_through_the_menu, sidebar_rename_and_delete_with_undo,
+    sidebar_search_finds_chats_after_a_restart, sidebar_toggle_in_a_narrow_window,
+};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
@@ -84,6 +101,10 @@ fn main() {
             settings_test_connection_and_remove_key,
             links_in_answers_ask_before_opening,
             screenshots_in_both_languages_and_themes,
+            sidebar_search_finds_chats_after_a_restart,
+            sidebar_rename_and_delete_with_undo,
+            sidebar_export_markdown_through_the_menu,
+            sidebar_toggle_in_a_narrow_window,
             xss_in_answers_titles_and_errors,
             xss_in_document_names,
             document_named_with_a_line_break_uploads,
@@ -92,6 +113,17 @@ fn main() {
             crash_kill_9_while_migrating_an_old_database,
             crash_then_restart_at_once_marks_the_answer_interrupted,
             crash_after_the_service_took_an_upload_uploads_it_once,
+            library_document_joins_a_new_chat_without_a_second_upload,
+            new_conversation_with_these_documents,
+            cloud_files_view_deletes_a_file,
+            welcome_tests_the_key_on_save,
+            opened_documents_wait_for_the_api_key,
+            removing_a_document_offers_undo,
+            versions_regenerate_keeps_both_answers,
+            copy_puts_html_on_the_clipboard,
+            edit_makes_a_new_version_of_the_question,
+            starter_questions_ask_in_one_click,
+            sending_while_a_document_is_reading_asks_first,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;
@@ -215,16 +247,15 @@ async fn first_run_asks_for_a_key_and_keeps_it_in_the_keyring(suite: &Suite) -> 
     app.wait_js(
         "the welcome asking for a key",
         Duration::from_secs(10),
-        "const l = document.querySelector('[role=log]'); return l && /API key/.test(l.textContent);",
+        "const l = document.querySelector('[role=log]'); return l && /API Key/.test(l.textContent);",
     )
     .await?;
-    app.click("Add API key").await?;
-    app.type_into("API key", KEY).await?;
+    app.type_into("API Key", KEY).await?;
     app.click("Save").await?;
     app.wait_js(
         "the key status to say saved",
         Duration::from_secs(10),
-        "const s = document.getElementById('key-status'); return s && /keychain/i.test(s.textContent) ? s.textContent : null;",
+        "const s = document.getElementById('key-status'); return s && /keyring/i.test(s.textContent) ? s.textContent : null;",
     )
     .await?;
     let stored = entry
@@ -425,7 +456,7 @@ async fn refused_key_points_to_settings(suite: &Suite) -> Result<()> {
     app.ask("What is the contract total?").await?;
     let answer = app.wait_answer(&["error"]).await?;
     let all = answer["all"].as_str().unwrap_or_default();
-    ensure!(all.contains("refused the API key"), "error text: {all}");
+    ensure!(all.contains("refused the API Key"), "error text: {all}");
     app.click("Open settings").await?;
     app.wait_js(
         "the settings dialog",
@@ -447,7 +478,7 @@ async fn an_old_error_is_worded_in_the_language_chosen_later(suite: &Suite) -> R
     app.ask("What is the contract total?").await?;
     let answer = app.wait_answer(&["error"]).await?;
     let all = answer["all"].as_str().unwrap_or_default();
-    ensure!(all.contains("refused the API key"), "error text: {all}");
+    ensure!(all.contains("refused the API Key"), "error text: {all}");
     let profile = app.profile.clone();
     app.quit().await?;
 
@@ -469,13 +500,13 @@ async fn an_old_error_is_worded_in_the_language_chosen_later(suite: &Suite) -> R
             Duration::from_secs(5),
             &format!(
                 "{} const a = answers(); const l = a[a.length - 1];
-                 return l && l.all.includes('服务拒绝了这个 API 密钥') ? l : null;",
+                 return l && l.all.includes('服务拒绝了这个 API Key') ? l : null;",
                 harness::LOG_FN
             ),
         )
         .await?;
     let all = answer["all"].as_str().unwrap_or_default();
-    ensure!(!all.contains("refused the API key"), "still English: {all}");
+    ensure!(!all.contains("refused the API Key"), "still English: {all}");
     app.quit().await
 }
 
@@ -759,12 +790,19 @@ async fn regenerate_streams_the_answer_again_in_place(suite: &Suite) -> Result<(
         text_of(&again) == first_text,
         "regenerated text differs: {again} vs {first_text}"
     );
-    // The engine rewrites the same answer: one assistant article, same message id.
+    // A new version of the turn streams in place of the shown one: one assistant article,
+    // a new message id, and the switch says 2/2.
     ensure!(app.assistant_count().await? == 1, "more than one answer");
     ensure!(
-        app.js(id_script).await? == first_id,
-        "the answer changed identity"
+        app.js(id_script).await? != first_id,
+        "the new version kept the old answer's id"
     );
+    app.wait_js(
+        "the version switch at 2/2",
+        Duration::from_secs(5),
+        "const p = document.querySelector('[role=log] .version-pos'); return p && p.textContent === '2/2';",
+    )
+    .await?;
     ensure!(chat_requests(suite) == 2, "regenerate did not ask again");
     // The keyboard is back on the new answer's Regenerate button, not lost on the page.
     app.wait_js(
@@ -893,9 +931,9 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
         let app = suite.launch("settings-key", Launch::default()).await?;
         app.click("Settings").await?;
         app.wait_js(
-            "the key status to say keychain",
+            "the key status to say keyring",
             Duration::from_secs(5),
-            "const s = document.getElementById('key-status'); return s && /keychain/.test(s.textContent);",
+            "const s = document.getElementById('key-status'); return s && /keyring/.test(s.textContent);",
         )
         .await?;
         app.click("Test connection").await?;
@@ -913,10 +951,10 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
                 .any(|r| r.method == "GET" && r.path.ends_with("/files")),
             "the test did not reach the service"
         );
-        app.click("Remove key").await?;
+        app.click("Remove API Key").await?;
         app.wait_xpath(
-            "the confirmation's Remove key",
-            "//dialog[@id='confirm-dialog']//button[normalize-space(.)='Remove key']",
+            "the confirmation's Remove API Key",
+            "//dialog[@id='confirm-dialog']//button[normalize-space(.)='Remove API Key']",
         )
         .await?
         .click()
@@ -926,7 +964,7 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
                 "the key status to say no key",
                 Duration::from_secs(5),
                 "const s = document.getElementById('key-status');
-                 return s && /No key/.test(s.textContent) ? s.textContent : null;",
+                 return s && /No API Key/.test(s.textContent) ? s.textContent : null;",
             )
             .await?;
         ensure!(
@@ -949,7 +987,8 @@ async fn settings_test_connection_and_remove_key(suite: &Suite) -> Result<()> {
         .await?;
         // Behind the dialog, the conversation asks for a key again.
         app.click("Close").await?;
-        app.button("Add API key").await?;
+        app.wait_xpath("the welcome's API Key field", "//input[@id='welcome-key']")
+            .await?;
         app.quit().await
     }
     .await;
@@ -1150,6 +1189,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     .await?;
     app.screenshot(&shot("empty")).await?;
     let profile = app.profile.clone();
+    let welcome_profile = profile.clone();
     app.quit().await?;
 
     // Second launch, same profile: documents on the command line, read slowly (the mock
@@ -1179,6 +1219,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     app.screenshot(&shot("uploading")).await?;
     app.wait_documents_ready(2).await?;
     suite.mock.set_parse_delay(Duration::from_millis(0));
+    answers::shoot_answers_starters(&app, &shot).await?;
 
     let question = if lang == "zh" {
         "乙方逾期交货的违约金怎么计算？"
@@ -1198,6 +1239,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     app.wait_answer(&["complete"]).await?;
     suite.mock.set_chunk_delay(Duration::from_millis(0));
     app.screenshot(&shot("answered")).await?;
+    answers::shoot_answers_versions(&app, &shot).await?;
 
     let follow_up = if lang == "zh" {
         "合同总金额是多少？"
@@ -1218,7 +1260,15 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     app.js("const l = document.querySelector('[role=log]'); l.scrollTop = l.scrollHeight; return true;")
         .await?;
     app.screenshot(&shot("error")).await?;
-    app.quit().await
+    library::shoot_library(&app, &shot).await?;
+    sidebar::shoot_sidebar(suite, app, lang, &shot).await?;
+    library::shoot_welcome(
+        suite,
+        welcome_profile,
+        &format!("shots-{lang}-{theme}-3"),
+        &shot,
+    )
+    .await
 }
 
 impl harness::App {

@@ -12,17 +12,59 @@ export default {
     "newChat": "New conversation",
     "history": "Conversations",
     "empty": "Your conversations will appear here.",
-    "untitled": "New conversation",
-    "delete": "Delete conversation {title}",
-    "deleteTitle": "Delete this conversation?",
-    "deleteBody": "“{title}” and its answers will be removed from this computer. The documents stay in your library.",
-    "deleteOk": "Delete"
+    "untitled": "New conversation"
+  },
+  "chats": {
+    "listLabel": "Conversations",
+    "groups": {
+      "today": "Today",
+      "yesterday": "Yesterday",
+      "week": "Previous 7 days",
+      "earlier": "Earlier"
+    },
+    "noDocuments": "No documents",
+    "actions": "Actions for {title}",
+    "rename": "Rename",
+    "delete": "Delete",
+    "export": "Export",
+    "titleField": "Conversation title",
+    "deleted": "Deleted “{title}”.",
+    "undo": "Undo",
+    "dismiss": "Dismiss",
+    "searchLabel": "Search conversations",
+    "searchPlaceholder": "Search ({shortcut})",
+    "searchResults": "Search results",
+    "clearSearch": "Clear search",
+    "noResults": "No conversation contains “{query}”.",
+    "resultCount": {
+      "one": "{count} result",
+      "other": "{count} results"
+    },
+    "field": {
+      "title": "Title",
+      "document": "Document",
+      "question": "Question",
+      "answer": "Answer"
+    },
+    "exportTitle": "Export “{title}”",
+    "exportBody": "Choose a format. The file lists the documents used and the tokens of each answer.",
+    "exportMarkdown": "Markdown (.md)",
+    "exportDocx": "Word (.docx)",
+    "exportDocuments": "Documents used",
+    "exportTokens": "tokens",
+    "exported": "Saved to {path}",
+    "showList": "Show conversations",
+    "hideList": "Hide conversations",
+    "costsLabel": "Costs",
+    "costChat": "This conversation",
+    "costMonth": "This month"
   },
   "docs": {
     "heading": "Documents",
     "listLabel": "Documents",
     "add": "Add documents",
     "paste": "Paste text",
+    "newWithThese": "New conversation with these documents",
     "dropHint": "Drop files here, or use Add documents",
     "dropNow": "Release to add these files",
     "formats": "DOCX · PDF · XLSX · TXT · MD · CSV · JSON · EPUB · MOBI",
@@ -76,6 +118,53 @@ export default {
     "copyFailed": "Could not copy",
     "regenerate": "Regenerate"
   },
+  "answer": {
+    "documentsUsed": "Documents used",
+    "versions": "Versions",
+    "position": "{n}/{count}",
+    "previousVersion": "Previous version",
+    "nextVersion": "Next version",
+    "edit": "Edit",
+    "editing": "Editing your question",
+    "copyTable": "Copy table",
+    "copyTableN": "Copy table {n} of {count} (tab-separated, pastes into Excel)"
+  },
+  "starters": {
+    "title": {
+      "one": "Your document is ready",
+      "other": "Your {count} documents are ready"
+    },
+    "text": "Pick a question to start, or type your own below.",
+    "summary": {
+      "one": "Summarise the key points of this document",
+      "other": "Summarise the key points of these documents"
+    },
+    "terms": "List the payment, delivery and penalty terms",
+    "risks": {
+      "one": "Find risks or inconsistencies in this document",
+      "other": "Find risks or inconsistencies in these documents"
+    },
+    "compare": {
+      "other": "Compare the {count} documents: what are the main differences?"
+    }
+  },
+  "notReady": {
+    "title": {
+      "one": "A document is not ready",
+      "other": "{count} documents are not ready"
+    },
+    "waiting": {
+      "one": "{count} document of this conversation is still being uploaded or read. This answer will not read it — wait a moment, or ask anyway.",
+      "other": "{count} documents of this conversation are still being uploaded or read. This answer will not read them — wait a moment, or ask anyway."
+    },
+    "failed": {
+      "one": "{count} document of this conversation could not be added. This answer will not read it. You can retry it in the documents list.",
+      "other": "{count} documents of this conversation could not be added. This answer will not read them. You can retry them in the documents list."
+    },
+    "both": "{waiting} still on their way and {failed} failed: this answer will not read these {count} documents.",
+    "ok": "Ask anyway",
+    "wait": "Wait"
+  },
   "cost": {
     "noDocs": "Add a document first — answers are based on the documents you attach.",
     "rereads": {
@@ -89,20 +178,26 @@ export default {
   },
   "empty": {
     "title": "Ask questions about your documents",
-    "text": "Drop documents here or click Add documents, then ask a question.",
-    "formats": "Supported: Word (DOCX), PDF, Excel (XLSX), plain text, Markdown, CSV, JSON, EPUB and MOBI.",
+    "text": "Add a document above — a contract, a report, a tender — then ask about it here.",
     "tip1": "Long documents are fine — a 300-page tender is read in full.",
     "tip2": "Ask in Chinese or English, e.g. “What is the penalty for late delivery?”",
     "tip3": "Answers quote the documents; check important figures against the original."
   },
   "welcome": {
     "title": "Welcome to Longwen",
-    "text": "Longwen reads your documents with Alibaba Cloud’s Qwen-Long model. To start, it needs your API key.",
-    "step1": "Create an API key in the Alibaba Cloud Model Studio console.",
-    "step2": "Open Settings and paste the key. It is kept in the system keychain.",
-    "step3": "Add documents and ask your first question.",
-    "addKey": "Add API key",
-    "createKey": "Create a key in the console"
+    "text": "Longwen reads your documents with Alibaba Cloud's Qwen-Long model. It needs an API Key from your Alibaba Cloud account first; this takes about two minutes.",
+    "stepsLabel": "Getting an API Key",
+    "step1": "Open the Model Studio console and sign in with your Alibaba Cloud account.",
+    "openConsole": "Open the console",
+    "step2": "Choose \"Create API Key\" and copy the key. It starts with sk-.",
+    "step3": "Paste it here and press Save. Longwen checks it at once and keeps it in {store}.",
+    "keyLabel": "API Key",
+    "save": "Save",
+    "checking": "Checking the API Key with the service…",
+    "notKept": "The API Key was not kept. Copy it again from the console and paste it here.",
+    "savedNotChecked": "The API Key is saved, but it could not be checked now. Your documents will be read once the service can be reached.",
+    "done": "Your API Key works.",
+    "next": "Next: add a document — drop it on this window or use Add documents."
   },
   "paste": {
     "heading": "Paste text",
@@ -118,24 +213,24 @@ export default {
   "settings": {
     "open": "Settings",
     "heading": "Settings",
-    "keyHeading": "API key",
-    "keyHelp": "Your Alibaba Cloud Model Studio (DashScope) key. It is stored in the system keychain and never shown again.",
-    "apiKey": "API key",
+    "keyHeading": "API Key",
+    "keyHelp": "Your Alibaba Cloud Model Studio (DashScope) API Key. It is stored in {store} and never shown again.",
+    "apiKey": "API Key",
     "apiKeyPlaceholder": "sk-…",
     "save": "Save",
     "test": "Test connection",
-    "removeKey": "Remove key",
-    "getKey": "Get a key",
-    "keyNone": "No key saved yet.",
-    "keySaved": "Saved in the system keychain, {masked}",
+    "removeKey": "Remove API Key",
+    "getKey": "Get an API Key",
+    "keyNone": "No API Key saved yet.",
+    "keySaved": "Saved in {store}, {masked}",
     "keyEnv": "Using the DASHSCOPE_API_KEY environment variable, {masked}",
-    "keyEmpty": "Paste your API key first.",
-    "keyStored": "Key saved.",
-    "keyRemoved": "Key removed.",
+    "keyEmpty": "Paste your API Key first.",
+    "keyStored": "API Key saved.",
+    "keyRemoved": "API Key removed.",
     "testing": "Testing the connection…",
-    "testOk": "Connection works. The key was accepted.",
-    "removeKeyTitle": "Remove the API key?",
-    "removeKeyBody": "Longwen will not be able to answer questions until you add a key again.",
+    "testOk": "Connection works. The API Key was accepted.",
+    "removeKeyTitle": "Remove the API Key?",
+    "removeKeyBody": "Longwen will not be able to answer questions until you add an API Key again.",
     "serviceHeading": "Service",
     "region": "Region",
     "regionBeijing": "China (Beijing)",
@@ -160,7 +255,8 @@ export default {
     "version": "Longwen {version}",
     "tokensWarning": "This model takes only {n} tokens a minute: a question about any document over about that size is refused every time. Choose qwen-long for long documents.",
     "regionNotOffered": "{region} (Qwen-Long not offered here)",
-    "regionNoQwenLong": "Qwen-Long is offered only in China (Beijing). Questions sent to this region fail with “model not found”."
+    "regionNoQwenLong": "Qwen-Long is offered only in China (Beijing). Questions sent to this region fail with “model not found”.",
+    "keyChecking": "API Key saved. Checking it with the service…"
   },
   "link": {
     "title": "Open this link in your browser?",
@@ -181,10 +277,10 @@ export default {
     "detail": "Detail",
     "thisFile": "this file",
     "kinds": {
-      "key_missing": "No API key is set. Open Settings and paste your DashScope API key.",
-      "key_refused": "The service refused the API key. Check that it is copied in full and that it belongs to the region chosen in Settings (keys work in one region only).",
-      "keyring_unavailable": "The system keychain is not available, so the API key cannot be stored safely. Unlock your keychain (or log in to a desktop session) and try again, or set the DASHSCOPE_API_KEY environment variable.",
-      "insecure_url": "The address {url} does not use https, so your API key was not sent. Use an https:// address in Settings.",
+      "key_missing": "No API Key is set. Open Settings and paste your DashScope API Key.",
+      "key_refused": "The service refused the API Key. Check that it is copied in full and that it belongs to the region chosen in Settings (an API Key works in one region only).",
+      "keyring_unavailable": "The API Key cannot be stored safely: {store} is not available. Unlock it (or log in to a desktop session) and try again, or set the DASHSCOPE_API_KEY environment variable.",
+      "insecure_url": "The address {url} does not use https, so your API Key was not sent. Use an https:// address in Settings.",
       "rate_limited": {
         "wait": "The service is busy (too many requests). Please try again in {secs} s.",
         "later": "The service is busy (too many requests). Please wait a minute and try again."
@@ -196,7 +292,7 @@ export default {
       "wrong_address": "The service address looks wrong (it should end in /compatible-mode/v1). Check the region and address in Settings.",
       "file_too_large": "The file is too large for the service (150 MB per document, 20 MB per image). Split it into smaller files.",
       "file_parsing": "The service is still reading your document. Please try again in a minute.",
-      "file_invalid": "The service does not accept this document's id. The likely cause: your API key belongs to a RAM (sub-)user, and uploaded documents work only with the main (root) account's key. Use a key of the main account, or remove and add the document again.",
+      "file_invalid": "The service does not accept this document's id. The likely cause: your API Key belongs to a RAM (sub-)user, and uploaded documents work only with the main (root) account's key. Use a key of the main account, or remove and add the document again.",
       "file_not_found": "The document is no longer on the service (it may have been deleted). Add it again and retry.",
       "file_format_unsupported": "The model can only answer from text. This file (for example a scanned PDF or an image) has no readable text. Use a text PDF or DOCX.",
       "file_too_many_pages": "The document has more than 15,000 pages. Split it into smaller files.",
@@ -205,7 +301,7 @@ export default {
       "context_too_long": "The documents and conversation are longer than the model can read (10 million tokens). Remove some documents or start a new conversation.",
       "upload_quota": "Your cloud document storage is full (10,000 files or 100 GB). Delete old documents from the cloud and try again.",
       "file_parse_failed": "The service could not read this document. Check that it opens on your computer, save it again as DOCX or PDF, and add it again.",
-      "service_error": "The service could not answer (error {status}). Please try again; if it keeps happening, quote the request id to support.",
+      "service_error": "The service could not answer (error {status}). Please try again in a moment. If it keeps happening and you ask whoever set up Longwen for help, quote the request id under Details.",
       "network": "Could not reach the service. Check your internet connection (and proxy settings, if your office uses one), then try again.",
       "proxy": "The proxy refused the connection. Check the HTTPS_PROXY setting, or ask your IT department.",
       "tls": "The secure connection could not be verified. If your office inspects internet traffic, make sure its certificate is installed on this computer.",
@@ -227,12 +323,12 @@ export default {
       "invalid_argument": "Invalid input: {problem}. Check what was entered, correct it and try again.",
       "not_found": "Not found: {what} {id}. It may have been deleted (perhaps in another window). Refresh the list and choose it again.",
       "storage": "Longwen could not read or write its data folder. Check free disk space and permissions, then restart Longwen.",
-      "internal": "Something went wrong inside Longwen. Please try again; if it keeps happening, report it with the details below.",
+      "internal": "Something went wrong inside Longwen. Please try again; if it keeps happening, restart Longwen.",
       "access_denied": "This API Key's workspace has no access to the model (access denied). In the Model Studio console, give the workspace access to Qwen-Long, or use another key.",
       "model_not_in_region": "Qwen-Long is offered only in the China (Beijing) region. Choose China (Beijing) in Settings, with a key created in that region.",
       "too_large_for_model": "This question reads about {tokens} tokens, but {model} accepts at most {limit} tokens a minute, so it would be refused every time. Choose qwen-long in Settings, or ask about fewer or smaller documents.",
       "answer_too_long": "The answer reached {limit} MB, the most Longwen keeps, and was stopped there. The text so far is kept. Ask for a shorter answer, or one part at a time.",
-      "endpoint_not_confirmed": "Your API key has not been confirmed for {host}, so nothing was sent there. Open Settings and confirm the address to send your key and documents to it.",
+      "endpoint_not_confirmed": "Your API Key has not been confirmed for {host}, so nothing was sent there. Open Settings and confirm the address to send your key and documents to it.",
       "database_too_new": "This data was written by a newer version of Longwen. Use that version, or move the data aside to start afresh (nothing is deleted).",
       "database_damaged": "Longwen's data cannot be read (the file is damaged). Move it aside to start afresh (nothing is deleted); backups are kept in the same folder.",
       "file_in_use": "An answer is reading this file now, so it was not deleted. Try again when the answer has finished."
@@ -240,7 +336,7 @@ export default {
     "problems": {
       "unknown": "{detail}",
       "empty_question": "the question is empty",
-      "empty_key": "the API key is empty",
+      "empty_key": "the API Key is empty",
       "bad_key": "the API Key holds a space, a line break or another character no key has: copy it again from the Model Studio console",
       "empty_text": "the text is empty",
       "empty_model": "the model name is empty",
@@ -290,5 +386,122 @@ export default {
     "manyBody": "One question reads at most {limit} documents. You can remove some after adding them.",
     "manyBodyMore": "The folder holds more files than Longwen counts; the first {count} would be added. One question reads at most {limit} documents.",
     "add": "Add them"
+  },
+  "keyStore": {
+    "linux": "the system keyring",
+    "macos": "the macOS Keychain",
+    "windows": "Windows Credential Manager",
+    "other": "the system's secure store"
+  },
+  "docsWait": {
+    "state": "waiting for API Key",
+    "hint": "Waits for your API Key, then goes on by itself.",
+    "addKey": "Add API Key",
+    "adding": {
+      "one": "Adding {count} document…",
+      "other": "Adding {count} documents…"
+    }
+  },
+  "undo": {
+    "removed": "Removed \"{name}\" from this conversation.",
+    "undo": "Undo"
+  },
+  "library": {
+    "open": "Library",
+    "heading": "Library",
+    "tabs": "Library views",
+    "documentsTab": "Documents",
+    "cloudTab": "Cloud files",
+    "filter": "Filter by name",
+    "intro": "Every document you have added to Longwen. Select documents to add them to this conversation; a copy already in the cloud is not uploaded again.",
+    "empty": "No documents yet. Documents you add to a conversation appear here.",
+    "noMatch": "No document matches \"{query}\".",
+    "loading": "Loading the library…",
+    "checkingCloud": "Checking the cloud…",
+    "cloudNotChecked": "The cloud could not be checked; the states shown are from this computer.",
+    "colName": "Name",
+    "colSize": "Size",
+    "colAdded": "Added",
+    "colChats": "Used in",
+    "colCloud": "Cloud",
+    "select": "Select {name}",
+    "inChat": "in this conversation",
+    "noChats": "not used",
+    "cloud": {
+      "uploaded": "uploaded",
+      "not_uploaded": "not uploaded",
+      "missing": "missing in the cloud",
+      "text": "sent as text",
+      "unknown": "not checked"
+    },
+    "cloudHint": {
+      "uploaded": "The cloud copy is there: adding it uploads nothing.",
+      "not_uploaded": "Not uploaded with this account: adding it uploads it.",
+      "missing": "The cloud copy was deleted: adding it uploads it again.",
+      "text": "Pasted text is sent with the question, never uploaded.",
+      "unknown": "Not checked with the cloud."
+    },
+    "selected": {
+      "one": "{count} selected",
+      "other": "{count} selected"
+    },
+    "add": {
+      "one": "Add {count} to this conversation",
+      "other": "Add {count} to this conversation"
+    },
+    "addNone": "Add to this conversation",
+    "added": {
+      "one": "{count} document is being added to this conversation.",
+      "other": "{count} documents are being added to this conversation."
+    },
+    "remove": "Remove {name} from the library",
+    "removeTitle": "Remove \"{name}\" from the library?",
+    "removeUsedBody": {
+      "one": "It is still used in {count} conversation: {chats}. It will be taken out of it; the answers keep its name.",
+      "other": "It is still used in {count} conversations: {chats}. It will be taken out of them; the answers keep its name."
+    },
+    "removeBody": "It is not used in any conversation. Its cloud copy is not deleted (see Cloud files).",
+    "removeOk": "Remove",
+    "removed": "Removed \"{name}\" from the library.",
+    "untitled": "Untitled conversation",
+    "quoted": "\"{name}\""
+  },
+  "cloud": {
+    "intro": "The files your Alibaba Cloud account holds for document reading, including files not uploaded by Longwen.",
+    "refresh": "Refresh",
+    "loading": "Asking the cloud for its files…",
+    "empty": "The account holds no files.",
+    "quotaFiles": "Files: {n} of {max}",
+    "quotaBytes": "Space: {used} of {max}",
+    "quotaLabelFiles": "Files used",
+    "quotaLabelBytes": "Space used",
+    "colName": "Name",
+    "colSize": "Size",
+    "colDate": "Uploaded",
+    "colKnown": "In Longwen",
+    "select": "Select {name}",
+    "known": "in the library as \"{name}\"",
+    "unknown": "not from Longwen",
+    "inUse": "read by an answer now",
+    "delete": "Delete selected",
+    "deleteCount": {
+      "one": "Delete {count} file",
+      "other": "Delete {count} files"
+    },
+    "confirmTitle": {
+      "one": "Delete {count} file from the cloud ({size})?",
+      "other": "Delete {count} files from the cloud ({size})?"
+    },
+    "confirmBody": "They are deleted from your Alibaba Cloud account and cannot be brought back. Documents in the library stay, and are uploaded again when a conversation needs them.",
+    "confirmUnknown": {
+      "one": "{count} of them was not uploaded by Longwen: another program may need it.",
+      "other": "{count} of them were not uploaded by Longwen: another program may need them."
+    },
+    "confirmOk": "Delete from the cloud",
+    "deleted": {
+      "one": "{count} file deleted ({size}).",
+      "other": "{count} files deleted ({size})."
+    },
+    "knownSame": "in the library"
   }
 };

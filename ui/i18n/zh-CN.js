@@ -12,17 +12,59 @@ export default {
     "newChat": "新对话",
     "history": "对话记录",
     "empty": "对话会显示在这里。",
-    "untitled": "新对话",
-    "delete": "删除对话 {title}",
-    "deleteTitle": "删除这个对话？",
-    "deleteBody": "“{title}”及其回答将从本机删除。文档仍保留在文档库中。",
-    "deleteOk": "删除"
+    "untitled": "新对话"
+  },
+  "chats": {
+    "listLabel": "对话",
+    "groups": {
+      "today": "今天",
+      "yesterday": "昨天",
+      "week": "过去 7 天",
+      "earlier": "更早"
+    },
+    "noDocuments": "没有文档",
+    "actions": "“{title}”的操作",
+    "rename": "重命名",
+    "delete": "删除",
+    "export": "导出",
+    "titleField": "对话标题",
+    "deleted": "已删除“{title}”。",
+    "undo": "撤销",
+    "dismiss": "关闭",
+    "searchLabel": "搜索对话",
+    "searchPlaceholder": "搜索（{shortcut}）",
+    "searchResults": "搜索结果",
+    "clearSearch": "清除搜索",
+    "noResults": "没有对话包含“{query}”。",
+    "resultCount": {
+      "one": "{count} 条结果",
+      "other": "{count} 条结果"
+    },
+    "field": {
+      "title": "标题",
+      "document": "文档",
+      "question": "问题",
+      "answer": "回答"
+    },
+    "exportTitle": "导出“{title}”",
+    "exportBody": "选择格式。文件会列出用到的文档和每个回答的 token 数。",
+    "exportMarkdown": "Markdown (.md)",
+    "exportDocx": "Word (.docx)",
+    "exportDocuments": "用到的文档",
+    "exportTokens": "个 token",
+    "exported": "已保存到 {path}",
+    "showList": "显示对话列表",
+    "hideList": "隐藏对话列表",
+    "costsLabel": "费用",
+    "costChat": "本对话",
+    "costMonth": "本月"
   },
   "docs": {
     "heading": "文档",
     "listLabel": "文档",
     "add": "添加文档",
     "paste": "粘贴文本",
+    "newWithThese": "用这些文档新建对话",
     "dropHint": "将文件拖放到这里，或点击“添加文档”",
     "dropNow": "松开鼠标即可添加文件",
     "formats": "DOCX · PDF · XLSX · TXT · MD · CSV · JSON · EPUB · MOBI",
@@ -74,6 +116,49 @@ export default {
     "copyFailed": "复制失败",
     "regenerate": "重新生成"
   },
+  "answer": {
+    "documentsUsed": "参考的文档",
+    "versions": "版本",
+    "position": "{n}/{count}",
+    "previousVersion": "上一个版本",
+    "nextVersion": "下一个版本",
+    "edit": "编辑",
+    "editing": "正在编辑你的问题",
+    "copyTable": "复制表格",
+    "copyTableN": "复制第 {n} 个表格（共 {count} 个，以制表符分隔，可直接粘贴到 Excel）"
+  },
+  "starters": {
+    "title": {
+      "other": "{count} 个文档已就绪"
+    },
+    "text": "点一个问题开始，或在下方输入你自己的问题。",
+    "summary": {
+      "one": "总结这份文档的要点",
+      "other": "总结这些文档的要点"
+    },
+    "terms": "列出付款、交付和违约条款",
+    "risks": {
+      "one": "找出这份文档中的风险或前后不一致之处",
+      "other": "找出这些文档中的风险或前后不一致之处"
+    },
+    "compare": {
+      "other": "比较这 {count} 份文档的主要差异"
+    }
+  },
+  "notReady": {
+    "title": {
+      "other": "有 {count} 个文档尚未就绪"
+    },
+    "waiting": {
+      "other": "这个对话中有 {count} 个文档仍在上传或读取中，这次回答不会读取它们。可以稍等片刻，或者仍然提问。"
+    },
+    "failed": {
+      "other": "这个对话中有 {count} 个文档添加失败，这次回答不会读取它们。可以在文档列表中重试。"
+    },
+    "both": "{waiting} 个仍在处理中，{failed} 个添加失败：这次回答不会读取这 {count} 个文档。",
+    "ok": "仍然提问",
+    "wait": "等一等"
+  },
   "cost": {
     "noDocs": "请先添加文档 — 回答以你附上的文档为依据。",
     "rereads": {
@@ -85,20 +170,26 @@ export default {
   },
   "empty": {
     "title": "就你的文档提问",
-    "text": "将文档拖放到这里，或点击“添加文档”，然后提出问题。",
-    "formats": "支持：Word（DOCX）、PDF、Excel（XLSX）、纯文本、Markdown、CSV、JSON、EPUB 和 MOBI。",
+    "text": "先在上方添加文档（合同、报告、招标文件都可以），然后在这里提问。",
     "tip1": "长文档也没问题 — 300 页的招标文件也会完整阅读。",
     "tip2": "可以用中文或英文提问，例如“乙方逾期交货的违约金怎么计算？”",
     "tip3": "回答会引用文档内容；重要数字请与原文核对。"
   },
   "welcome": {
     "title": "欢迎使用长文",
-    "text": "长文使用阿里云通义千问 Qwen-Long 模型阅读你的文档。开始之前，需要先设置 API Key。",
-    "step1": "在阿里云百炼控制台创建 API Key。",
-    "step2": "打开“设置”并粘贴密钥。密钥保存在系统钥匙串中。",
-    "step3": "添加文档，提出第一个问题。",
-    "addKey": "设置 API Key",
-    "createKey": "前往控制台创建密钥"
+    "text": "长文使用阿里云通义千问 Qwen-Long 模型阅读你的文档。开始之前，需要一个阿里云账号的 API Key，大约两分钟就能完成。",
+    "stepsLabel": "获取 API Key",
+    "step1": "打开阿里云百炼控制台，用你的阿里云账号登录。",
+    "openConsole": "打开控制台",
+    "step2": "点击“创建 API Key”，复制生成的 API Key（以 sk- 开头）。",
+    "step3": "粘贴到这里并点击“保存”。长文会立即检查它，并把它保存在{store}中。",
+    "keyLabel": "API Key",
+    "save": "保存",
+    "checking": "正在向服务检查 API Key…",
+    "notKept": "这个 API Key 没有保存。请从控制台重新复制后粘贴到这里。",
+    "savedNotChecked": "API Key 已保存，但暂时无法检查。能连接到服务后，你的文档会自动开始读取。",
+    "done": "你的 API Key 可以使用。",
+    "next": "下一步：添加文档 — 把文档拖到这个窗口，或点击“添加文档”。"
   },
   "paste": {
     "heading": "粘贴文本",
@@ -115,23 +206,23 @@ export default {
     "open": "设置",
     "heading": "设置",
     "keyHeading": "API Key",
-    "keyHelp": "你的阿里云百炼（DashScope）密钥。它保存在系统钥匙串中，之后不会再显示。",
+    "keyHelp": "你的阿里云百炼（DashScope）API Key。它保存在{store}中，之后不会再显示。",
     "apiKey": "API Key",
     "apiKeyPlaceholder": "sk-…",
     "save": "保存",
     "test": "测试连接",
-    "removeKey": "删除密钥",
-    "getKey": "获取密钥",
-    "keyNone": "尚未保存密钥。",
-    "keySaved": "已保存在系统钥匙串中，{masked}",
+    "removeKey": "删除 API Key",
+    "getKey": "获取 API Key",
+    "keyNone": "尚未保存 API Key。",
+    "keySaved": "已保存在{store}中，{masked}",
     "keyEnv": "正在使用环境变量 DASHSCOPE_API_KEY，{masked}",
     "keyEmpty": "请先粘贴 API Key。",
-    "keyStored": "密钥已保存。",
-    "keyRemoved": "密钥已删除。",
+    "keyStored": "API Key 已保存。",
+    "keyRemoved": "API Key 已删除。",
     "testing": "正在测试连接…",
-    "testOk": "连接正常，密钥有效。",
+    "testOk": "连接正常，API Key 有效。",
     "removeKeyTitle": "删除 API Key？",
-    "removeKeyBody": "删除后，在重新添加密钥之前，长文将无法回答问题。",
+    "removeKeyBody": "删除后，在重新添加 API Key 之前，长文将无法回答问题。",
     "serviceHeading": "服务",
     "region": "地域",
     "regionBeijing": "中国（北京）",
@@ -156,7 +247,8 @@ export default {
     "version": "长文 {version}",
     "tokensWarning": "此模型每分钟只接受 {n} 个 token：超过这个大小的文档，每次提问都会被拒绝。长文档请选择 qwen-long。",
     "regionNotOffered": "{region}（不提供 Qwen-Long）",
-    "regionNoQwenLong": "Qwen-Long 仅在中国（北京）地域提供。发往此地域的提问会因“模型不存在”而失败。"
+    "regionNoQwenLong": "Qwen-Long 仅在中国（北京）地域提供。发往此地域的提问会因“模型不存在”而失败。",
+    "keyChecking": "API Key 已保存，正在向服务检查…"
   },
   "link": {
     "title": "在浏览器中打开此链接？",
@@ -177,22 +269,22 @@ export default {
     "detail": "详细信息",
     "thisFile": "此文件",
     "kinds": {
-      "key_missing": "尚未设置 API 密钥。请打开“设置”，粘贴您的百炼（DashScope）API 密钥。",
-      "key_refused": "服务拒绝了这个 API 密钥。请检查密钥是否完整复制，以及它是否属于“设置”中所选的地域（密钥只在一个地域有效）。",
-      "keyring_unavailable": "系统钥匙串不可用，无法安全保存 API 密钥。请解锁钥匙串（或登录桌面会话）后重试，或设置环境变量 DASHSCOPE_API_KEY。",
-      "insecure_url": "地址 {url} 未使用 https，为保护密钥未发送请求。请在“设置”中使用 https:// 地址。",
+      "key_missing": "尚未设置 API Key。请打开“设置”，粘贴你的百炼（DashScope）API Key。",
+      "key_refused": "服务拒绝了这个 API Key。请检查 API Key 是否完整复制，以及它是否属于“设置”中所选的地域（API Key 只在一个地域有效）。",
+      "keyring_unavailable": "{store}不可用，无法安全保存 API Key。请解锁{store}（或登录桌面会话）后重试，或设置环境变量 DASHSCOPE_API_KEY。",
+      "insecure_url": "地址 {url} 未使用 https，为保护 API Key 未发送请求。请在“设置”中使用 https:// 地址。",
       "rate_limited": {
         "wait": "服务繁忙（请求过多）。请在 {secs} 秒后重试。",
         "later": "服务繁忙（请求过多）。请稍等一分钟后重试。"
       },
-      "arrears": "您的阿里云账号已欠费。请在阿里云控制台充值后重试。",
+      "arrears": "你的阿里云账号已欠费。请在阿里云控制台充值后重试。",
       "free_tier_only": "免费额度已用完，且开启了“仅使用免费额度”。请在百炼控制台关闭该选项或充值后重试。",
       "content_refused": "服务因内容安全审核拒绝了此内容。请换一种问法，或使用其他文档。",
-      "model_not_found": "“设置”中的模型不存在或未对您的账号开通。请在“设置”中选择 qwen-long。",
+      "model_not_found": "“设置”中的模型不存在或未对你的账号开通。请在“设置”中选择 qwen-long。",
       "wrong_address": "服务地址似乎不正确（应以 /compatible-mode/v1 结尾）。请在“设置”中检查地域和地址。",
       "file_too_large": "文件超过服务的大小上限（文档 150 MB，图片 20 MB）。请拆分成较小的文件。",
-      "file_parsing": "服务仍在读取您的文档。请过一分钟再试。",
-      "file_invalid": "服务不接受该文档的编号。常见原因：您的 API 密钥属于 RAM 子账号，而上传的文档只能配合主账号的密钥使用。请改用主账号的密钥，或移除后重新添加该文档。",
+      "file_parsing": "服务仍在读取你的文档。请过一分钟再试。",
+      "file_invalid": "服务不接受该文档的编号。常见原因：你的 API Key 属于 RAM 子账号，而上传的文档只能配合主账号的 API Key 使用。请改用主账号的 API Key，或移除后重新添加该文档。",
       "file_not_found": "该文档已不在服务端（可能已被删除）。请重新添加后重试。",
       "file_format_unsupported": "模型只能根据文字作答。此文件（例如扫描版 PDF 或图片）没有可读取的文字。请使用文字版 PDF 或 DOCX。",
       "file_too_many_pages": "文档超过 15,000 页。请拆分成较小的文件。",
@@ -201,9 +293,9 @@ export default {
       "context_too_long": "文档和对话的总长度超过了模型的上限（1000 万 token）。请移除部分文档或开始新对话。",
       "upload_quota": "云端文档空间已满（10,000 个文件或 100 GB）。请删除云端的旧文档后重试。",
       "file_parse_failed": "服务无法读取此文档。请确认它能在电脑上正常打开，另存为 DOCX 或 PDF 后重新添加。",
-      "service_error": "服务暂时无法回答（错误 {status}）。请重试；如果持续出现，请向客服提供请求编号。",
+      "service_error": "服务暂时无法回答（错误 {status}）。请稍后重试；如果持续出现，向为你安装长文的人求助时，请提供“详情”中的请求编号。",
       "network": "无法连接到服务。请检查网络连接（如果单位使用代理，也请检查代理设置），然后重试。",
-      "proxy": "代理服务器拒绝了连接。请检查 HTTPS_PROXY 设置，或联系您的 IT 部门。",
+      "proxy": "代理服务器拒绝了连接。请检查 HTTPS_PROXY 设置，或联系你的 IT 部门。",
       "tls": "无法验证安全连接。如果单位会检查网络流量，请确认其证书已安装在本机。",
       "timeout": "服务响应超时。请重试。",
       "stream_cut": "回答接收过程中连接中断。已收到的部分已保留。请重新提问以获得完整回答。",
@@ -223,12 +315,12 @@ export default {
       "invalid_argument": "输入无效：{problem}。请检查所填内容，更正后重试。",
       "not_found": "未找到：{what} {id}。它可能已被删除（例如在另一个窗口中）。请刷新列表后重新选择。",
       "storage": "长文无法读写其数据文件夹。请检查磁盘空间和权限，然后重新启动长文。",
-      "internal": "长文内部出现问题。请重试；如果持续出现，请附上下方详情反馈给我们。",
-      "access_denied": "此 API 密钥所在的业务空间没有该模型的访问权限。请在百炼控制台为该业务空间开通 Qwen-Long，或换用其他密钥。",
-      "model_not_in_region": "Qwen-Long 仅在华北 2（北京）地域提供。请在“设置”中选择“中国（北京）”，并使用在该地域创建的密钥。",
+      "internal": "长文内部出现问题。请重试；如果持续出现，请重新启动长文。",
+      "access_denied": "此 API Key 所在的业务空间没有该模型的访问权限。请在百炼控制台为该业务空间开通 Qwen-Long，或换用其他 API Key。",
+      "model_not_in_region": "Qwen-Long 仅在华北 2（北京）地域提供。请在“设置”中选择“中国（北京）”，并使用在该地域创建的 API Key。",
       "too_large_for_model": "此问题约需读取 {tokens} 个 token，但 {model} 每分钟最多接受 {limit} 个 token，每次都会被拒绝。请在“设置”中选择 qwen-long，或减少、缩小所问的文档。",
       "answer_too_long": "回答已达到 {limit} MB（长文保存的上限），已在此处停止，已收到的内容已保留。请要求更简短的回答，或分部分提问。",
-      "endpoint_not_confirmed": "尚未确认将 API 密钥用于 {host}，因此没有向其发送任何内容。请打开“设置”确认该地址后，密钥和文档才会发送到那里。",
+      "endpoint_not_confirmed": "尚未确认将 API Key 用于 {host}，因此没有向其发送任何内容。请打开“设置”确认该地址后，API Key 和文档才会发送到那里。",
       "database_too_new": "这些数据由更新版本的长文写入。请使用该版本，或将数据移到别处后重新开始（不会删除任何内容）。",
       "database_damaged": "无法读取长文的数据（文件已损坏）。请将其移到别处后重新开始（不会删除任何内容）；备份保存在同一文件夹中。",
       "file_in_use": "有回答正在读取此文件，因此没有删除。请在回答结束后重试。"
@@ -236,7 +328,7 @@ export default {
     "problems": {
       "unknown": "{detail}",
       "empty_question": "问题为空",
-      "empty_key": "API 密钥为空",
+      "empty_key": "API Key 为空",
       "bad_key": "API Key 里有空格、换行或其他 API Key 不会有的字符：请从百炼控制台重新复制",
       "empty_text": "文本为空",
       "empty_model": "模型名称为空",
@@ -268,8 +360,8 @@ export default {
     "quit": "退出"
   },
   "endpoint": {
-    "title": "将 API 密钥和文档发送到 {host}？",
-    "body": "“设置”现在指向 {host}，它不是阿里云百炼（DashScope）。长文会把你的 API 密钥以及提问所涉及的每个文档发送到 {host}。只有在信任该地址（例如公司的网关）时才确认。",
+    "title": "将 API Key 和文档发送到 {host}？",
+    "body": "“设置”现在指向 {host}，它不是阿里云百炼（DashScope）。长文会把你的 API Key 以及提问所涉及的每个文档发送到 {host}。只有在信任该地址（例如公司的网关）时才确认。",
     "confirm": "发送到 {host}"
   },
   "pending": {
@@ -286,5 +378,113 @@ export default {
     "manyBody": "一次提问最多读取 {limit} 个文档。添加后可以移除一些。",
     "manyBodyMore": "该文件夹中的文件多于长文统计的数量，只会添加前 {count} 个。一次提问最多读取 {limit} 个文档。",
     "add": "全部添加"
+  },
+  "keyStore": {
+    "linux": "系统密钥环",
+    "macos": "钥匙串",
+    "windows": "Windows 凭据管理器",
+    "other": "系统安全存储"
+  },
+  "docsWait": {
+    "state": "等待 API Key",
+    "hint": "保存 API Key 后会自动继续。",
+    "addKey": "设置 API Key",
+    "adding": {
+      "other": "正在添加 {count} 个文档…"
+    }
+  },
+  "undo": {
+    "removed": "已从本对话移除“{name}”。",
+    "undo": "撤销"
+  },
+  "library": {
+    "open": "文档库",
+    "heading": "文档库",
+    "tabs": "文档库视图",
+    "documentsTab": "文档",
+    "cloudTab": "云端文件",
+    "filter": "按名称筛选",
+    "intro": "你添加到长文的所有文档。选中文档即可加入当前对话；云端已有副本的文档不会重复上传。",
+    "empty": "还没有文档。添加到对话中的文档会显示在这里。",
+    "noMatch": "没有名称包含“{query}”的文档。",
+    "loading": "正在读取文档库…",
+    "checkingCloud": "正在检查云端…",
+    "cloudNotChecked": "无法检查云端；显示的是本机记录的状态。",
+    "colName": "名称",
+    "colSize": "大小",
+    "colAdded": "添加时间",
+    "colChats": "用于对话",
+    "colCloud": "云端",
+    "select": "选择 {name}",
+    "inChat": "已在本对话中",
+    "noChats": "未使用",
+    "cloud": {
+      "uploaded": "已上传",
+      "not_uploaded": "未上传",
+      "missing": "云端已缺失",
+      "text": "以文本发送",
+      "unknown": "未检查"
+    },
+    "cloudHint": {
+      "uploaded": "云端副本仍在：加入对话时不会重新上传。",
+      "not_uploaded": "尚未用当前账号上传：加入对话时会上传。",
+      "missing": "云端副本已被删除：加入对话时会重新上传。",
+      "text": "粘贴的文本随问题发送，不会上传。",
+      "unknown": "尚未与云端核对。"
+    },
+    "selected": {
+      "other": "已选 {count} 个"
+    },
+    "add": {
+      "other": "将 {count} 个加入本对话"
+    },
+    "addNone": "加入本对话",
+    "added": {
+      "other": "正在把 {count} 个文档加入本对话。"
+    },
+    "remove": "从文档库移除 {name}",
+    "removeTitle": "从文档库移除“{name}”？",
+    "removeUsedBody": {
+      "other": "它仍在 {count} 个对话中使用：{chats}。移除后会从这些对话中取下；已有回答仍保留它的名称。"
+    },
+    "removeBody": "它没有在任何对话中使用。云端副本不会被删除（见“云端文件”）。",
+    "removeOk": "移除",
+    "removed": "已从文档库移除“{name}”。",
+    "untitled": "未命名对话",
+    "quoted": "“{name}”"
+  },
+  "cloud": {
+    "intro": "你的阿里云账号中用于文档阅读的文件，包括不是由长文上传的文件。",
+    "refresh": "刷新",
+    "loading": "正在向云端查询文件…",
+    "empty": "账号中没有文件。",
+    "quotaFiles": "文件：{n} / {max}",
+    "quotaBytes": "空间：{used} / {max}",
+    "quotaLabelFiles": "已用文件数",
+    "quotaLabelBytes": "已用空间",
+    "colName": "名称",
+    "colSize": "大小",
+    "colDate": "上传时间",
+    "colKnown": "长文中",
+    "select": "选择 {name}",
+    "known": "文档库中的“{name}”",
+    "unknown": "不是长文上传的",
+    "inUse": "正在被回答读取",
+    "delete": "删除所选",
+    "deleteCount": {
+      "other": "删除 {count} 个文件"
+    },
+    "confirmTitle": {
+      "other": "从云端删除 {count} 个文件（{size}）？"
+    },
+    "confirmBody": "这些文件会从你的阿里云账号中删除，无法恢复。文档库中的文档仍会保留，需要时会重新上传。",
+    "confirmUnknown": {
+      "other": "其中 {count} 个不是长文上传的，可能有其他程序在使用。"
+    },
+    "confirmOk": "从云端删除",
+    "deleted": {
+      "other": "已删除 {count} 个文件（{size}）。"
+    },
+    "knownSame": "在文档库中"
   }
 };

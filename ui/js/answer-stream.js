@@ -6,13 +6,18 @@ import * as ipc from './ipc.js';
 import { t, formatDuration } from './i18n.js';
 import { $, el } from './dom.js';
 import { StreamRenderer } from './markdown.js';
+import { confirmDialog } from './dialogs.js';
 import * as view from './conversation.js';
+import * as edit from './composer-edit.js';
 
 let running = null; // the answer in flight
 let hooks = {
   ensureChat: async () => null,
   documents: () => [],
+  notReady: () => ({ waiting: 0, failed: 0 }),
   onAnswered() {},
+  // Settles what must reach Rust before a question is sent (a removal waiting for its Undo).
+  beforeSend: async () => {},
 };
 
 export function init(h) {
@@ -31,7 +36,40 @@ export function init(h) {
     submit();
   });
   $('stop').addEventListener('click', stop);
+  edit.init({ autosize });
   updateComposer();
+}
+
+/** Edit on a question: it goes back to the question box; sending makes a new version. */
+export function startEdit(m, wrap) {
+  if (running) return;
+  edit.start(m, wrap);
+}
+
+/** Another chat is shown: an edit in progress is dropped. */
+export function cancelEdit() {
+  edit.cancel();
+}
+
+/**
+ * A document of the chat failed or is still on its way: the answer would not read it, so ask
+ * first. True when the question may go.
+ */
+async function readyToSend() {
+  const { waiting = 0, failed = 0 } = hooks.notReady();
+  const count = waiting + failed;
+  if (!count) return true;
+  let body;
+  if (!failed) body = t('notReady.waiting', { count });
+  else if (!waiting) body = t('notReady.failed', { count });
+  else body = t('notReady.both', { count, waiting, failed });
+  return confirmDialog({
+    title: t('notReady.title', { count }),
+    body,
+    ok: t('notReady.ok'),
+    cancel: t('notReady.wait'),
+    focusCancel: true,
+  });
 }
 
 export function isRunning() {
@@ -69,39 +107,71 @@ async function submit() {
     q.focus();
     return;
   }
-  const chat = view.currentChat() || (await hooks.ensureChat());
-  if (!chat) return;
-  q.value = '';
-  autosize();
-  view.clearEmpty();
-  const log = $('conversation');
-  log.appendChild(view.userArticle(question));
-  const a = view.liveAssistant();
-  log.appendChild(a);
-  view.scrollToEnd(true);
-  const chatId = chat.summary.id;
-  await stream(chatId, a, (onEvent) => ipc.ask(chatId, question, onEvent), question);
+  const editing = edit.current();
+  if (editing && editing.wrap && editing.wrap.isConnected) {
+    await sendEdit(editing, question);
+    return;
+  }
+  if (editing) edit.cancel();
+  await send(question, { fromBox: true });
 }
 
-/** Asks the question behind this answer again, in place. */
+/** Asks `question` in the chat shown (from the question box, or a starter question). */
+export async function send(question, { fromBox = false } = {}) {
+  if (running) return;
+  if (!(await readyToSend())) return;
+  const chat = view.currentChat() || (await hooks.ensureChat());
+  if (!chat || running) return;
+  if (fromBox) {
+    $('question').value = '';
+    autosize();
+  }
+  view.clearEmpty();
+  const { wrap, answer } = view.newTurn(question);
+  view.scrollToEnd(true);
+  const chatId = chat.summary.id;
+  await stream(chatId, answer, (onEvent) => ipc.ask(chatId, question, onEvent), fromBox ? question : null, wrap);
+}
+
+/** Sends the edited question: a new version of its turn streams in place of the shown one. */
+async function sendEdit(editing, question) {
+  if (!(await readyToSend())) return;
+  const chatId = view.currentChatId();
+  if (running || chatId == null) return;
+  const { message, wrap } = editing;
+  const draft = edit.sent();
+  const q = $('question');
+  q.value = '';
+  autosize();
+  const answer = view.beginVersion(wrap, question);
+  // Refused (nothing stored): the edited question comes back to the box, as a new one would.
+  await stream(chatId, answer, (onEvent) => ipc.editQuestion(chatId, message.id, question, onEvent), question, wrap);
+  if (draft && !q.value) {
+    q.value = draft;
+    autosize();
+  }
+}
+
+/** Asks the question behind this answer again: a new version streams in its place. */
 export async function regenerate(a) {
   const id = Number(a.dataset.messageId);
   const chatId = view.currentChatId();
-  if (running || !id || chatId == null) return;
+  const wrap = a.closest('.turn');
+  if (running || !id || chatId == null || !wrap) return;
+  if (!(await readyToSend())) return;
   // The button pressed goes away with its article: bring the keyboard back to the new one.
   const hadFocus = a.contains(document.activeElement);
-  const fresh = view.liveAssistant();
-  a.replaceWith(fresh);
-  fresh.dataset.messageId = String(id);
-  await stream(chatId, fresh, (onEvent) => ipc.regenerate(chatId, id, onEvent), null);
+  const fresh = view.beginVersion(wrap, null);
+  await stream(chatId, fresh, (onEvent) => ipc.regenerate(chatId, id, onEvent), null, wrap);
   const lost = !document.activeElement || document.activeElement === document.body;
-  if (hadFocus && lost && fresh.isConnected) {
-    const again = fresh.querySelector('[data-action="regenerate"]') || fresh.querySelector('.error-box button');
+  const now = wrap.querySelector('article[data-role=assistant]');
+  if (hadFocus && lost && now) {
+    const again = now.querySelector('[data-action="regenerate"]') || now.querySelector('.error-box button');
     if (again) again.focus();
   }
 }
 
-async function stream(chatId, a, start, question) {
+async function stream(chatId, a, start, question, wrap) {
   const body = a.querySelector('.msg-body');
   const renderer = new StreamRenderer(body);
   body.hidden = true;
@@ -127,8 +197,14 @@ async function stream(chatId, a, start, question) {
 
   const onEvent = (ev) => {
     if (run.detached) return;
-    if (ev.event === 'started') a.dataset.messageId = String(ev.answer_id);
-    else if (ev.event === 'preparing') run.preparing = ev;
+    if (ev.event === 'started') {
+      a.dataset.messageId = String(ev.answer_id);
+      // The question's article too (search results scroll to questions).
+      const q = a.previousElementSibling;
+      if (question && q && q.dataset.role === 'user' && ev.question_id) q.dataset.messageId = String(ev.question_id);
+      // A new question starts its own turn (the turn's id is its first question's).
+      if (wrap && !wrap.dataset.turnId) wrap.dataset.turnId = String(ev.question_id);
+    } else if (ev.event === 'preparing') run.preparing = ev;
     else if (ev.event === 'waiting') run.waiting = { ...ev, until: Date.now() + (ev.retry_in_ms || 0) };
     else if (ev.event === 'delta') {
       if (!run.firstToken) {
@@ -145,6 +221,7 @@ async function stream(chatId, a, start, question) {
   let answer = null;
   let error = null;
   try {
+    await hooks.beforeSend(chatId);
     answer = await start(onEvent);
   } catch (e) {
     error = e;
@@ -158,7 +235,8 @@ async function stream(chatId, a, start, question) {
   // Keep our copy of the chat in step, then let the sidebar refresh.
   try {
     const fresh = await ipc.openChat(run.chatId);
-    if (!running) view.replaceChat(fresh);
+    // When nothing was stored (refused), the refusal stays in view instead of the turn.
+    if (!running) view.settleTurn(fresh, answer ? wrap : null);
   } catch { /* the view we have is good enough */ }
   hooks.onAnswered();
 }

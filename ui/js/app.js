@@ -9,6 +9,13 @@ import * as conversation from './conversation.js';
 import * as answers from './answer-stream.js';
 import * as settingsView from './settings.js';
 import * as sidebar from './sidebar.js';
+import * as chatActions from './chat-actions.js';
+import * as search from './search.js';
+import * as totals from './totals.js';
+import * as chatMenu from './chat-menu.js';
+import * as library from './library.js';
+import * as undoRemove from './undo-remove.js';
+import { setPlatform } from './platform.js';
 import { $ } from './dom.js';
 import { errorText } from './errors.js';
 
@@ -56,15 +63,39 @@ async function openChat(id) {
   try {
     const c = await ipc.openChat(id);
     answers.detachUnless(c.summary.id);
+    if (conversation.currentChatId() !== c.summary.id) answers.cancelEdit();
     documents.setChat(c);
     conversation.setChat(c);
     sidebar.setCurrent(c.summary.id);
     followUnsettled(c);
+    totals.refresh(c.summary.id);
+    showSidebar(false);
+    updateCarryOver();
     return c;
   } catch (e) {
     showBootError(e);
     return null;
   }
+}
+
+/** A chat with questions and ready documents offers a new conversation that carries them. */
+function updateCarryOver() {
+  $('new-with-docs').hidden = conversation.isEmpty() || store.readyDocuments().length === 0;
+}
+
+/** An empty chat with the shown chat's ready documents (their cloud copies are reused). */
+async function newChatWithDocuments() {
+  const ids = store.readyDocuments().map((d) => d.id);
+  if (!ids.length) return;
+  const c = await openChat(null);
+  if (!c) return;
+  await sidebar.refresh();
+  try {
+    await ipc.addLibraryDocuments(c.summary.id, ids);
+  } catch (e) {
+    showBootError(e);
+  }
+  $('question').focus();
 }
 
 /** The chat shown, or a new one (documents and questions always go to a chat). */
@@ -109,43 +140,144 @@ function showBootError(e) {
   setTimeout(() => { p.hidden = true; }, 10000);
 }
 
-function initViews() {
+/** Below 760 px the sidebar is an overlay, shown by the menu button. */
+function showSidebar(on) {
+  const app = $('app');
+  if (app.classList.contains('sidebar-open') === on) return;
+  app.classList.toggle('sidebar-open', on);
+  $('sidebar-backdrop').hidden = !on;
+  const toggle = $('sidebar-toggle');
+  toggle.setAttribute('aria-expanded', String(on));
+  toggle.dataset.i18nAriaLabel = on ? 'chats.hideList' : 'chats.showList';
+  toggle.dataset.i18nTitle = toggle.dataset.i18nAriaLabel;
+  toggle.setAttribute('aria-label', i18n.t(toggle.dataset.i18nAriaLabel));
+  toggle.title = toggle.getAttribute('aria-label');
+  if (on) $('chat-search').focus();
+}
+
+/** Opens a search hit: the chat through openChat (unless it is shown), then its message. */
+async function openFound(id) {
+  const shown = conversation.currentChat();
+  if (shown && shown.summary.id === id) {
+    showSidebar(false);
+    return shown;
+  }
+  return openChat(id);
+}
+
+/** A key saved from the welcome or Settings; `check` = {ok, error} of its test. */
+function onKeySaved(k, check) {
+  settingsView.setKey(k);
+  conversation.setKeyPresent(k.present, check);
+  // Next step after a working key: adding a document.
+  if (check && check.ok && !$('settings-dialog').open) $('add-documents').focus();
+}
+
+function initSidebar() {
   sidebar.init({
     onOpen: (id) => openChat(id),
     onNew: () => newChat(),
     onSettings: () => settingsView.open(),
-    onDeleted: async (id) => {
-      if (conversation.currentChatId() === id) {
-        const list = await ipc.listChats().catch(() => []);
-        sidebar.setChats(list);
-        await openChat(list.length ? list[0].id : null);
-        if (!list.length) await sidebar.refresh();
-      }
-    },
+    onDelete: (c) => chatActions.deleteWithUndo(c),
+    onExport: (c) => chatActions.exportChat(c),
+    onRenamed: () => search.refresh(),
   });
+  chatActions.init({
+    currentChatId: () => conversation.currentChatId(),
+    onCurrentHidden: async () => {
+      const next = sidebar.shownChats()[0];
+      const c = await openChat(next ? next.id : null);
+      if (!next && c) await sidebar.refresh();
+      search.refresh();
+    },
+    onRestored: (id) => {
+      openChat(id);
+      search.refresh();
+    },
+    onDeleted: () => totals.refresh(conversation.currentChatId()),
+  });
+  search.init({ openChat: openFound, isHidden: (id) => sidebar.isHidden(id) });
+  $('sidebar-toggle').addEventListener('click', () => showSidebar(!$('app').classList.contains('sidebar-open')));
+  $('sidebar-backdrop').addEventListener('click', () => showSidebar(false));
+  $('new-with-docs').addEventListener('click', () => newChatWithDocuments());
+  document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented) return;
+    if (e.key === 'Escape' && $('app').classList.contains('sidebar-open') && !chatMenu.isOpen()) {
+      showSidebar(false);
+      $('sidebar-toggle').focus();
+      return;
+    }
+    if (e.key === 'Escape' && e.target === $('chat-search')) {
+      $('question').focus();
+      return;
+    }
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+    if (document.querySelector('dialog[open]')) return;
+    const key = e.key.toLowerCase();
+    if (key === 'k') {
+      e.preventDefault();
+      if (window.matchMedia('(max-width: 760px)').matches) showSidebar(true);
+      search.focus();
+    } else if (key === 'n') {
+      e.preventDefault();
+      newChat();
+    }
+  });
+}
+
+function initViews() {
+  initSidebar();
   const openSettingsAtKey = () => settingsView.open(true);
-  documents.init({ onChange: () => conversation.updateCostNote(), onOpenSettings: openSettingsAtKey, ensureChat });
+  documents.init({
+    onChange: () => {
+      conversation.updateCostNote();
+      conversation.documentsChanged();
+      updateCarryOver();
+    },
+    onOpenSettings: openSettingsAtKey,
+    ensureChat,
+  });
   paste.init({ onOpenSettings: openSettingsAtKey, ensureChat });
   conversation.init({
     documents: () => store.readyDocuments(),
     onOpenSettings: openSettingsAtKey,
     onRegenerate: (article) => answers.regenerate(article),
+    onKey: (k, check) => onKeySaved(k, check),
+    busy: () => store.busyCount(),
+    onEdit: (message, wrap) => answers.startEdit(message, wrap),
+    onStarter: (question) => answers.send(question),
   });
   answers.init({
     ensureChat,
     documents: () => store.readyDocuments(),
-    onAnswered: () => sidebar.refresh(),
+    // Documents of the chat that failed or are still on their way (the answer would not read them).
+    notReady: () => {
+      const jobs = store.visibleJobs();
+      const failed = jobs.filter((j) => j.state === 'failed').length;
+      return { waiting: jobs.length - failed, failed };
+    },
+    onAnswered: async () => {
+      updateCarryOver();
+      await sidebar.refresh();
+      totals.refresh(conversation.currentChatId());
+      search.refresh();
+    },
+    beforeSend: () => undoRemove.flush(),
   });
   settingsView.init({
     onSettings: (r) => applySettings(r.settings, r.lang, r.theme),
-    onKey: (k) => conversation.setKeyPresent(k.present),
+    onKey: (k, check) => onKeySaved(k, check),
   });
+  library.init({ ensureChat, onOpenSettings: openSettingsAtKey });
   i18n.onLangChange(() => {
     documents.relabel();
     paste.relabel();
     if (!answers.isRunning()) conversation.relabel();
     sidebar.relabel();
+    search.relabel();
+    totals.relabel();
     settingsView.relabel();
+    library.relabel();
   });
 }
 
@@ -168,6 +300,7 @@ async function boot() {
     showBootError(e);
     return;
   }
+  setPlatform(state.platform);
   applySettings(state.settings, state.lang, state.theme);
   settingsView.setState(state.settings, state.key, state.version, state.limits);
   conversation.setLimits(state.limits);

@@ -1,7 +1,8 @@
-// The conversation view: one <article> per message in a role="log", the empty and welcome
-// states, the badges and errors of answers that ended early, Copy and Regenerate, and the
-// cost line above the question box. Assistant articles carry data-status = the message
-// status. Asking and streaming live in answer-stream.js.
+// The conversation view: one `.turn` per question (its shown version: a user <article> and
+// an assistant <article>) in a role="log", the empty, starter and welcome states, the badges
+// and errors of answers that ended early, Copy/Regenerate/Edit and the version switch, and
+// the cost line above the question box. Assistant articles carry data-status = the message
+// status. Asking and streaming live in answer-stream.js; turns and versions in turns.js.
 
 import * as ipc from './ipc.js';
 import { t, formatNumber } from './i18n.js';
@@ -9,16 +10,25 @@ import { $, el, button } from './dom.js';
 import { renderInto, interceptLinks } from './markdown.js';
 import { errorBox, detailsBlock, confirmLink } from './dialogs.js';
 import { errorText, storedError } from './errors.js';
+import { welcomeView, keyBanner } from './welcome.js';
+import { buildTurns, findMessage, documentIndex } from './turns.js';
+import { documentChips, versionNav, copyButton, tableTools } from './answer-tools.js';
+import { startersBlock } from './starters.js';
 
-const CONSOLE_URL = 'https://bailian.console.aliyun.com/?apiKey=1';
-
-let chat = null; // {summary, documents, messages}
+let chat = null; // {summary, documents, messages, documents_read}
+let turns = []; // buildTurns(chat.messages)
+const shown = new Map(); // turn id → index of the version shown (absent: the newest)
 let keyPresent = true;
+let keyCheck = null; // {ok, error} right after a key was saved: shown above the empty state
 let inputCnyPer1k = 0;
 let hooks = {
   documents: () => [],
   onOpenSettings() {},
   onRegenerate() {},
+  onKey() {},
+  busy: () => 0,
+  onEdit() {},
+  onStarter() {},
 };
 
 export function init(h) {
@@ -31,8 +41,9 @@ export function setLimits(limits) {
   inputCnyPer1k = (limits && limits.input_cny_per_1k) || 0;
 }
 
-export function setKeyPresent(present) {
+export function setKeyPresent(present, check = null) {
   keyPresent = present;
+  keyCheck = present ? check : null;
   if (!chat || chat.messages.length === 0) renderEmpty();
 }
 
@@ -50,6 +61,9 @@ export function isEmpty() {
 }
 
 export function setChat(c) {
+  // The "your API Key works" greeting belongs to the chat it was shown in.
+  if (chat && c && chat.summary.id !== c.summary.id) keyCheck = null;
+  if (!chat || !c || chat.summary.id !== c.summary.id) shown.clear();
   chat = c;
   renderAll();
   updateCostNote();
@@ -57,24 +71,119 @@ export function setChat(c) {
 
 /** Keeps our copy of the chat in step without redrawing (after an answer). */
 export function replaceChat(c) {
-  if (chat && c && chat.summary.id === c.summary.id) chat = c;
+  if (chat && c && chat.summary.id === c.summary.id) {
+    chat = c;
+    turns = buildTurns(chat.messages);
+  }
   updateCostNote();
+}
+
+/**
+ * After an answer (or a new version) ended: keep our copy of the chat and redraw the turn in
+ * `wrap` from the stored messages, showing its newest version. Keyboard focus on one of the
+ * turn's buttons stays on the same button.
+ */
+export function settleTurn(c, wrap) {
+  replaceChat(c);
+  if (!chat || chat.summary.id !== c.summary.id || !wrap || !wrap.isConnected) return;
+  const turn = turns.find((x) => String(x.turnId) === wrap.dataset.turnId);
+  if (!turn) return;
+  shown.delete(turn.turnId);
+  redrawTurn(wrap, turn);
+}
+
+function redrawTurn(wrap, turn, focusAction = null) {
+  const active = document.activeElement;
+  const action = focusAction || (active && wrap.contains(active) && active.dataset ? active.dataset.action : null);
+  fillTurn(wrap, turn);
+  if (!action) return;
+  let target = wrap.querySelector(`[data-action="${action}"]:not(:disabled)`);
+  if (!target && action.endsWith('-version')) target = wrap.querySelector('.version-step:not(:disabled)');
+  if (target) target.focus();
 }
 
 function renderAll() {
   const log = $('conversation');
   log.replaceChildren();
+  turns = [];
   if (!chat || chat.messages.length === 0) {
     renderEmpty();
     return;
   }
-  for (const m of chat.messages) log.appendChild(m.role === 'user' ? userArticle(m.text) : assistantArticle(m));
+  turns = buildTurns(chat.messages);
+  for (const turn of turns) {
+    const wrap = el('div', 'turn');
+    wrap.dataset.turnId = String(turn.turnId);
+    fillTurn(wrap, turn);
+    log.appendChild(wrap);
+  }
   scrollToEnd(true);
+}
+
+function shownIndex(turn) {
+  const i = shown.get(turn.turnId);
+  return i != null && i >= 0 && i < turn.versions.length ? i : turn.versions.length - 1;
+}
+
+function fillTurn(wrap, turn) {
+  const v = turn.versions[shownIndex(turn)];
+  const parts = [];
+  if (v.question) parts.push(userArticle(v.question.text, v.question));
+  if (v.answer) parts.push(assistantArticle(v.answer));
+  wrap.replaceChildren(...parts);
+}
+
+/** A new turn at the end of the log for a question being asked: `{wrap, answer}`. */
+export function newTurn(question) {
+  const wrap = el('div', 'turn');
+  const answer = liveAssistant();
+  wrap.append(userArticle(question), answer);
+  $('conversation').appendChild(wrap);
+  return { wrap, answer };
+}
+
+/**
+ * A new version of the turn in `wrap` streams in place of the one shown: the live answer
+ * (returned) replaces the shown answer; an edited question replaces the shown question.
+ */
+export function beginVersion(wrap, question) {
+  const answer = liveAssistant();
+  const old = wrap.querySelector('article[data-role=assistant]');
+  if (question != null) {
+    const q = userArticle(question);
+    const oldQ = wrap.querySelector('article[data-role=user]');
+    if (oldQ) oldQ.replaceWith(q);
+    else wrap.prepend(q);
+  }
+  if (old) old.replaceWith(answer);
+  else wrap.appendChild(answer);
+  return answer;
 }
 
 function renderEmpty() {
   if (chat && chat.messages.length) return;
-  $('conversation').replaceChildren(keyPresent ? emptyState() : welcome());
+  const docs = hooks.documents();
+  let view;
+  if (!keyPresent) view = welcomeView({ onKey: hooks.onKey });
+  else if (docs.length) view = startersBlock(docs, (q) => hooks.onStarter(q));
+  else view = emptyState();
+  view.dataset.kind = emptyKind();
+  $('conversation').replaceChildren(view);
+}
+
+function emptyKind() {
+  const n = hooks.documents().length;
+  if (!keyPresent) return 'welcome';
+  return n ? `starters-${n}` : 'empty';
+}
+
+/** The documents changed: an empty chat swaps its empty state for starter questions. */
+export function documentsChanged() {
+  const shownEmpty = $('conversation').querySelector(':scope > .empty');
+  if (!chat || chat.messages.length || !shownEmpty || shownEmpty.dataset.kind === emptyKind()) return;
+  const hadFocus = shownEmpty.contains(document.activeElement);
+  renderEmpty();
+  if (hadFocus) $('question').focus();
 }
 
 /** Clears the empty state before the first question of a chat. */
@@ -91,36 +200,27 @@ function emptyState() {
     art,
     el('h2', 'empty-title', t('empty.title')),
     el('p', 'empty-text', t('empty.text')),
-    el('p', 'empty-formats', t('empty.formats')),
   );
+  if (keyCheck) box.prepend(keyBanner(keyCheck));
   const tips = el('ul', 'empty-tips');
   for (const k of ['empty.tip1', 'empty.tip2', 'empty.tip3']) tips.appendChild(el('li', null, t(k)));
   box.appendChild(tips);
   return box;
 }
 
-function welcome() {
-  const box = el('div', 'empty welcome');
-  const art = el('div', 'empty-art');
-  art.setAttribute('aria-hidden', 'true');
-  art.appendChild(el('span', 'icon icon-key-large'));
-  const steps = el('ol', 'welcome-steps');
-  for (const k of ['welcome.step1', 'welcome.step2', 'welcome.step3']) steps.appendChild(el('li', null, t(k)));
-  const actions = el('div', 'welcome-actions');
-  actions.append(
-    button(t('welcome.addKey'), 'btn-primary', () => hooks.onOpenSettings()),
-    button(t('welcome.createKey'), 'btn-link', async () => {
-      if (await confirmLink(CONSOLE_URL)) ipc.openLink(CONSOLE_URL).catch(() => {});
-    }),
-  );
-  box.append(art, el('h2', 'empty-title', t('welcome.title')), el('p', 'empty-text', t('welcome.text')), steps, actions);
-  return box;
-}
-
-export function userArticle(text) {
+/** A question; `m` (the stored message) gives it an Edit button. */
+export function userArticle(text, m = null) {
   const a = el('article', 'msg msg-user');
   a.dataset.role = 'user';
   a.append(el('h3', 'msg-who visually-hidden', t('conv.you')), el('div', 'msg-body', text));
+  if (m && m.id) {
+    a.dataset.messageId = String(m.id);
+    const actions = el('div', 'msg-user-actions');
+    const edit = button(t('answer.edit'), 'btn-ghost btn-small', () => hooks.onEdit(m, a.closest('.turn')));
+    edit.dataset.action = 'edit';
+    actions.appendChild(edit);
+    a.appendChild(actions);
+  }
   return a;
 }
 
@@ -135,7 +235,10 @@ function assistantArticle(m) {
   const status = el('p', 'msg-status');
   status.setAttribute('role', 'status');
   status.hidden = true;
-  a.append(head, status, el('div', 'msg-body markdown'), el('div', 'msg-extra'), el('footer', 'msg-foot'));
+  a.append(
+    head, status, el('div', 'msg-body markdown'), el('div', 'msg-table-tools'),
+    el('div', 'msg-extra'), el('div', 'msg-docs'), el('footer', 'msg-foot'),
+  );
   fillAssistant(a, m);
   return a;
 }
@@ -155,6 +258,10 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
   const body = a.querySelector('.msg-body');
   if (!keepBody) renderInto(body, m.text || '');
   body.hidden = !m.text;
+  if (m.status !== 'streaming') tableTools(a);
+  const docs = a.querySelector('.msg-docs');
+  const chips = m.status === 'streaming' ? null : documentChips(m.document_ids, documentIndex(chat, hooks.documents()));
+  docs.replaceChildren(...(chips ? [chips] : []));
   const status = a.querySelector('.msg-status');
   status.hidden = m.status !== 'streaming';
   if (m.status === 'streaming') status.textContent = t('conv.streamingStored');
@@ -186,6 +293,15 @@ function fillFoot(a, m) {
   const foot = a.querySelector('.msg-foot');
   foot.replaceChildren();
   if (m.status === 'streaming') return;
+  const found = m.id ? findMessage(turns, m.id) : null;
+  if (found && found.turn.versions.length > 1) {
+    const { turn, index } = found;
+    foot.appendChild(versionNav(index, turn.versions.length, (i) => {
+      const wrap = a.closest('.turn');
+      shown.set(turn.turnId, i);
+      if (wrap) redrawTurn(wrap, turn, i < index ? 'previous-version' : 'next-version');
+    }));
+  }
   if (m.usage && m.usage.total_tokens != null) {
     const cost = m.cost_cny != null ? ` · ¥${formatCost(m.cost_cny)}` : '';
     const u = el('span', 'msg-usage', `${t('conv.tokens', { n: m.usage.total_tokens })}${cost}`);
@@ -193,14 +309,7 @@ function fillFoot(a, m) {
     foot.appendChild(u);
   }
   const actions = el('div', 'msg-actions');
-  if (m.text) {
-    const copy = button(t('conv.copy'), 'btn-ghost btn-small', async () => {
-      const ok = await copyText(a._message ? a._message.text : m.text);
-      copy.textContent = ok ? t('conv.copied') : t('conv.copyFailed');
-      setTimeout(() => { copy.textContent = t('conv.copy'); }, 1800);
-    });
-    actions.appendChild(copy);
-  }
+  if (m.text) actions.appendChild(copyButton(a));
   const regen = button(t('conv.regenerate'), 'btn-ghost btn-small', () => hooks.onRegenerate(a));
   regen.dataset.action = 'regenerate';
   actions.appendChild(regen);
@@ -221,25 +330,6 @@ function formatCost(cny) {
   return formatNumber(cny, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
-async function copyText(text) {
-  try {
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch { /* fall back */ }
-  const ta = document.createElement('textarea');
-  ta.value = text;
-  ta.setAttribute('readonly', '');
-  ta.className = 'offscreen';
-  document.body.appendChild(ta);
-  ta.select();
-  let ok = false;
-  try { ok = document.execCommand('copy'); } catch { ok = false; }
-  ta.remove();
-  return ok;
-}
-
 export function scrollToEnd(force) {
   const log = $('conversation');
   const near = log.scrollHeight - log.scrollTop - log.clientHeight < 120;
@@ -255,7 +345,8 @@ export function updateCostNote() {
   const note = $('cost-note');
   const docs = hooks.documents();
   if (!docs.length) {
-    note.textContent = t('cost.noDocs');
+    const adding = hooks.busy();
+    note.textContent = adding ? t('docsWait.adding', { count: adding }) : t('cost.noDocs');
     return;
   }
   let last = null;

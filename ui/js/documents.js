@@ -9,6 +9,7 @@ import * as store from './doc-jobs.js';
 import { t, formatBytes, formatNumber } from './i18n.js';
 import { $, el, button, iconButton } from './dom.js';
 import { errorBox, confirmDialog } from './dialogs.js';
+import * as undoRemove from './undo-remove.js';
 
 const rows = new Map(); // key → <li>
 let hooks = { onChange() {}, onOpenSettings() {}, ensureChat: async () => null };
@@ -23,11 +24,13 @@ export function init(h) {
     dismissedReady: (chatId, doc) => ipc.removeDocument(chatId, doc.id).catch(() => {}),
   });
   $('add-documents').addEventListener('click', addDocuments);
+  undoRemove.init();
   initDrop();
 }
 
 /** Called with the result of open_chat. */
 export function setChat(chat) {
+  undoRemove.flush();
   for (const li of rows.values()) li.remove();
   rows.clear();
   $('docs-notice').textContent = '';
@@ -160,14 +163,10 @@ function docRow(d) {
   if (store.wasDeduped(d.id)) addNote(meta, t('docs.alreadyUploaded'));
   stateEl.textContent = t('docs.state.ready');
   li.dataset.documentId = String(d.id);
-  actions.appendChild(removeButton(d.name, async () => {
-    try {
-      await ipc.removeDocument(store.currentChatId(), d.id);
-      store.removeDocument(d.id);
-      $('add-documents').focus();
-    } catch (e) {
-      showRowError(li, e);
-    }
+  // The row goes at once; remove_document follows unless Undo is pressed (undo-remove.js).
+  actions.appendChild(removeButton(d.name, () => {
+    undoRemove.remove(store.currentChatId(), d).catch((e) => showRowError(li, e));
+    $('add-documents').focus();
   }));
   return li;
 }
@@ -187,11 +186,19 @@ function progressBar(main, j, determinate) {
 }
 
 function jobRow(j) {
-  const state = ['checking', 'uploading', 'reading', 'failed'].includes(j.state) ? j.state : 'checking';
+  const known = ['waiting_for_key', 'checking', 'uploading', 'reading', 'failed'];
+  const state = known.includes(j.state) ? j.state : 'checking';
   const { li, main, meta, stateEl, actions } = baseRow(state, j.name, j.file_type, j.size);
   li.dataset.jobId = String(j.job_id);
   if (j.already_uploaded) addNote(meta, t('docs.alreadyUploaded'));
-  stateEl.textContent = t(`docs.state.${state}`);
+  stateEl.textContent = state === 'waiting_for_key' ? t('docsWait.state') : t(`docs.state.${state}`);
+  if (state === 'waiting_for_key') {
+    // Rust holds the job until an API Key is saved, then it goes on by itself.
+    main.appendChild(el('p', 'doc-waiting', t('docsWait.hint')));
+    const add = button(t('docsWait.addKey'), 'btn-link btn-small', () => hooks.onOpenSettings());
+    add.dataset.role = 'add-key';
+    actions.appendChild(add);
+  }
   if (state === 'uploading') {
     progressBar(main, j, true);
     updateProgress(li, j);

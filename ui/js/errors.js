@@ -3,6 +3,7 @@
 // (a button) each kind offers, for live errors and for answers reopened later alike.
 
 import { t, formatNumber } from './i18n.js';
+import { keyStore } from './platform.js';
 
 const ACTIONS = {
   open_settings: ['key_missing', 'key_refused', 'insecure_url', 'model_not_found', 'wrong_address',
@@ -38,6 +39,7 @@ function params(e) {
     url: e.url,
     id: e.id,
     secs: Math.max(1, e.retry_after_secs || 0),
+    store: keyStore(),
   };
   if (e.kind === 'input_too_large' || e.kind === 'answer_too_long') {
     p.limit = formatNumber(Math.floor(e.limit / 1e6));

@@ -60,6 +60,14 @@ export const listChats = () => call('list_chats');
 /** `chatId` null creates a new chat. */
 export const openChat = (chatId) => call('open_chat', { chatId: chatId ?? null });
 export const deleteChat = (chatId) => call('delete_chat', { chatId });
+export const renameChat = (chatId, title) => call('rename_chat', { chatId, title });
+/** `SearchHit[]`, best first: `{chat_id, chat_title, message_id, field, snippet: [{text, mark}]}`. */
+export const searchChats = (query) => call('search_chats', { query });
+/** The path written, or null when the save dialog was cancelled. `format`: markdown | docx. */
+export const exportChat = (chatId, format, labels, fileName) =>
+  call('export_chat', { chatId, format, labels, fileName });
+/** `{chat_cny, since_cny}`; `since` is unix seconds (the start of the month, local time). */
+export const costs = (chatId, since) => call('costs', { chatId: chatId ?? null, since });
 
 // --- documents ---------------------------------------------------------------------
 /** Opens the one document channel; `onEvent` receives every JobEvent. */
@@ -88,6 +96,11 @@ export const ask = (chatId, question, onEvent) =>
 export const stopAnswer = (chatId) => call('stop_answer', { chatId });
 export const regenerate = (chatId, answerId, onEvent) =>
   call('regenerate', { chatId, answerId, onEvent: channel(onEvent) });
+/** A new version of the turn `messageId` belongs to, with `question` as its question; as `ask`. */
+export const editQuestion = (chatId, messageId, question, onEvent) =>
+  call('edit_question', { chatId, messageId, question, onEvent: channel(onEvent) });
+/** The answer on the clipboard as sanitised HTML and plain text (Rust writes both). */
+export const copyAnswer = (messageId) => call('copy_answer', { messageId });
 
 // --- the outside world ---------------------------------------------------------------
 /** Only http(s); the caller has already asked the person. */
@@ -109,3 +122,14 @@ export async function onDrag(handlers) {
 
 /** Called when files were dropped on the window: they wait for `addPendingDocuments`. */
 export const onDocumentsPending = (fn) => listen('documents-pending', fn);
+
+// --- library and cloud files ----------------------------------------------------------
+/** Every document ever added, newest first; `checkCloud` asks the account's file list too. */
+export const library = (checkCloud) => call('library', { checkCloud: !!checkCloud });
+/** Adds library documents to a chat: one job each on the document channel. */
+export const addLibraryDocuments = (chatId, documentIds) =>
+  call('add_library_documents', { chatId, documentIds });
+export const removeLibraryDocument = (documentId) => call('remove_library_document', { documentId });
+/** `{files: [{file, document, in_use}], total_bytes, max_files, max_bytes}`. */
+export const cloudFiles = () => call('cloud_files');
+export const deleteCloudFiles = (fileIds) => call('delete_cloud_files', { fileIds });

@@ -4,10 +4,10 @@
 
 import * as ipc from './ipc.js';
 import { t } from './i18n.js';
-import { openDialog, errorBox, confirmDialog, confirmLink } from './dialogs.js';
+import { openDialog, errorBox, confirmDialog } from './dialogs.js';
 import { $ } from './dom.js';
-
-const CONSOLE_URL = 'https://bailian.console.aliyun.com/?apiKey=1';
+import { keyStore } from './platform.js';
+import { openConsole, saveAndTest } from './welcome.js';
 
 let settings = null;
 let key = { present: false, source: null, masked: null };
@@ -29,9 +29,8 @@ export function init(h) {
   });
   $('key-test').addEventListener('click', testKey);
   $('key-delete').addEventListener('click', deleteKey);
-  $('key-console').addEventListener('click', async () => {
-    if (await confirmLink(CONSOLE_URL)) ipc.openLink(CONSOLE_URL).catch(() => {});
-  });
+  // The app's own console address: opened directly, without the outside-link warning.
+  $('key-console').addEventListener('click', openConsole);
   $('region').addEventListener('change', () => {
     regionNote();
     $('custom-url-field').hidden = $('region').value !== 'custom';
@@ -100,12 +99,19 @@ function regionNote() {
   note.textContent = note.hidden ? '' : t('settings.regionNoQwenLong');
 }
 
+/** The key saved elsewhere (the welcome). */
+export function setKey(k) {
+  key = k;
+  keyStatus();
+}
+
 function keyStatus() {
+  $('key-help').textContent = t('settings.keyHelp', { store: keyStore() });
   const s = $('key-status');
   s.classList.toggle('ok', !!key.present);
   if (!key.present) s.textContent = t('settings.keyNone');
   else if (key.source === 'environment') s.textContent = t('settings.keyEnv', { masked: key.masked || '' });
-  else s.textContent = t('settings.keySaved', { masked: key.masked || '' });
+  else s.textContent = t('settings.keySaved', { masked: key.masked || '', store: keyStore() });
   $('key-delete').hidden = !key.present || key.source === 'environment';
   $('key-test').disabled = !key.present;
 }
@@ -140,12 +146,22 @@ async function saveKey() {
   }
   const btn = $('key-save');
   btn.disabled = true;
+  // Save tests the key at once: ok, or the reason (a refused key is not kept).
+  result('key-result', success(t('settings.keyChecking')));
   try {
-    key = await ipc.setApiKey(value);
-    input.value = '';
+    const r = await saveAndTest(value);
+    key = r.key;
     keyStatus();
-    result('key-result', success(t('settings.keyStored')));
-    hooks.onKey(key);
+    if (r.ok) {
+      input.value = '';
+      result('key-result', success(t('settings.testOk')));
+    } else {
+      const box = errorBox(r.error, { retry: testKey }, { compact: true });
+      if (r.removed) box.insertBefore(document.createTextNode(t('welcome.notKept')), box.querySelector('details'));
+      else input.value = '';
+      result('key-result', box);
+    }
+    hooks.onKey(key, r.removed ? null : { ok: r.ok, error: r.error });
   } catch (e) {
     result('key-result', errorBox(e, {}, { compact: true }));
   } finally {

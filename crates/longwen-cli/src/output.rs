@@ -121,6 +121,22 @@ fn percent(done: u64, total: u64) -> u64 {
     done.saturating_mul(100).checked_div(total).unwrap_or(100)
 }
 
+/// Minutes east of UTC of the local time zone now (0 where it cannot be told).
+pub fn utc_offset_minutes() -> i32 {
+    #[cfg(unix)]
+    {
+        let now = std::time::SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as libc::time_t);
+        // SAFETY: localtime_r writes only into `tm`, which lives for the call.
+        let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+        if !unsafe { libc::localtime_r(&now, &mut tm) }.is_null() {
+            return (tm.tm_gmtoff / 60) as i32;
+        }
+    }
+    0
+}
+
 pub fn format_time(unix: i64) -> String {
     let t = UNIX_EPOCH + Duration::from_secs(unix.max(0) as u64);
     humantime::format_rfc3339_seconds(t).to_string()

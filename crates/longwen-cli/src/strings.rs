@@ -4,7 +4,7 @@
 //! byte-for-byte what earlier versions printed.
 
 use longwen_core::client::WaitReason;
-use longwen_core::error::{Entity, Problem};
+use longwen_core::error::{Entity, Problem, StorageOp};
 use longwen_core::{Error, Lang};
 
 /// The printer's fixed texts.
@@ -23,6 +23,8 @@ pub enum Text {
     Ready,
     PartialKept,
     RequestId,
+    DocumentsUsed,
+    Tokens,
 }
 
 fn pick<T>(lang: Lang, en: T, zh: T) -> T {
@@ -36,7 +38,7 @@ pub fn text(id: Text, lang: Lang) -> &'static str {
     let (en, zh) = match id {
         Text::KeyPrompt => (
             "Paste your DashScope API key: ",
-            "请粘贴您的百炼 API 密钥：",
+            "请粘贴你的百炼 API 密钥：",
         ),
         Text::KeySaved => ("Saved in the system keychain", "已保存到系统钥匙串"),
         Text::KeyEnv => (
@@ -56,6 +58,8 @@ pub fn text(id: Text, lang: Lang) -> &'static str {
         Text::Ready => ("ready", "就绪"),
         Text::PartialKept => ("The partial answer is kept.", "已保留部分回答。"),
         Text::RequestId => ("request id", "请求编号"),
+        Text::DocumentsUsed => ("Documents used", "使用的文档"),
+        Text::Tokens => ("tokens", "tokens"),
     };
     pick(lang, en, zh)
 }
@@ -178,7 +182,7 @@ fn error_texts(error: &Error) -> (String, String) {
     match error {
             KeyMissing => (
                 "No API key is set. Open Settings and paste your DashScope API key.".into(),
-                "尚未设置 API 密钥。请打开“设置”，粘贴您的百炼（DashScope）API 密钥。".into(),
+                "尚未设置 API 密钥。请打开“设置”，粘贴你的百炼（DashScope）API 密钥。".into(),
             ),
             KeyRefused(_) => (
                 "The service refused the API key. Check that it is copied in full and that it belongs to the region chosen in Settings (keys work in one region only).".into(),
@@ -204,7 +208,7 @@ fn error_texts(error: &Error) -> (String, String) {
             },
             Arrears(_) => (
                 "Your Alibaba Cloud account is in arrears. Top up the account in the Alibaba Cloud console, then try again.".into(),
-                "您的阿里云账号已欠费。请在阿里云控制台充值后重试。".into(),
+                "你的阿里云账号已欠费。请在阿里云控制台充值后重试。".into(),
             ),
             FreeTierOnly(_) => (
                 "Your free quota is used up and \"free tier only\" is switched on. Turn it off in the Model Studio console, or top up, then try again.".into(),
@@ -216,7 +220,7 @@ fn error_texts(error: &Error) -> (String, String) {
             ),
             ModelNotFound(_) => (
                 "The model in Settings does not exist or is not enabled for your account. Choose qwen-long in Settings.".into(),
-                "“设置”中的模型不存在或未对您的账号开通。请在“设置”中选择 qwen-long。".into(),
+                "“设置”中的模型不存在或未对你的账号开通。请在“设置”中选择 qwen-long。".into(),
             ),
             WrongAddress(_) => (
                 "The service address looks wrong (it should end in /compatible-mode/v1). Check the region and address in Settings.".into(),
@@ -228,11 +232,11 @@ fn error_texts(error: &Error) -> (String, String) {
             ),
             FileParsing(_) => (
                 "The service is still reading your document. Please try again in a minute.".into(),
-                "服务仍在读取您的文档。请过一分钟再试。".into(),
+                "服务仍在读取你的文档。请过一分钟再试。".into(),
             ),
             FileInvalid(_) => (
                 "The service does not accept this document's id. The likely cause: your API key belongs to a RAM (sub-)user, and uploaded documents work only with the main (root) account's key. Use a key of the main account, or remove and add the document again.".into(),
-                "服务不接受该文档的编号。常见原因：您的 API 密钥属于 RAM 子账号，而上传的文档只能配合主账号的密钥使用。请改用主账号的密钥，或移除后重新添加该文档。".into(),
+                "服务不接受该文档的编号。常见原因：你的 API 密钥属于 RAM 子账号，而上传的文档只能配合主账号的密钥使用。请改用主账号的密钥，或移除后重新添加该文档。".into(),
             ),
             FileNotFound(_) => (
                 "The document is no longer on the service (it may have been deleted). Add it again and retry.".into(),
@@ -288,7 +292,7 @@ fn error_texts(error: &Error) -> (String, String) {
             ),
             Proxy { .. } => (
                 "The proxy refused the connection. Check the HTTPS_PROXY setting, or ask your IT department.".into(),
-                "代理服务器拒绝了连接。请检查 HTTPS_PROXY 设置，或联系您的 IT 部门。".into(),
+                "代理服务器拒绝了连接。请检查 HTTPS_PROXY 设置，或联系你的 IT 部门。".into(),
             ),
             Tls { .. } => (
                 "The secure connection could not be verified. If your office inspects internet traffic, make sure its certificate is installed on this computer.".into(),
@@ -385,6 +389,17 @@ fn error_texts(error: &Error) -> (String, String) {
                 format!("The data in {} cannot be read (the file is damaged). Move the file aside to start afresh (nothing is deleted); backups are in the same folder.", path.display()),
                 format!("无法读取 {} 中的数据（文件已损坏）。请将该文件移到别处后重新开始（不会删除任何内容）；备份位于同一文件夹中。", path.display()),
             ),
+            Storage {
+                op: StorageOp::WriteFile,
+                detail,
+                path,
+            } => {
+                let path = path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+                (
+                    format!("Could not write {path} ({detail}). Check that the folder exists and that you may write there."),
+                    format!("无法写入 {path}（{detail}）。请确认文件夹存在且你有写入权限。"),
+                )
+            }
             Storage { .. } => (
                 "Longwen could not read or write its data folder. Check free disk space and permissions, then restart Longwen.".into(),
                 "长文无法读写其数据文件夹。请检查磁盘空间和权限，然后重新启动长文。".into(),

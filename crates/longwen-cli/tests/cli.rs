@@ -212,6 +212,50 @@ async fn ask_streams_the_answer_and_reports_usage_and_chat() {
     assert_eq!(chat["messages"][3]["status"], "complete");
     let list = env.run(&["chats", "list"]).await;
     assert!(stdout(&list).starts_with(&format!("{id}\t")));
+
+    // Search finds the question by two Chinese characters, the match marked.
+    let found = env.run(&["chats", "search", "金额"]).await;
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+    assert!(
+        stdout(&found)
+            .lines()
+            .any(|l| l.starts_with(&format!("{id}\t")) && l.contains("»金额«")),
+        "{}",
+        stdout(&found)
+    );
+    // Export as Markdown (to stdout) and as Word (to a file).
+    let md = env.run(&["chats", "export", &id, "-o", "-"]).await;
+    assert_eq!(md.status.code(), Some(0), "{}", stderr(&md));
+    let md = stdout(&md);
+    assert!(
+        md.contains("合同总金额是多少？") && md.contains("And the penalty?"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Documents used") && md.contains("采购合同-2026-华东.docx"),
+        "{md}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("chat.docx");
+    let out = env
+        .run(&[
+            "chats",
+            "export",
+            &id,
+            "--format",
+            "docx",
+            "-o",
+            docx.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
+    let nowhere = dir.path().join("missing/chat.md");
+    let out = env
+        .run(&["chats", "export", &id, "-o", nowhere.to_str().unwrap()])
+        .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("Could not write"), "{}", stderr(&out));
 }
 
 #[tokio::test(flavor = "multi_thread")]

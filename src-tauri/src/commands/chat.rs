@@ -55,7 +55,8 @@ pub fn stop_answer(state: State<'_, AppState>, chat_id: ChatId) {
     state.stop_answer(chat_id);
 }
 
-/// Asks the question behind `answer_id` (in `chat_id`) again, replacing that answer.
+/// Asks the question behind `answer_id` (in `chat_id`) again: a new version of its turn (the
+/// earlier answers stay, as versions).
 #[tauri::command]
 pub async fn regenerate(
     state: State<'_, AppState>,

@@ -142,4 +142,6 @@ pub enum StorageOp {
     NoHomeFolder,
     CreateFolder,
     TempFile,
+    /// Writing a file the person named (an export from the CLI).
+    WriteFile,
 }

@@ -52,11 +52,23 @@ pub fn snippet(text: &str, query: &str) -> Vec<SnippetPart> {
         })
         .flatten();
     let part = |from: usize, to: usize| chars[from..to].iter().collect::<String>();
-    let squash = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Runs of white space become one space; a space next to the match stays (else "the
+    // supplier payment terms" would read "the supplierpaymentterms").
+    let squash = |s: String| {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if !c.is_whitespace() {
+                out.push(c);
+            } else if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        }
+        out
+    };
     let Some(at) = at else {
         let end = chars.len().min(CONTEXT_CHARS * 2);
         return vec![SnippetPart {
-            text: squash(part(0, end)),
+            text: squash(part(0, end)).trim().to_string(),
             mark: false,
         }];
     };
@@ -208,6 +220,10 @@ mod tests {
         let s = snippet("The PENALTY for late delivery", "penalty");
         assert_eq!(s[1].text, "PENALTY");
         assert!(s[1].mark);
+        assert_eq!(
+            (s[0].text.as_str(), s[2].text.as_str()),
+            ("The ", " for late delivery")
+        );
         let long = format!("{}needle{}", "a".repeat(100), "b".repeat(100));
         let s = snippet(&long, "needle");
         assert!(s[0].text.starts_with('…') && s[2].text.ends_with('…'));
