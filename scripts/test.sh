@@ -7,6 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/setup-system.sh --with-driver --with-audit
+# PDFium for the PDF previews' tests (from the pinned pypdfium2 wheel; once).
+scripts/fetch-pdfium.sh
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # The tests point HOME at a temp dir; keep the toolchain where it is.
@@ -14,6 +16,7 @@ export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 export CARGO_TERM_COLOR=never
 export LONGWEN_FIXTURES="${LONGWEN_FIXTURES:-$root/../shared/fixtures}"
+export LONGWEN_PDFIUM="${LONGWEN_PDFIUM:-$root/.pdfium/libpdfium.so}"
 
 echo "== format and lints"
 cargo fmt --all --check

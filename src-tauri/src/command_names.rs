@@ -36,4 +36,8 @@ pub const COMMANDS: &[&str] = &[
     "remove_library_document",
     "cloud_files",
     "delete_cloud_files",
+    "preview_document",
+    "preview_text",
+    "find_in_document",
+    "answer_quotes",
 ];

@@ -68,6 +68,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::library::remove_library_document,
             commands::library::cloud_files,
             commands::library::delete_cloud_files,
+            commands::previews::preview_document,
+            commands::previews::preview_text,
+            commands::previews::find_in_document,
+            commands::previews::answer_quotes,
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {

@@ -355,7 +355,8 @@ export default {
       "answer": "answer",
       "question": "question of answer",
       "document": "document",
-      "document_job": "document job"
+      "document_job": "document job",
+      "preview": "document preview"
     }
   },
   "time": {

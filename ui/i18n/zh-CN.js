@@ -347,7 +347,8 @@ export default {
       "answer": "回答",
       "question": "回答对应的问题",
       "document": "文档",
-      "document_job": "文档任务"
+      "document_job": "文档任务",
+      "preview": "文档预览"
     }
   },
   "time": {

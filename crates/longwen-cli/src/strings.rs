@@ -172,6 +172,7 @@ fn not_found_what(what: Entity, id: &str) -> String {
         Entity::Question => format!("question of answer {id}"),
         Entity::Document => format!("document {id}"),
         Entity::DocumentJob => format!("document job {id}"),
+        Entity::Preview => format!("preview of document {id}"),
     }
 }
 

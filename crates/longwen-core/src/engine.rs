@@ -9,6 +9,7 @@ use crate::documents::jobs::{JobEventFn, JobPlan, Jobs};
 use crate::documents::{Documents, ProgressFn};
 use crate::error::{Error, Result, StorageOp};
 use crate::export::{self, ExportLabels};
+use crate::previews::{PreviewState, Previews, QuoteMatch};
 use crate::secrets::{ApiKey, KeyStatus};
 use crate::session::Sessions;
 use crate::settings::Settings;
@@ -17,6 +18,7 @@ use crate::types::{
     Answer, AskRequest, Chat, ChatId, ChatSummary, CloudFiles, Costs, Document, DocumentId, Job,
     JobId, LibraryItem, Limits, Message, MessageId, TextEstimate,
 };
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -86,6 +88,7 @@ struct Inner {
     store: Arc<Store>,
     sessions: Arc<Sessions>,
     documents: Arc<Documents>,
+    previews: Previews,
     answers: Answers,
     jobs: Jobs,
 }
@@ -113,12 +116,14 @@ impl Engine {
             config.max_answer_bytes,
         );
         answers.recover_streaming()?;
+        let previews = Previews::new(store.clone(), &config.data_dir);
         Ok(Engine {
             inner: Arc::new(Inner {
                 config,
                 store,
                 sessions,
                 documents,
+                previews,
                 answers,
                 jobs: Jobs::default(),
             }),
@@ -257,7 +262,45 @@ impl Engine {
     /// Takes a document out of the library and out of the chats that use it (the answers that
     /// read it keep its name).
     pub fn remove_from_library(&self, id: DocumentId) -> Result<()> {
-        self.inner.documents.remove_from_library(id)
+        let doc = self.document(id)?;
+        self.inner.documents.remove_from_library(id)?;
+        // The cached text goes with the last library document of that content.
+        if !self.documents()?.iter().any(|d| d.sha256 == doc.sha256) {
+            self.inner.previews.forget(&doc.sha256);
+        }
+        Ok(())
+    }
+
+    // --- previews and quotes (local text; nothing leaves the machine) ---------------------
+    /// The document's preview (counts, pages or sheets), or why it has none.
+    pub async fn preview(&self, id: DocumentId) -> Result<PreviewState> {
+        self.inner.previews.preview(&self.document(id)?).await
+    }
+    /// The preview's text between byte offsets (widened to characters): (start, text).
+    pub async fn preview_text(
+        &self,
+        id: DocumentId,
+        range: Range<usize>,
+    ) -> Result<(usize, String)> {
+        self.inner.previews.text(&self.document(id)?, range).await
+    }
+    /// Where `query` occurs in the document's text (byte ranges, in order).
+    pub async fn find_in_document(&self, id: DocumentId, query: &str) -> Result<Vec<Range<usize>>> {
+        self.inner.previews.find(&self.document(id)?, query).await
+    }
+    /// The quotations of an answer, each found (or not) in the documents its question read.
+    pub async fn answer_quotes(&self, answer: MessageId) -> Result<Vec<QuoteMatch>> {
+        let m = self.message(answer)?;
+        // The documents are recorded on the question (older rows) or on the answer.
+        let ids = match (&m.document_ids[..], m.question_id) {
+            ([], Some(q)) => self.message(q)?.document_ids,
+            _ => m.document_ids.clone(),
+        };
+        let docs: Vec<Document> = ids
+            .iter()
+            .filter_map(|id| self.document(*id).ok())
+            .collect();
+        self.inner.previews.quotes(&m.text, &docs).await
     }
     /// What the account holds in the cloud (every page), against its quota.
     pub async fn cloud_files(&self) -> Result<CloudFiles> {

@@ -4,5 +4,6 @@ pub mod chat;
 pub mod documents;
 pub mod library;
 pub mod links;
+pub mod previews;
 pub mod settings;
 pub mod workspace;

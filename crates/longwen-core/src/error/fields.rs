@@ -127,6 +127,8 @@ pub enum Entity {
     Document,
     /// A document job of the desktop app (retry of a failed add).
     DocumentJob,
+    /// The local text of a document (it has no preview).
+    Preview,
 }
 
 /// What the data folder was being used for.

@@ -1,0 +1,211 @@
+//! Previews of documents and quotations located in them, over local extraction (`extract/`)
+//! and its cache. Blocking work (reading, hashing, extracting) runs on the blocking pool.
+
+use crate::error::{Entity, Error, Result};
+use crate::extract::{ExtractCache, Extracted, NoPreview, Section};
+use crate::quotes::{quotes_in, Folded};
+use crate::store::{documents as docs, Store};
+use crate::types::{Document, DocumentId, DocumentSource};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// The most matches `find` reports.
+const MAX_FINDS: usize = 1000;
+
+/// What the preview panel needs before it asks for text.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Preview {
+    pub document_id: DocumentId,
+    pub name: String,
+    /// Text length in bytes (windows are asked for by byte offset).
+    pub bytes: usize,
+    pub chars: usize,
+    pub tokens: usize,
+    pub sections: Vec<Section>,
+    pub scanned_pages: Vec<u32>,
+    pub rough: bool,
+    pub truncated: bool,
+    pub encoding: Option<String>,
+}
+
+/// A preview, or why there is none.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PreviewState {
+    Ready(Preview),
+    None {
+        document_id: DocumentId,
+        name: String,
+        reason: NoPreview,
+    },
+}
+
+/// One quotation of an answer, and where it was found (if it was).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct QuoteMatch {
+    pub quote: String,
+    /// Byte range of the quotation (marks included) in the answer's text.
+    pub span: Range<usize>,
+    pub found: Option<QuoteLocation>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct QuoteLocation {
+    pub document_id: DocumentId,
+    /// Byte range in the document's extracted text.
+    pub range: Range<usize>,
+}
+
+pub(crate) struct Previews {
+    store: Arc<Store>,
+    cache: Arc<ExtractCache>,
+}
+
+impl Previews {
+    pub(crate) fn new(store: Arc<Store>, data_dir: &std::path::Path) -> Previews {
+        Previews {
+            store,
+            cache: Arc::new(ExtractCache::new(data_dir)),
+        }
+    }
+
+    /// The extracted text of a document: pasted text as it is; a file from the cache, or read
+    /// from disk when it still has the content that was added.
+    pub(crate) async fn extracted(&self, doc: &Document) -> Result<Result<Extracted, NoPreview>> {
+        if doc.source == DocumentSource::Text {
+            let text = self.store.with(|c| docs::text(c, doc.id))?;
+            return Ok(Ok(Extracted::plain(text)));
+        }
+        let Some(path) = doc.path.clone() else {
+            return Ok(Err(NoPreview::Missing));
+        };
+        let (cache, sha) = (self.cache.clone(), doc.sha256.clone());
+        let work = move || {
+            if let Some(hit) = cache.get(&sha) {
+                return hit;
+            }
+            match hash(&path) {
+                None => Err(NoPreview::Missing),
+                Some(now) if now != sha => Err(NoPreview::Changed),
+                Some(_) => cache.get_or_extract(&sha, &path),
+            }
+        };
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(Error::internal)
+    }
+
+    pub(crate) async fn preview(&self, doc: &Document) -> Result<PreviewState> {
+        Ok(match self.extracted(doc).await? {
+            Ok(e) => PreviewState::Ready(Preview {
+                document_id: doc.id,
+                name: doc.name.clone(),
+                bytes: e.text.len(),
+                chars: e.text.chars().count(),
+                tokens: crate::checks::estimate_tokens(&e.text),
+                sections: e.sections,
+                scanned_pages: e.scanned_pages,
+                rough: e.rough,
+                truncated: e.truncated,
+                encoding: e.encoding,
+            }),
+            Err(reason) => PreviewState::None {
+                document_id: doc.id,
+                name: doc.name.clone(),
+                reason,
+            },
+        })
+    }
+
+    /// The text between two byte offsets, widened to character boundaries.
+    pub(crate) async fn text(
+        &self,
+        doc: &Document,
+        range: Range<usize>,
+    ) -> Result<(usize, String)> {
+        let e = self.ready(doc).await?;
+        let start = floor(&e.text, range.start.min(e.text.len()));
+        let end = ceil(&e.text, range.end.clamp(start, e.text.len()));
+        Ok((start, e.text[start..end].to_string()))
+    }
+
+    /// Where `query` occurs in the document (whitespace, widths and case ignored), in order.
+    pub(crate) async fn find(&self, doc: &Document, query: &str) -> Result<Vec<Range<usize>>> {
+        let e = self.ready(doc).await?;
+        let folded = Folded::new(&e.text);
+        Ok(folded.find_all(query, MAX_FINDS))
+    }
+
+    /// Each quotation of `answer`, looked up in `documents` (in that order).
+    pub(crate) async fn quotes(
+        &self,
+        answer: &str,
+        documents: &[Document],
+    ) -> Result<Vec<QuoteMatch>> {
+        let found = quotes_in(answer);
+        if found.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut texts = Vec::new();
+        for d in documents {
+            if let Ok(e) = self.extracted(d).await? {
+                texts.push((d.id, e.text));
+            }
+        }
+        let folded: Vec<_> = texts.iter().map(|(id, t)| (*id, Folded::new(t))).collect();
+        Ok(found
+            .into_iter()
+            .map(|q| QuoteMatch {
+                found: folded.iter().find_map(|(id, f)| {
+                    f.find(&q.text).map(|range| QuoteLocation {
+                        document_id: *id,
+                        range,
+                    })
+                }),
+                quote: q.text,
+                span: q.span,
+            })
+            .collect())
+    }
+
+    /// Forgets a content's cached text (its document left the library).
+    pub(crate) fn forget(&self, sha256: &str) {
+        self.cache.remove(sha256);
+    }
+
+    async fn ready(&self, doc: &Document) -> Result<Extracted> {
+        self.extracted(doc)
+            .await?
+            .map_err(|_| Error::not_found(Entity::Preview, doc.id))
+    }
+}
+
+fn hash(path: &std::path::Path) -> Option<String> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Some(hex::encode(hasher.finalize())),
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(_) => return None,
+        }
+    }
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}

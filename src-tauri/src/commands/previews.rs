@@ -1,0 +1,56 @@
+//! Previews of documents (local text; nothing leaves the machine) and an answer's quotations.
+
+use crate::error::CmdResult;
+use crate::state::AppState;
+use longwen_core::previews::{PreviewState, QuoteMatch};
+use longwen_core::types::{DocumentId, MessageId};
+use serde::Serialize;
+use std::ops::Range;
+use tauri::State;
+
+/// A stretch of a preview's text: where it starts (byte offset) and the text.
+#[derive(Serialize)]
+pub struct PreviewText {
+    start: usize,
+    text: String,
+}
+
+/// The preview's counts and sections, or why there is none.
+#[tauri::command]
+pub async fn preview_document(
+    state: State<'_, AppState>,
+    document_id: DocumentId,
+) -> CmdResult<PreviewState> {
+    Ok(state.engine.preview(document_id).await?)
+}
+
+/// The preview's text from `start` to `end` (byte offsets, widened to characters).
+#[tauri::command]
+pub async fn preview_text(
+    state: State<'_, AppState>,
+    document_id: DocumentId,
+    start: usize,
+    end: usize,
+) -> CmdResult<PreviewText> {
+    let (start, text) = state.engine.preview_text(document_id, start..end).await?;
+    Ok(PreviewText { start, text })
+}
+
+/// Where `query` occurs in the preview (byte ranges, in order).
+#[tauri::command]
+pub async fn find_in_document(
+    state: State<'_, AppState>,
+    document_id: DocumentId,
+    query: String,
+) -> CmdResult<Vec<Range<usize>>> {
+    Ok(state.engine.find_in_document(document_id, &query).await?)
+}
+
+/// The quotations of an answer, each found (or not) in the documents its question read.
+#[tauri::command]
+pub async fn answer_quotes(
+    state: State<'_, AppState>,
+    message_id: MessageId,
+) -> CmdResult<Vec<QuoteMatch>> {
+    Ok(state.engine.answer_quotes(message_id).await?)
+}
