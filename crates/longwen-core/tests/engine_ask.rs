@@ -702,3 +702,24 @@ async fn a_document_still_being_read_is_waited_for_on_the_question() {
         .count();
     assert_eq!(polls, 0);
 }
+
+/// The instruction asks for word-for-word quotations, in both languages' marks (the app finds
+/// them in the documents).
+#[tokio::test]
+async fn the_instruction_asks_for_quotations_in_both_languages() {
+    let env = setup().await;
+    let doc = env.add(&fixture("meeting-notes.md")).await.0.unwrap();
+    env.ask(question("When is the next meeting?", &[doc.id]))
+        .await
+        .0
+        .unwrap();
+    let sent = env.chats_sent();
+    let first = &sent.last().unwrap()["messages"][0];
+    assert_eq!(first["role"], "system");
+    let text = first["content"].as_str().unwrap();
+    assert!(
+        text.contains("word for word") && text.contains("逐字引用"),
+        "{text}"
+    );
+    assert!(text.contains("「") && text.contains("“"), "{text}");
+}

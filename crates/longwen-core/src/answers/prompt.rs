@@ -3,12 +3,22 @@
 //! the contract prescribes.
 
 use crate::client::messages::{build, Context};
-use crate::client::{ChatMessage, Role, DEFAULT_INSTRUCTION};
+use crate::client::{ChatMessage, Role};
 use crate::error::Result;
 use crate::session::Session;
 use crate::store::{documents, messages};
 use crate::types::{ChatId, Document, DocumentSource, MessageId};
 use rusqlite::Connection;
+
+/// The instruction of every question: answer from the documents, and quote what the answer
+/// relies on word for word (the app finds each quotation in the documents and links to it),
+/// with the quotation marks of the language of the answer.
+pub(crate) const INSTRUCTION: &str = "You are a helpful assistant that answers questions about the documents provided. \
+When your answer relies on a passage of a document, quote the passage word for word in quotation marks: \
+「…」 when you answer in Chinese, “…” when you answer in English. \
+Quote only what the documents say; if they do not say it, say so. \
+你是一个根据所提供文档回答问题的助手。回答所依据的文档原文，请逐字引用并加引号：中文回答用「」，英文回答用“”。\
+只引用文档中确有的内容；文档中没有的，请直接说明。";
 
 pub(crate) struct Prompt {
     pub question: String,
@@ -85,7 +95,7 @@ impl Prompt {
             .collect();
         build(
             &Context {
-                instruction: DEFAULT_INSTRUCTION,
+                instruction: INSTRUCTION,
                 file_ids: &ids,
                 texts: &self.texts,
                 history: &self.history,

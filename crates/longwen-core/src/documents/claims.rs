@@ -84,6 +84,12 @@ pub(crate) async fn claim_or_find<'a, T>(
 }
 
 impl Claim<'_> {
+    /// Releases the claim within the caller's transaction, so that a crash cannot land between
+    /// storing the result and letting the claim go (dropping the claim afterwards is a no-op).
+    pub(crate) fn release_in(&self, c: &Connection) -> Result<()> {
+        claims::release(c, &self.key, &self.owner)
+    }
+
     /// Runs `fut`, refreshing the claim so other processes keep waiting.
     pub(crate) async fn hold_while<T>(&self, fut: impl std::future::Future<Output = T>) -> T {
         tokio::pin!(fut);

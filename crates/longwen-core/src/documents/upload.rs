@@ -111,7 +111,8 @@ impl Documents {
                         }
                     }
                 };
-                // Stored at once, so a crash while the service reads it cannot cause a second upload.
+                // Stored at once, so a crash while the service reads it cannot cause a second
+                // upload; the claim goes in the same transaction (others waiting pick the id up).
                 self.store.with(|c| {
                     let up = Uploaded {
                         sha256: content.sha256,
@@ -120,9 +121,12 @@ impl Documents {
                         bytes: content.size,
                         status: &file.status,
                     };
-                    docs::remember_upload(c, &account, &up)
+                    let tx = c.transaction()?;
+                    docs::remember_upload(&tx, &account, &up)?;
+                    claim.release_in(&tx)?;
+                    tx.commit()?;
+                    Ok(())
                 })?;
-                // The id is visible now: others waiting on the claim pick it up.
                 drop(claim);
                 on_progress(DocumentProgress::Reading);
                 (file.id, file.status)
