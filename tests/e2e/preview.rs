@@ -99,7 +99,10 @@ pub async fn preview_finds_in_the_contract_pdf(suite: &Suite) -> Result<()> {
     )
     .await?;
     ensure!(p["label"] == "Preview", "the panel's name: {p}");
-    ensure!(p["name"] == CONTRACT_PDF, "the panel names the document: {p}");
+    ensure!(
+        p["name"] == CONTRACT_PDF,
+        "the panel names the document: {p}"
+    );
     let meta = p["meta"].as_str().unwrap_or_default();
     ensure!(
         meta.contains("characters") && meta.contains("tokens"),
@@ -126,7 +129,10 @@ pub async fn preview_finds_in_the_contract_pdf(suite: &Suite) -> Result<()> {
         .and_then(|s| s.split('/').nth(1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    ensure!(count >= 2, "违约金 occurs more than once in the contract: {p}");
+    ensure!(
+        count >= 2,
+        "违约金 occurs more than once in the contract: {p}"
+    );
     app.click("Next match").await?;
     let p = panel_when(
         &app,
@@ -135,14 +141,26 @@ pub async fn preview_finds_in_the_contract_pdf(suite: &Suite) -> Result<()> {
     )
     .await?;
     ensure!(
-        no_space(p["mark"].as_str().unwrap_or_default()) == "违约金" && p["markCls"] == "find-mark" && p["marks"] == 1,
+        no_space(p["mark"].as_str().unwrap_or_default()) == "违约金"
+            && p["markCls"] == "find-mark"
+            && p["marks"] == 1,
         "the marked text: {p}"
     );
     // Shift+Enter goes back, Enter forward again; the match is in view each time.
     key(&app, "#preview-find-input", "Enter", true).await?;
-    panel_when(&app, "back to the first match", "p.pos.startsWith('1/') && p.markInView").await?;
+    panel_when(
+        &app,
+        "back to the first match",
+        "p.pos.startsWith('1/') && p.markInView",
+    )
+    .await?;
     key(&app, "#preview-find-input", "Enter", false).await?;
-    panel_when(&app, "the second match again", "p.pos.startsWith('2/') && p.markInView").await?;
+    panel_when(
+        &app,
+        "the second match again",
+        "p.pos.startsWith('2/') && p.markInView",
+    )
+    .await?;
     // A page marker jumps there; Escape closes the panel and gives the focus back.
     app.js("[...document.querySelectorAll('#preview-sections button')].find(b => b.textContent === 'Page 2').click(); return true;")
         .await?;
@@ -185,7 +203,10 @@ pub async fn quotes_link_to_the_clause_and_flag_made_up_ones(suite: &Suite) -> R
         "p.open && p.state === 'ready' && p.mark !== null && p.markInView",
     )
     .await?;
-    ensure!(p["name"] == CONTRACT_DOCX, "the panel names the document: {p}");
+    ensure!(
+        p["name"] == CONTRACT_DOCX,
+        "the panel names the document: {p}"
+    );
     ensure!(p["markCls"] == "quote-mark", "the highlight: {p}");
     ensure!(
         no_space(p["mark"].as_str().unwrap_or_default()) == no_space(CLAUSE),
@@ -233,7 +254,10 @@ async fn check_quotes(app: &App) -> Result<()> {
         q["line"] == "Quotes: 1 found, 1 not found" && q["inBody"] == false,
         "the count line: {q}"
     );
-    ensure!(q["links"] == 1 && q["flagged"] == 1, "one link, one flagged: {q}");
+    ensure!(
+        q["links"] == 1 && q["flagged"] == 1,
+        "one link, one flagged: {q}"
+    );
     let found = &q["found"];
     ensure!(
         found["role"] == "link"
@@ -259,7 +283,12 @@ pub async fn scanned_pdf_says_why_there_is_no_preview(suite: &Suite) -> Result<(
     let name = "scanned-notice.pdf";
     let app = launch_with_document(suite, "preview-scanned", name).await?;
     open_from_row(&app, name).await?;
-    let p = panel_when(&app, "the reason for no preview", "p.open && p.state === 'none'").await?;
+    let p = panel_when(
+        &app,
+        "the reason for no preview",
+        "p.open && p.state === 'none'",
+    )
+    .await?;
     ensure!(
         p["empty"] == "Scanned pages: the service will read it, the preview cannot."
             && p["bodyHidden"] == true
@@ -288,9 +317,11 @@ pub async fn shoot_preview(app: &App, shot: &dyn Fn(&str) -> PathBuf) -> Result<
          return a && a.querySelector('.msg-quotes') && a.querySelector('.msg-body .quote-found');",
     )
     .await?;
-    app.js("[...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop()
-              .querySelector('.msg-body .quote-found').click(); return true;")
-        .await?;
+    app.js(
+        "[...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop()
+              .querySelector('.msg-body .quote-found').click(); return true;",
+    )
+    .await?;
     panel_when(
         app,
         "the highlighted quote",
