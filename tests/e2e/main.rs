@@ -43,8 +43,8 @@ use library::{
 use migrate::crash_kill_9_while_migrating_an_old_database;
 use mock_dashscope::{Fault, Target};
 use preview::{
-    preview_finds_in_the_contract_pdf, quotes_link_to_the_clause_and_flag_made_up_ones,
-    scanned_pdf_says_why_there_is_no_preview,
+    long_document_opens_in_windows, preview_finds_in_the_contract_pdf,
+    quotes_link_to_the_clause_and_flag_made_up_ones, scanned_pdf_says_why_there_is_no_preview,
 };
 use serde_json::Value;
 use sidebar::{
@@ -132,6 +132,7 @@ fn main() {
             preview_finds_in_the_contract_pdf,
             quotes_link_to_the_clause_and_flag_made_up_ones,
             scanned_pdf_says_why_there_is_no_preview,
+            long_document_opens_in_windows,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;

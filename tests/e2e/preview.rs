@@ -300,6 +300,88 @@ pub async fn scanned_pdf_says_why_there_is_no_preview(suite: &Suite) -> Result<(
     app.quit().await
 }
 
+/// (4) A long text (about 1 MB) opens at once in windows: only a part of it is in the page,
+/// Find brings in the window of a match near the end, and scrolling up loads earlier windows.
+pub async fn long_document_opens_in_windows(suite: &Suite) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("长文本-窗口.txt");
+    let mut text = String::new();
+    for i in 0..12_000 {
+        text.push_str(&format!(
+            "第{i:05}行：甲方与乙方约定的条款内容，用于检查长文档的预览窗口。\n"
+        ));
+        if i == 11_500 {
+            text.push_str("这里有一句独一无二的标记语。\n");
+        }
+    }
+    std::fs::write(&path, &text)?;
+    let app = suite
+        .launch(
+            "preview-long",
+            Launch {
+                args: vec![path],
+                ..with_key()
+            },
+        )
+        .await?;
+    app.wait_documents_ready(1).await?;
+    open_from_row(&app, "长文本-窗口.txt").await?;
+    let p = panel_when(
+        &app,
+        "the long preview",
+        "p.open && p.state === 'ready' && p.text > 0",
+    )
+    .await?;
+    let shown = p["text"].as_u64().unwrap_or(0);
+    let total = text.chars().count() as u64;
+    ensure!(
+        shown > 0 && shown < total / 3,
+        "only windows of the text are in the page: {shown} of {total} characters"
+    );
+    app.type_into("Find in document", "独一无二的标记语")
+        .await?;
+    let p = panel_when(
+        &app,
+        "the match near the end",
+        "p.pos === '1/1' && p.mark !== null && p.markInView",
+    )
+    .await?;
+    ensure!(p["mark"] == "独一无二的标记语", "the match: {p}");
+    let first = app
+        .js("return Number(document.querySelector('#preview-body .preview-chunk').dataset.start);")
+        .await?
+        .as_u64()
+        .unwrap_or(0);
+    ensure!(
+        first > 500_000,
+        "the match's window, not the start: {first}"
+    );
+    // Scrolling to the top loads the windows before it.
+    app.wait_js(
+        "an earlier window",
+        STEP,
+        &format!(
+            "const b = document.getElementById('preview-body'); b.scrollTop = 0;
+             return Number(b.querySelector('.preview-chunk').dataset.start) < {first};"
+        ),
+    )
+    .await?;
+    let text_after = app
+        .js("const b = document.getElementById('preview-body');
+             const c = [...b.querySelectorAll('.preview-chunk')];
+             // Windows follow each other without gaps or overlaps.
+             const len = (x) => new TextEncoder().encode(x.textContent).length;
+             const ok = c.every((x, i) => i === 0
+               || Number(c[i - 1].dataset.start) + len(c[i - 1]) === Number(x.dataset.start));
+             return {ok, chars: b.textContent.length};")
+        .await?;
+    ensure!(
+        text_after["ok"] == true && text_after["chars"].as_u64().unwrap_or(0) < total,
+        "windows after scrolling: {text_after}"
+    );
+    app.quit().await
+}
+
 /// `preview-<lang>-<theme>.png`: the contract with a highlighted quote, the answer beside it.
 pub async fn shoot_preview(app: &App, shot: &dyn Fn(&str) -> PathBuf) -> Result<()> {
     let lang = app.js("return document.documentElement.lang;").await?;
