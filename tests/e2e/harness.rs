@@ -312,6 +312,10 @@ impl Suite {
         if let Some(k) = &launch.env_key {
             env.push(("DASHSCOPE_API_KEY".into(), k.into()));
         }
+        // PDF previews need PDFium: the one scripts/fetch-pdfium.sh put in the repo, unless set.
+        let pdfium = std::env::var_os("LONGWEN_PDFIUM")
+            .unwrap_or_else(|| repo_root().join(".pdfium/libpdfium.so").into());
+        env.push(("LONGWEN_PDFIUM".into(), pdfium));
         Ok(env)
     }
 

@@ -532,8 +532,14 @@ pub async fn shoot_welcome(
             },
         )
         .await?;
-    // The profile holds conversations: the welcome shows in an empty one.
-    app.js("document.getElementById('new-chat').click(); return true;")
+    // The profile has conversations by now (the sidebar shots): the welcome is in an empty one.
+    app.wait_js(
+        "the app shown",
+        Duration::from_secs(10),
+        "return !document.getElementById('app').hidden;",
+    )
+    .await?;
+    app.js("if (!document.getElementById('welcome-key')) document.getElementById('new-chat').click(); return true;")
         .await?;
     app.wait_js(
         "the welcome steps",

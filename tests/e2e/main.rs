@@ -17,6 +17,7 @@ mod harness;
 mod leaks;
 mod library;
 mod migrate;
+mod preview;
 mod sidebar;
 mod throttle;
 mod xss;
@@ -41,6 +42,10 @@ use library::{
 };
 use migrate::crash_kill_9_while_migrating_an_old_database;
 use mock_dashscope::{Fault, Target};
+use preview::{
+    long_document_opens_in_windows, preview_finds_in_the_contract_pdf,
+    quotes_link_to_the_clause_and_flag_made_up_ones, scanned_pdf_says_why_there_is_no_preview,
+};
 use serde_json::Value;
 use sidebar::{
     sidebar_export_markdown_through_the_menu, sidebar_rename_and_delete_with_undo,
@@ -124,6 +129,10 @@ fn main() {
             edit_makes_a_new_version_of_the_question,
             starter_questions_ask_in_one_click,
             sending_while_a_document_is_reading_asks_first,
+            preview_finds_in_the_contract_pdf,
+            quotes_link_to_the_clause_and_flag_made_up_ones,
+            scanned_pdf_says_why_there_is_no_preview,
+            long_document_opens_in_windows,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;
@@ -1260,6 +1269,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     app.js("const l = document.querySelector('[role=log]'); l.scrollTop = l.scrollHeight; return true;")
         .await?;
     app.screenshot(&shot("error")).await?;
+    preview::shoot_preview(&app, &shot).await?;
     library::shoot_library(&app, &shot).await?;
     sidebar::shoot_sidebar(suite, app, lang, &shot).await?;
     library::shoot_welcome(

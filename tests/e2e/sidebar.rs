@@ -49,9 +49,17 @@ async fn current_chat(app: &App) -> Result<i64> {
     v.as_i64().context("current chat id")
 }
 
-/// Ctrl+N, as a person presses it: a new, empty conversation is shown.
+/// Ctrl+N, as a person presses it: a new, empty conversation is shown (or the one shown is
+/// kept when it is already empty, without documents: the app does not pile up empty chats).
 async fn new_chat_by_keyboard(app: &App) -> Result<i64> {
     let before = current_chat(app).await?;
+    let untouched = app
+        .js("return !document.querySelector('[role=log] article') && !document.querySelector('#doc-list [data-state]');")
+        .await?
+        == true;
+    if untouched {
+        return Ok(before);
+    }
     app.js("document.getElementById('question').focus();
             document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'n', ctrlKey: true, bubbles: true, cancelable: true}));
             return true;")

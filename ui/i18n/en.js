@@ -503,5 +503,43 @@ export default {
       "other": "{count} files deleted ({size})."
     },
     "knownSame": "in the library"
+  },
+  "preview": {
+    "label": "Preview",
+    "open": "Preview {name}",
+    "loading": "Reading the text…",
+    "meta": "{chars} characters · about {tokens} tokens",
+    "text": "Document text",
+    "sections": "Sections",
+    "page": "Page {label}",
+    "slide": "Slide {label}",
+    "find": "Find in document",
+    "previous": "Previous match",
+    "next": "Next match",
+    "position": "{n}/{count}",
+    "noMatches": "No matches",
+    "rough": "The preview may be rough: the PDF reader is missing on this computer, so the layout of the text may be off. The service reads the file itself.",
+    "truncated": "Only the beginning of this document is shown: it is too long to preview in full.",
+    "scannedSome": {
+      "one": "{count} page is scanned: the service will read it, the preview cannot.",
+      "other": "{count} pages are scanned: the service will read them, the preview cannot."
+    },
+    "none": {
+      "empty": "The document has no text.",
+      "binary": "This file is not text, so it cannot be previewed.",
+      "scanned": "Scanned pages: the service will read it, the preview cannot.",
+      "unsupported": "This kind of file cannot be previewed here; the service can still read it.",
+      "damaged": "The file looks damaged, so it cannot be previewed; the service may still read it.",
+      "timed_out": "Reading the text took too long, so there is no preview.",
+      "too_large": "The file is too large to preview here; the service can still read it.",
+      "failed": "The text could not be read for a preview; the service may still read the file.",
+      "missing": "The file is no longer where it was added from.",
+      "changed": "The file has changed since it was added; the preview would not match what was sent."
+    }
+  },
+  "quotes": {
+    "show": "Show in {name}",
+    "notFound": "not found in the documents",
+    "count": "Quotes: {found} found, {missing} not found"
   }
 };

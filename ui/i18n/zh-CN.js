@@ -486,5 +486,42 @@ export default {
       "other": "已删除 {count} 个文件（{size}）。"
     },
     "knownSame": "在文档库中"
+  },
+  "preview": {
+    "label": "预览",
+    "open": "预览 {name}",
+    "loading": "正在读取文字…",
+    "meta": "{chars} 字 · 约 {tokens} 个 token",
+    "text": "文档文字",
+    "sections": "章节",
+    "page": "第 {label} 页",
+    "slide": "第 {label} 张幻灯片",
+    "find": "在文档中查找",
+    "previous": "上一处",
+    "next": "下一处",
+    "position": "{n}/{count}",
+    "noMatches": "没有找到",
+    "rough": "预览可能不够准确：这台电脑缺少 PDF 阅读组件，文字的排版可能有偏差。服务会自己读取文件。",
+    "truncated": "这个文档太长，只显示开头部分。",
+    "scannedSome": {
+      "other": "有 {count} 页是扫描件：服务能读取，预览无法显示。"
+    },
+    "none": {
+      "empty": "这个文档没有文字。",
+      "binary": "这个文件不是文本，无法预览。",
+      "scanned": "扫描页：服务能读取，预览无法显示。",
+      "unsupported": "这种文件无法在这里预览，但服务仍能读取。",
+      "damaged": "文件似乎已损坏，无法预览；服务也许仍能读取。",
+      "timed_out": "读取文字用时太长，无法预览。",
+      "too_large": "文件太大，无法在这里预览，但服务仍能读取。",
+      "failed": "无法读取文字来预览；服务也许仍能读取这个文件。",
+      "missing": "文件已不在添加时的位置。",
+      "changed": "文件在添加后已被修改，预览将与发送的内容不一致。"
+    }
+  },
+  "quotes": {
+    "show": "在 {name} 中查看",
+    "notFound": "文档中未找到",
+    "count": "引用：找到 {found} 处，未找到 {missing} 处"
   }
 };

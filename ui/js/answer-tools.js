@@ -15,8 +15,11 @@ function tile(fileType) {
   return icon;
 }
 
-/** `<ul role=list aria-label="Documents used">` with one chip per document, or null. */
-export function documentChips(ids, docsById) {
+/**
+ * `<ul role=list aria-label="Documents used">` with one chip per document, or null. With
+ * `open(documentId, {name})` each chip is a button that opens the document's preview.
+ */
+export function documentChips(ids, docsById, open = null) {
   const docs = [];
   for (const id of ids || []) {
     const d = docsById.get(id);
@@ -30,7 +33,16 @@ export function documentChips(ids, docsById) {
     const li = el('li', 'doc-chip');
     li.setAttribute('role', 'listitem');
     li.title = d.name;
-    li.append(tile(d.file_type), el('span', 'doc-chip-name', d.name));
+    if (open) {
+      const b = el('button', 'doc-chip-open');
+      b.type = 'button';
+      b.title = t('preview.open', { name: d.name });
+      b.append(tile(d.file_type), el('span', 'doc-chip-name', d.name));
+      b.addEventListener('click', () => open(d.id, { name: d.name }));
+      li.appendChild(b);
+    } else {
+      li.append(tile(d.file_type), el('span', 'doc-chip-name', d.name));
+    }
     list.appendChild(li);
   }
   return list;

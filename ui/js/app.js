@@ -15,6 +15,7 @@ import * as totals from './totals.js';
 import * as chatMenu from './chat-menu.js';
 import * as library from './library.js';
 import * as undoRemove from './undo-remove.js';
+import * as preview from './preview.js';
 import { setPlatform } from './platform.js';
 import { $ } from './dom.js';
 import { errorText } from './errors.js';
@@ -236,6 +237,7 @@ function initViews() {
     },
     onOpenSettings: openSettingsAtKey,
     ensureChat,
+    onPreview: (id, opts) => preview.open(id, opts),
   });
   paste.init({ onOpenSettings: openSettingsAtKey, ensureChat });
   conversation.init({
@@ -246,7 +248,9 @@ function initViews() {
     busy: () => store.busyCount(),
     onEdit: (message, wrap) => answers.startEdit(message, wrap),
     onStarter: (question) => answers.send(question),
+    onPreview: (id, opts) => preview.open(id, opts),
   });
+  preview.init();
   answers.init({
     ensureChat,
     documents: () => store.readyDocuments(),
@@ -278,6 +282,7 @@ function initViews() {
     totals.relabel();
     settingsView.relabel();
     library.relabel();
+    preview.relabel();
   });
 }
 

@@ -14,6 +14,7 @@ import { welcomeView, keyBanner } from './welcome.js';
 import { buildTurns, findMessage, documentIndex } from './turns.js';
 import { documentChips, versionNav, copyButton, tableTools } from './answer-tools.js';
 import { startersBlock } from './starters.js';
+import * as quotes from './quotes.js';
 
 let chat = null; // {summary, documents, messages, documents_read}
 let turns = []; // buildTurns(chat.messages)
@@ -29,6 +30,7 @@ let hooks = {
   busy: () => 0,
   onEdit() {},
   onStarter() {},
+  onPreview() {},
 };
 
 export function init(h) {
@@ -260,8 +262,10 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
   body.hidden = !m.text;
   if (m.status !== 'streaming') tableTools(a);
   const docs = a.querySelector('.msg-docs');
-  const chips = m.status === 'streaming' ? null : documentChips(m.document_ids, documentIndex(chat, hooks.documents()));
+  const index = documentIndex(chat, hooks.documents());
+  const chips = m.status === 'streaming' ? null : documentChips(m.document_ids, index, hooks.onPreview);
   docs.replaceChildren(...(chips ? [chips] : []));
+  quotes.attach(a, m, { nameOf: (id) => (index.get(id) || {}).name, open: hooks.onPreview });
   const status = a.querySelector('.msg-status');
   status.hidden = m.status !== 'streaming';
   if (m.status === 'streaming') status.textContent = t('conv.streamingStored');

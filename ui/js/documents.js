@@ -12,7 +12,7 @@ import { errorBox, confirmDialog } from './dialogs.js';
 import * as undoRemove from './undo-remove.js';
 
 const rows = new Map(); // key → <li>
-let hooks = { onChange() {}, onOpenSettings() {}, ensureChat: async () => null };
+let hooks = { onChange() {}, onOpenSettings() {}, ensureChat: async () => null, onPreview() {} };
 let maxPerQuestion = 99;
 let noticeTimer = 0;
 
@@ -163,6 +163,14 @@ function docRow(d) {
   if (store.wasDeduped(d.id)) addNote(meta, t('docs.alreadyUploaded'));
   stateEl.textContent = t('docs.state.ready');
   li.dataset.documentId = String(d.id);
+  // The name opens the preview (local text only).
+  const nm = li.querySelector('.doc-name');
+  const open = el('button', 'doc-name doc-open', d.name);
+  open.type = 'button';
+  open.title = t('preview.open', { name: d.name });
+  open.dataset.role = 'preview';
+  open.addEventListener('click', () => hooks.onPreview(d.id, { name: d.name }));
+  nm.replaceWith(open);
   // The row goes at once; remove_document follows unless Undo is pressed (undo-remove.js).
   actions.appendChild(removeButton(d.name, () => {
     undoRemove.remove(store.currentChatId(), d).catch((e) => showRowError(li, e));

@@ -133,3 +133,13 @@ export const removeLibraryDocument = (documentId) => call('remove_library_docume
 /** `{files: [{file, document, in_use}], total_bytes, max_files, max_bytes}`. */
 export const cloudFiles = () => call('cloud_files');
 export const deleteCloudFiles = (fileIds) => call('delete_cloud_files', { fileIds });
+
+// --- previews and quotations (local text only: nothing is sent) ----------------------
+/** `{state: "ready", name, bytes, chars, tokens, sections, ...}` or `{state: "none", reason}`. */
+export const previewDocument = (documentId) => call('preview_document', { documentId });
+/** `{start, text}`: the text between byte offsets, widened to whole characters. */
+export const previewText = (documentId, start, end) => call('preview_text', { documentId, start, end });
+/** `[{start, end}]`: byte ranges of each match (at most 1,000). */
+export const findInDocument = (documentId, query) => call('find_in_document', { documentId, query });
+/** `[{quote, span, found: {document_id, range} | null}]` for an answer. */
+export const answerQuotes = (messageId) => call('answer_quotes', { messageId });

@@ -33,7 +33,7 @@ pub fn compose(a: &AnswerInput) -> String {
     let mut s = String::new();
     let _ = write!(s, "Mock answer to: {}\n\n", a.question);
     if let Some(i) = a.instruction {
-        let _ = write!(s, "Instruction: \"{}\"\n\n", begins(i, 60));
+        let _ = write!(s, "Instruction: [{}]\n\n", begins(i, 60));
     }
     let _ = writeln!(s, "Documents ({}):", a.docs.len());
     for d in a.docs {
