@@ -5,6 +5,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/setup-system.sh
+# PDFium for PDF previews (without it they fall back to a rougher reader).
+if scripts/fetch-pdfium.sh; then
+  export LONGWEN_PDFIUM="${LONGWEN_PDFIUM:-$root/.pdfium/libpdfium.so}"
+else
+  echo "PDFium could not be fetched: PDF previews will be rough" >&2
+fi
 cargo build --release -p longwen-desktop
 if [ "${LONGWEN_DEMO:-0}" = 1 ]; then
   cargo build --release -p mock-dashscope
