@@ -115,11 +115,19 @@ pub async fn new_conversation_with_these_documents(suite: &Suite) -> Result<()> 
         .js("return document.querySelector('#chat-list .current')?.dataset.chatId;")
         .await?;
     app.click("New conversation with these documents").await?;
+    // The new chat first (the old one shows its document as ready too), then its document.
+    let second = app
+        .wait_js(
+            "the new conversation",
+            Duration::from_secs(10),
+            &format!(
+                "const id = document.querySelector('#chat-list .current')?.dataset.chatId;
+                 return id && id !== {first} ? id : null;"
+            ),
+        )
+        .await?;
     let docs = app.wait_documents_ready(1).await?;
     ensure!(docs.to_string().contains(NOTES), "documents: {docs}");
-    let second = app
-        .js("return document.querySelector('#chat-list .current')?.dataset.chatId;")
-        .await?;
     ensure!(
         first != second && !second.is_null(),
         "chats: {first} then {second}"
