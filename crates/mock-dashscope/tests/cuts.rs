@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use mock_dashscope::{Fault, MockConfig, MockServer};
 use reqwest::multipart::{Form, Part};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// The whole body of an answer to `question` from a fresh server (so its request id and
 /// therefore its length are the same as those of the first chat of another fresh server).
@@ -113,15 +113,7 @@ async fn an_upload_cut_breaks_the_connection_and_registers_nothing() {
     assert!(reqs[0].body["sha256"].is_null());
 
     // Nothing was kept, and the next upload (the fault is used up) goes through.
-    let list: Value = client()
-        .get(format!("{}/files", m.base_url()))
-        .bearer_auth(KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = list_files(&m, KEY).await;
     assert_eq!(list["data"].as_array().unwrap().len(), 0);
     let id = upload(&m, "big.txt", &data).await;
     assert!(id.starts_with("file-fe-"));

@@ -126,15 +126,7 @@ async fn report_parsing_shows_uploaded_until_parsed() {
         .await
         .unwrap();
     assert_eq!(status(got), "uploaded");
-    let list: Value = client()
-        .get(format!("{}/files", m.base_url()))
-        .bearer_auth(KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = list_files(&m, KEY).await;
     assert_eq!(list["data"][0]["status"], "uploaded");
     tokio::time::sleep(Duration::from_millis(450)).await;
     let got = file_call(&m, Method::GET, KEY, &id)
@@ -206,22 +198,11 @@ async fn keys_of_one_account_share_files() {
         .as_str()
         .unwrap()
         .to_string();
-    let list = |key: &'static str| {
-        let m = &m;
-        async move {
-            reqwest::Client::new()
-                .get(format!("{}/files", m.base_url()))
-                .bearer_auth(key)
-                .send()
-                .await
-                .unwrap()
-                .json::<serde_json::Value>()
-                .await
-                .unwrap()
-        }
-    };
-    assert_eq!(list("sk-acme.desktop").await["data"][0]["id"], id.as_str());
-    assert!(list("sk-other").await["data"]
+    assert_eq!(
+        list_files(&m, "sk-acme.desktop").await["data"][0]["id"],
+        id.as_str()
+    );
+    assert!(list_files(&m, "sk-other").await["data"]
         .as_array()
         .unwrap()
         .is_empty());

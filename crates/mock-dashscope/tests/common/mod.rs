@@ -39,6 +39,19 @@ pub async fn upload(m: &MockServer, name: &str, data: &[u8]) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
+/// `GET /files` with `key`: the list object.
+pub async fn list_files(m: &MockServer, key: &str) -> Value {
+    client()
+        .get(format!("{}/files", m.base_url()))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 pub fn chat_body(ids: &[&str], question: &str, stream: bool) -> Value {
     let mut messages = vec![json!({"role": "system", "content": "You are a helpful assistant."})];
     if !ids.is_empty() {
