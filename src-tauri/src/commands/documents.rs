@@ -8,7 +8,7 @@ use crate::state::AppState;
 use longwen_core::types::{ChatId, Document, DocumentId, JobEvent, JobId, TextEstimate};
 use std::path::PathBuf;
 use tauri::ipc::Channel;
-use tauri::{Manager, Runtime, State};
+use tauri::{Runtime, State};
 
 /// Registers the channel all document progress goes to and replays what happened before.
 #[tauri::command]
@@ -44,12 +44,9 @@ pub async fn pick_documents<R: Runtime>(
     filter: String,
 ) -> CmdResult<Added> {
     let types = state.engine.limits().picker_types;
-    let mut dialog = rfd::AsyncFileDialog::new()
+    let dialog = super::file_dialog(&window)
         .set_title(title)
         .add_filter(filter, &types);
-    if let Some(main) = window.app_handle().get_webview_window("main") {
-        dialog = dialog.set_parent(&main);
-    }
     let files = dialog.pick_files().await.unwrap_or_default();
     let paths: Vec<PathBuf> = files.iter().map(|f| f.path().to_path_buf()).collect();
     jobs::add_picked(&state, chat_id, paths).await

@@ -9,7 +9,7 @@ use longwen_core::export::ExportLabels;
 use longwen_core::store::search::SearchHit;
 use longwen_core::types::{Answer, AnswerEvent, ChatId, ChatSummary, Costs, MessageId};
 use tauri::ipc::Channel;
-use tauri::{Manager, Runtime, State};
+use tauri::{Runtime, State};
 
 /// How many search results the sidebar shows at most.
 const SEARCH_LIMIT: usize = 50;
@@ -67,10 +67,7 @@ pub async fn export_chat<R: Runtime>(
     file_name: String,
 ) -> CmdResult<Option<String>> {
     let bytes = state.engine.export(chat_id, format, &labels)?;
-    let mut dialog = rfd::AsyncFileDialog::new().set_file_name(file_name);
-    if let Some(main) = window.app_handle().get_webview_window("main") {
-        dialog = dialog.set_parent(&main);
-    }
+    let dialog = super::file_dialog(&window).set_file_name(file_name);
     let Some(file) = dialog.save_file().await else {
         return Ok(None);
     };
