@@ -127,8 +127,8 @@ impl Previews {
         range: Range<usize>,
     ) -> Result<(usize, String)> {
         let e = self.ready(doc).await?;
-        let start = floor(&e.text, range.start.min(e.text.len()));
-        let end = ceil(&e.text, range.end.clamp(start, e.text.len()));
+        let start = e.text.floor_char_boundary(range.start);
+        let end = e.text.ceil_char_boundary(range.end.max(start));
         Ok((start, e.text[start..end].to_string()))
     }
 
@@ -194,18 +194,4 @@ fn hash(path: &std::path::Path) -> Option<String> {
             Err(_) => return None,
         }
     }
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }

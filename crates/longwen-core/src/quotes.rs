@@ -99,8 +99,8 @@ impl<'a> Folded<'a> {
             let mut end = start + first.len();
             let mut whole = true;
             for part in parts.clone().filter(|p| !p.is_empty()) {
-                let window = &self.folded[end..(end + MAX_GAP + part.len()).min(self.folded.len())];
-                let window = &window[..floor_boundary(window, window.len())];
+                let limit = self.folded.floor_char_boundary(end + MAX_GAP + part.len());
+                let window = &self.folded[end..limit];
                 match window.find(&part) {
                     Some(i) => end += i + part.len(),
                     None => {
@@ -158,13 +158,6 @@ impl<'a> Folded<'a> {
     }
 }
 
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 fn split_ellipses(quote: &str) -> Vec<String> {
     let mut parts = vec![quote.to_string()];
     for e in ELLIPSES {
@@ -206,6 +199,15 @@ mod tests {
         let r = doc.find("2026年5月15日前交付").unwrap();
         assert_eq!(&pdf[r], "2026 年 5 月 15 日前交付");
         assert!(doc.find("乙方应按逾期交货部分货款的1%").is_none());
+    }
+
+    #[test]
+    fn an_ellipsis_far_into_cjk_text_is_looked_for_within_whole_characters() {
+        // The window after the first part ends inside a 3-byte character unless cut at one.
+        let text = format!("甲{}丙", "乙".repeat(2000));
+        let doc = Folded::new(&text);
+        assert!(doc.find("甲……丙").is_none(), "too far apart");
+        assert!(doc.find("甲……乙乙").is_some());
     }
 
     #[test]

@@ -155,10 +155,7 @@ impl Answers {
                             }
                             let limit = self.max_answer_bytes;
                             if p.text.len() + text.len() > limit {
-                                let mut keep = limit - p.text.len();
-                                while !text.is_char_boundary(keep) {
-                                    keep -= 1;
-                                }
+                                let keep = text.floor_char_boundary(limit - p.text.len());
                                 text.truncate(keep);
                                 p.too_long = true;
                                 chat_cancel.cancel();

@@ -167,10 +167,7 @@ fn cap(mut e: Extracted) -> Result<Extracted, NoPreview> {
         });
     }
     if e.text.len() > MAX_TEXT_BYTES {
-        let mut end = MAX_TEXT_BYTES;
-        while !e.text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = e.text.floor_char_boundary(MAX_TEXT_BYTES);
         e.text.truncate(end);
         e.sections.retain(|s| s.start <= end);
         e.truncated = true;
