@@ -1,16 +1,16 @@
 //! Previews of documents and quotations located in them, over local extraction (`extract/`)
 //! and its cache. Blocking work (reading, hashing, extracting) runs on the blocking pool.
 
+use crate::documents::hash_file;
 use crate::error::{Entity, Error, Result};
 use crate::extract::{ExtractCache, Extracted, NoPreview, Section};
 use crate::quotes::{quotes_in, Folded};
 use crate::store::{documents as docs, Store};
 use crate::types::{Document, DocumentId, DocumentSource};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::ops::Range;
 use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
 
 /// The most matches `find` reports.
 const MAX_FINDS: usize = 1000;
@@ -83,17 +83,22 @@ impl Previews {
             return Ok(Err(NoPreview::Missing));
         };
         let (cache, sha) = (self.cache.clone(), doc.sha256.clone());
-        let work = move || {
-            if let Some(hit) = cache.get(&sha) {
-                return hit;
-            }
-            match hash(&path) {
-                None => Err(NoPreview::Missing),
-                Some(now) if now != sha => Err(NoPreview::Changed),
-                Some(_) => cache.get_or_extract(&sha, &path),
-            }
+        let hit = {
+            let (cache, sha) = (cache.clone(), sha.clone());
+            tokio::task::spawn_blocking(move || cache.get(&sha)).await
         };
-        tokio::task::spawn_blocking(work)
+        if let Some(hit) = hit.map_err(Error::internal)? {
+            return Ok(hit);
+        }
+        // Only the content that was added (and sent) is previewed; `hash_file` opens regular
+        // files only, so a FIFO put in the file's place cannot block.
+        let quiet = |_| {};
+        match hash_file(&path, doc.size, &quiet, &CancellationToken::new()).await {
+            Err(_) => return Ok(Err(NoPreview::Missing)),
+            Ok(now) if now != sha => return Ok(Err(NoPreview::Changed)),
+            Ok(_) => {}
+        }
+        tokio::task::spawn_blocking(move || cache.get_or_extract(&sha, &path))
             .await
             .map_err(Error::internal)
     }
@@ -180,18 +185,5 @@ impl Previews {
         self.extracted(doc)
             .await?
             .map_err(|_| Error::not_found(Entity::Preview, doc.id))
-    }
-}
-
-fn hash(path: &std::path::Path) -> Option<String> {
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => return Some(hex::encode(hasher.finalize())),
-            Ok(n) => hasher.update(&buf[..n]),
-            Err(_) => return None,
-        }
     }
 }
