@@ -6,14 +6,6 @@ use engine_support::*;
 use longwen_core::extract::NoPreview;
 use longwen_core::previews::PreviewState;
 
-fn use_repo_pdfium() {
-    if std::env::var_os("LONGWEN_PDFIUM").is_none() {
-        let lib =
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.pdfium/libpdfium.so");
-        std::env::set_var("LONGWEN_PDFIUM", lib);
-    }
-}
-
 #[tokio::test]
 async fn a_pdf_preview_has_pages_windows_and_finds() {
     use_repo_pdfium();

@@ -2,29 +2,14 @@
 //! the scanned and empty cases, and quotes found in what was extracted. PDF goes through
 //! PDFium: `scripts/fetch-pdfium.sh` puts it in `.pdfium/` (`scripts/test.sh` runs it).
 
+mod engine_support;
+use engine_support::{fixture, fixtures, use_repo_pdfium};
 use longwen_core::extract::{extract_file, pdfium_available, Extracted, NoPreview, SectionKind};
 use longwen_core::quotes::{fold, Folded};
-use std::path::PathBuf;
-
-fn fixtures() -> PathBuf {
-    std::env::var_os("LONGWEN_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
-        })
-}
-
-/// PDFium from `.pdfium/` unless the environment names one.
-fn use_repo_pdfium() {
-    if std::env::var_os("LONGWEN_PDFIUM").is_none() {
-        let lib = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.pdfium/libpdfium.so");
-        std::env::set_var("LONGWEN_PDFIUM", lib);
-    }
-}
 
 fn extract(name: &str) -> Result<Extracted, NoPreview> {
     use_repo_pdfium();
-    extract_file(&fixtures().join(name))
+    extract_file(&fixture(name))
 }
 
 /// Every fact is in the text, whitespace and width aside.

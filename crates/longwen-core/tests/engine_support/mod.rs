@@ -32,6 +32,14 @@ pub fn fixture(name: &str) -> PathBuf {
     fixtures().join(name)
 }
 
+/// PDFium from the repo's `.pdfium/` (`scripts/fetch-pdfium.sh`) unless the environment names one.
+pub fn use_repo_pdfium() {
+    if std::env::var_os("LONGWEN_PDFIUM").is_none() {
+        let lib = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.pdfium/libpdfium.so");
+        std::env::set_var("LONGWEN_PDFIUM", lib);
+    }
+}
+
 pub fn config(dir: &std::path::Path, mock: &MockServer) -> EngineConfig {
     let mut c = EngineConfig::with_data_dir(dir);
     c.base_url_override = Some(mock.base_url());
