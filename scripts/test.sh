@@ -9,6 +9,8 @@ cd "$root"
 scripts/setup-system.sh --with-driver --with-audit
 # PDFium for the PDF previews' tests (from the pinned pypdfium2 wheel; once).
 scripts/fetch-pdfium.sh
+# Qwen's tokenizer vocabulary, for the mock's token counts (from the pinned DashScope SDK wheel).
+scripts/fetch-qwen-vocab.sh
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # The tests point HOME at a temp dir; keep the toolchain where it is.

@@ -17,4 +17,5 @@ def test_plain_text_system_message():
     assert "Documents (0):" in answer
     assert "Texts (1):" in answer
     assert f"- {len(text)} chars, {len(raw)} bytes, sha256 {hashlib.sha256(raw).hexdigest()[:12]}" in answer
-    assert usage.prompt_tokens >= len(text)
+    # Qwen's tokenizer reads Chinese at roughly two tokens for three characters.
+    assert len(text) // 2 <= usage.prompt_tokens <= len(text) * 2

@@ -3,6 +3,7 @@
 mod answer;
 mod markers;
 mod server;
+pub mod tokens;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

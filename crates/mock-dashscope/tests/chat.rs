@@ -74,6 +74,7 @@ async fn stream_proves_input_and_ends_properly() {
     let usage = usage.unwrap();
     assert!(n > 20, "streamed in many small chunks");
     assert_eq!(usage["completion_tokens"], n);
+    // Not a real DOCX: the mock cannot read it and counts a quarter of its bytes.
     assert!(usage["prompt_tokens"].as_u64().unwrap() >= 28579 / 4);
     assert_eq!(
         usage["total_tokens"].as_u64().unwrap(),
@@ -247,4 +248,29 @@ async fn queued_faults_and_wrong_address() {
         .unwrap();
     assert!(!recorded.to_string().contains(KEY));
     assert_eq!(recorded.as_array().unwrap().len(), m.requests().len());
+}
+
+#[tokio::test]
+async fn usage_counts_the_parsed_text_with_qwens_tokenizer() {
+    assert!(
+        mock_dashscope::tokens::qwen_tokenizer_loaded(),
+        "run scripts/fetch-qwen-vocab.sh"
+    );
+    let m = server().await;
+    let dir = std::env::var("LONGWEN_FIXTURES")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures").into());
+    let docx = std::fs::read(format!("{dir}/采购合同-2026-华东.docx")).unwrap();
+    let id = upload(&m, "采购合同-2026-华东.docx", &docx).await;
+    let r: Value = chat(&m, &chat_body(&[&id], "合同总金额是多少？", false))
+        .await
+        .json()
+        .await
+        .unwrap();
+    // The contract's text is about 2,650 Qwen tokens (2,666 by the SDK's tokenizer over the
+    // app's fuller extraction with its tables), far from the 7,145 of a quarter of its bytes.
+    let file = 2_666;
+    let messages =
+        mock_dashscope::tokens::prompt(&["You are a helpful assistant.", "", "合同总金额是多少？"], 0);
+    let prompt = r["usage"]["prompt_tokens"].as_u64().unwrap();
+    assert!(prompt.abs_diff(file + messages) <= file / 50, "{prompt}");
 }

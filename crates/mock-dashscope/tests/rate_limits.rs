@@ -100,20 +100,25 @@ async fn tokens_per_minute_throttle_with_the_services_wording() {
     let m = server().await;
     m.set_rate_window(Duration::from_secs(1));
     m.set_rate_limits(HashMap::from([("qwen-long".to_string(), (100, 1_000))]));
-    // prompt_tokens = ceil(file bytes / 4) + characters of all messages.
-    let small = model_body("qwen-long", &[], &"x".repeat(400));
+    // prompt_tokens: every message's tokens and template, as the service counts them.
+    let words = "a quarterly sales figure ".repeat(80);
+    let small = model_body("qwen-long", &[], &words);
     let r: Value = chat(&m, &small).await.json().await.unwrap();
     let tokens = r["usage"]["prompt_tokens"].as_u64().unwrap();
-    assert_eq!(tokens, "You are a helpful assistant.".len() as u64 + 400);
+    assert_eq!(
+        tokens,
+        mock_dashscope::tokens::prompt(&["You are a helpful assistant.", &words], 0)
+    );
+    assert!((300..450).contains(&tokens), "{tokens}");
     assert_eq!(chat(&m, &small).await.status(), 200);
     let got = outcome(chat(&m, &small).await).await;
     assert_eq!(got, (429, "insufficient_quota".into(), TOKENS.into()));
     // A model the table does not list is not limited.
-    let latest = model_body("qwen-long-latest", &[], &"x".repeat(400));
+    let latest = model_body("qwen-long-latest", &[], &words);
     assert_eq!(chat(&m, &latest).await.status(), 200);
 
     // One request over the limit on its own is refused every time, even with an empty window.
-    let id = upload(&m, "big.txt", &[b'a'; 4000]).await;
+    let id = upload(&m, "big.txt", "a quarterly sales figure ".repeat(300).as_bytes()).await;
     let big = model_body("qwen-long", &[&id], "q");
     tokio::time::sleep(Duration::from_millis(1100)).await;
     for _ in 0..2 {
@@ -126,8 +131,8 @@ async fn tokens_per_minute_throttle_with_the_services_wording() {
 #[tokio::test]
 async fn qwen_long_latest_has_a_small_token_limit() {
     let m = server().await;
-    // 250,000 bytes ≈ 62,500 tokens: over qwen-long-latest's 60,000, under qwen-long's 3,000,000.
-    let id = upload(&m, "long.txt", &vec![b'a'; 250_000]).await;
+    // About 62,000 tokens: over qwen-long-latest's 60,000, under qwen-long's 3,000,000.
+    let id = upload(&m, "long.txt", "sales figure ".repeat(31_000).as_bytes()).await;
     let got = outcome(chat(&m, &model_body("qwen-long-latest", &[&id], "q")).await).await;
     assert_eq!(got, (429, "insufficient_quota".into(), TOKENS.into()));
     let r = chat(&m, &model_body("qwen-long", &[&id], "q")).await;

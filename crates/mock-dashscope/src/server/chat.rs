@@ -5,7 +5,7 @@ use super::files::Kind;
 use super::stream::{plain_response, stream_response, Plan};
 use super::{auth, bad_param, bearer_key, error, record, ReqId, Shared, Shr};
 use crate::answer::{self, DocInfo};
-use crate::markers;
+use crate::{markers, tokens};
 use crate::{Fault, Target};
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
@@ -152,7 +152,7 @@ fn build_plan(
     }
 
     let mut docs = Vec::new();
-    let mut file_bytes = 0u64;
+    let mut file_tokens = 0u64;
     {
         let st = s.lock();
         for id in &ids {
@@ -180,7 +180,7 @@ fn build_plan(
                     &format!("File [id:{id}] format is not supported."),
                 ));
             }
-            file_bytes += f.bytes;
+            file_tokens += f.tokens;
             docs.push(DocInfo {
                 filename: f.filename.clone(),
                 bytes: f.bytes,
@@ -195,8 +195,12 @@ fn build_plan(
     status_marker(s, rid, &markers, msgs[last_user].1)?;
 
     // Last: only a request that would be answered counts toward the limits.
-    let message_chars: usize = msgs.iter().map(|(_, c)| c.chars().count()).sum();
-    let prompt_tokens = file_bytes.div_ceil(4) + message_chars as u64;
+    // A file reference reads as its file's text, not as the reference.
+    let contents: Vec<&str> = msgs
+        .iter()
+        .map(|(_, c)| if c.starts_with("fileid://") { "" } else { *c })
+        .collect();
+    let prompt_tokens = tokens::prompt(&contents, file_tokens);
     let admitted = s
         .lock()
         .limits

@@ -42,6 +42,8 @@ pub(super) struct FileRec {
     pub(super) ready_at: Instant,
     pub(super) kind: Kind,
     pub(super) head: Vec<u8>,
+    /// What a question referencing the file reads (`tokens::parsed_text`).
+    pub(super) tokens: u64,
 }
 
 impl FileRec {

@@ -142,7 +142,12 @@ struct Part {
     sha256: String,
     kind: Kind,
     head: Vec<u8>,
+    tokens: u64,
 }
+
+/// Files up to this size are parsed for their token count; past it a quarter of the bytes is
+/// counted (the mock's stand-in for text it does not read).
+const PARSE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Streams the `file` part: hashes it, keeps the first bytes of a text file, looks for `/Font` in
 /// a PDF. Also says whether it went over the size limit and how reading it failed, if it did.
@@ -162,6 +167,7 @@ async fn read_file_part(
     };
     let mut hasher = Sha256::new();
     let (mut bytes, mut head, mut tail) = (0u64, Vec::new(), Vec::<u8>::new());
+    let mut body = Vec::new();
     let (mut too_large, mut parse_error) = (false, None);
     loop {
         let chunk = match field.chunk().await {
@@ -186,6 +192,9 @@ async fn read_file_part(
             continue;
         }
         hasher.update(&chunk);
+        if bytes <= PARSE_BYTES {
+            body.extend_from_slice(&chunk);
+        }
         if kind == Kind::Text && head.len() < HEAD_BYTES {
             let take = (HEAD_BYTES - head.len()).min(chunk.len());
             head.extend_from_slice(&chunk[..take]);
@@ -201,14 +210,32 @@ async fn read_file_part(
         }
     }
     let sha256 = hex::encode(hasher.finalize());
+    let tokens = file_tokens(&filename, body, bytes).await;
     let part = Part {
         filename,
         bytes,
         sha256,
         kind,
         head,
+        tokens,
     };
     Ok((part, too_large, parse_error))
+}
+
+/// What a question referencing this file reads: the tokens of its parsed text, or a quarter of
+/// its bytes where the mock does not parse it.
+async fn file_tokens(filename: &str, body: Vec<u8>, bytes: u64) -> u64 {
+    if bytes > PARSE_BYTES {
+        return bytes.div_ceil(4);
+    }
+    let name = filename.to_string();
+    tokio::task::spawn_blocking(move || {
+        crate::tokens::parsed_text(&name, &body).map(|t| crate::tokens::count(&t))
+    })
+    .await
+    .ok()
+    .flatten()
+    .unwrap_or(bytes.div_ceil(4))
 }
 
 /// Ends the connection's task: hyper never answers, and the socket is dropped with the rest of
@@ -311,6 +338,7 @@ pub(super) async fn upload(
         sha256,
         kind,
         head,
+        tokens,
     }) = file
     else {
         return bad_param(&rid, "Missing the 'file' part.");
@@ -356,6 +384,7 @@ pub(super) async fn upload(
         ready_at: Instant::now() + st.parse_delay,
         kind,
         head,
+        tokens,
     };
     let obj = rec.object(st.report_parsing);
     st.files.push(rec);
