@@ -40,4 +40,6 @@ pub const COMMANDS: &[&str] = &[
     "preview_text",
     "find_in_document",
     "answer_quotes",
+    "estimate_question",
+    "send_text_instead",
 ];

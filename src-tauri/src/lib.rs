@@ -72,6 +72,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::previews::preview_text,
             commands::previews::find_in_document,
             commands::previews::answer_quotes,
+            commands::previews::estimate_question,
+            commands::previews::send_text_instead,
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {

@@ -11,6 +11,7 @@
 //! Screenshots go to docs/screenshots/, failure shots and driver logs to e2e-artifacts/.
 
 mod answers;
+mod cost;
 mod crash;
 mod crashkit;
 mod harness;
@@ -28,6 +29,10 @@ use answers::{
     versions_regenerate_keeps_both_answers,
 };
 use anyhow::{bail, ensure, Context, Result};
+use cost::{
+    a_ram_users_key_can_send_the_text_instead,
+    cost_line_estimates_before_asking_and_shows_the_error_after,
+};
 use crash::{
     crash_after_the_service_took_an_upload_uploads_it_once,
     crash_kill_9_while_answering_and_uploading,
@@ -133,6 +138,8 @@ fn main() {
             quotes_link_to_the_clause_and_flag_made_up_ones,
             scanned_pdf_says_why_there_is_no_preview,
             long_document_opens_in_windows,
+            cost_line_estimates_before_asking_and_shows_the_error_after,
+            a_ram_users_key_can_send_the_text_instead,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;

@@ -113,6 +113,10 @@ export default {
     "interruptedText": "The connection was lost before the answer was complete. You can regenerate it.",
     "tokens": "{n} tokens",
     "usageDetail": "{prompt} read · {completion} written",
+    "estimateOver": "estimate {n}% high",
+    "estimateUnder": "estimate {n}% low",
+    "estimateExact": "estimate exact",
+    "estimateDetail": "Estimated before asking: {estimate} tokens read. The service counted {real}.",
     "copy": "Copy",
     "copied": "Copied",
     "copyFailed": "Could not copy",
@@ -171,10 +175,23 @@ export default {
       "one": "Every question re-reads the attached document in full, and each reading is billed.",
       "other": "Every question re-reads all {count} attached documents in full, and each reading is billed."
     },
-    "withLast": {
-      "one": "Every question re-reads the attached document: the last one read {n} tokens (about ¥{cost}).",
-      "other": "Every question re-reads all {count} documents: the last one read {n} tokens (about ¥{cost})."
-    }
+    "estimate": {
+      "one": "This question will read about {n} tokens, about {cost}: every question re-reads the attached document in full.",
+      "other": "This question will read about {n} tokens, about {cost}: every question re-reads all {count} documents in full."
+    },
+    "unknown": {
+      "one": "(One document cannot be read on this computer and is not counted.)",
+      "other": "({count} documents cannot be read on this computer and are not counted.)"
+    },
+    "detail": "Documents: about {docs} tokens · the conversation so far: about {history} tokens",
+    "asText": "The documents go as their text (this API Key may not read uploaded files)."
+  },
+  "asText": {
+    "offer": "Send the text instead",
+    "title": "Send the documents' text instead?",
+    "body": "Your API Key may not read uploaded files (a RAM user's key cannot). Longwen can send the documents' text, read on this computer, with each question instead. This question would read about {n} tokens, about {cost}. Scanned pages cannot go this way.",
+    "bodyUnknown": "Your API Key may not read uploaded files (a RAM user's key cannot). Longwen can send the documents' text, read on this computer, with each question instead. Scanned pages cannot go this way.",
+    "ok": "Send the text"
   },
   "empty": {
     "title": "Ask questions about your documents",

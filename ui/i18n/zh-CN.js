@@ -111,6 +111,10 @@ export default {
     "interruptedText": "回答完成前连接中断了。可以点击“重新生成”。",
     "tokens": "{n} 个 token",
     "usageDetail": "读取 {prompt} · 生成 {completion}",
+    "estimateOver": "预估偏高 {n}%",
+    "estimateUnder": "预估偏低 {n}%",
+    "estimateExact": "预估准确",
+    "estimateDetail": "提问前预估读取 {estimate} 个 token，服务实际计 {real} 个。",
     "copy": "复制",
     "copied": "已复制",
     "copyFailed": "复制失败",
@@ -164,9 +168,21 @@ export default {
     "rereads": {
       "other": "每次提问都会完整重新读取全部 {count} 个文档，并按读取量计费。"
     },
-    "withLast": {
-      "other": "每次提问都会重新读取全部 {count} 个文档：上一次读取了 {n} 个 token（约 ¥{cost}）。"
-    }
+    "estimate": {
+      "other": "这次提问约读取 {n} 个 token，约 {cost}：每次提问都会完整重新读取全部 {count} 个文档。"
+    },
+    "unknown": {
+      "other": "（有 {count} 个文档无法在本机读取，未计入。）"
+    },
+    "detail": "文档约 {docs} 个 token · 之前的对话约 {history} 个 token",
+    "asText": "文档以文本发送（这个 API Key 无法读取已上传的文件）。"
+  },
+  "asText": {
+    "offer": "改为发送文本",
+    "title": "改为发送文档的文本？",
+    "body": "你的 API Key 可能无法读取已上传的文件（RAM 子账号的 Key 不能）。长文可以改为在每次提问时发送在本机读出的文档文本。这次提问约读取 {n} 个 token，约 {cost}。扫描页无法这样发送。",
+    "bodyUnknown": "你的 API Key 可能无法读取已上传的文件（RAM 子账号的 Key 不能）。长文可以改为在每次提问时发送在本机读出的文档文本。扫描页无法这样发送。",
+    "ok": "发送文本"
   },
   "empty": {
     "title": "就你的文档提问",

@@ -16,6 +16,7 @@ import * as chatMenu from './chat-menu.js';
 import * as library from './library.js';
 import * as undoRemove from './undo-remove.js';
 import * as preview from './preview.js';
+import * as costLine from './cost-line.js';
 import { setPlatform } from './platform.js';
 import { $ } from './dom.js';
 import { errorText } from './errors.js';
@@ -251,6 +252,11 @@ function initViews() {
     onPreview: (id, opts) => preview.open(id, opts),
   });
   preview.init();
+  costLine.init({
+    chatId: () => conversation.currentChatId(),
+    documents: () => store.readyDocuments(),
+    busy: () => store.busyCount(),
+  });
   answers.init({
     ensureChat,
     documents: () => store.readyDocuments(),
@@ -308,7 +314,6 @@ async function boot() {
   setPlatform(state.platform);
   applySettings(state.settings, state.lang, state.theme);
   settingsView.setState(state.settings, state.key, state.version, state.limits);
-  conversation.setLimits(state.limits);
   documents.setLimits(state.limits);
   conversation.setKeyPresent(!!(state.key && state.key.present));
   sidebar.setChats(state.chats || []);

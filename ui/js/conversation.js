@@ -15,13 +15,14 @@ import { buildTurns, findMessage, documentIndex } from './turns.js';
 import { documentChips, versionNav, copyButton, tableTools } from './answer-tools.js';
 import { startersBlock } from './starters.js';
 import * as quotes from './quotes.js';
+import * as costLine from './cost-line.js';
+import * as asText from './as-text.js';
 
 let chat = null; // {summary, documents, messages, documents_read}
 let turns = []; // buildTurns(chat.messages)
 const shown = new Map(); // turn id → index of the version shown (absent: the newest)
 let keyPresent = true;
 let keyCheck = null; // {ok, error} right after a key was saved: shown above the empty state
-let inputCnyPer1k = 0;
 let hooks = {
   documents: () => [],
   onOpenSettings() {},
@@ -36,11 +37,6 @@ let hooks = {
 export function init(h) {
   hooks = { ...hooks, ...h };
   interceptLinks($('conversation'), confirmLink, (url) => ipc.openLink(url).catch(() => {}));
-}
-
-/** The limits from get_state (the price of a token read). */
-export function setLimits(limits) {
-  inputCnyPer1k = (limits && limits.input_cny_per_1k) || 0;
 }
 
 export function setKeyPresent(present, check = null) {
@@ -68,7 +64,7 @@ export function setChat(c) {
   if (!chat || !c || chat.summary.id !== c.summary.id) shown.clear();
   chat = c;
   renderAll();
-  updateCostNote();
+  costLine.relabel();
 }
 
 /** Keeps our copy of the chat in step without redrawing (after an answer). */
@@ -281,14 +277,19 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
     const d = detailsBlock(err);
     if (d) extra.appendChild(d);
   } else if (m.status === 'error') {
-    extra.appendChild(errorBox(err, {
+    const box = errorBox(err, {
       open_settings: () => hooks.onOpenSettings(),
       retry: () => hooks.onRegenerate(a),
       confirm_endpoint: async () => {
         await ipc.confirmEndpoint().catch(() => {});
         hooks.onRegenerate(a);
       },
-    }));
+    });
+    const row = box.querySelector('.error-actions');
+    if (err && err.kind === 'file_invalid' && row) {
+      row.appendChild(asText.offerButton(currentChatId(), () => hooks.onRegenerate(a)));
+    }
+    extra.appendChild(box);
   }
   fillFoot(a, m);
 }
@@ -311,6 +312,7 @@ function fillFoot(a, m) {
     const u = el('span', 'msg-usage', `${t('conv.tokens', { n: m.usage.total_tokens })}${cost}`);
     u.title = t('conv.usageDetail', { prompt: m.usage.prompt_tokens ?? 0, completion: m.usage.completion_tokens ?? 0 });
     foot.appendChild(u);
+    if (m.estimated_tokens && m.usage.prompt_tokens) foot.appendChild(estimateNote(m));
   }
   const actions = el('div', 'msg-actions');
   if (m.text) actions.appendChild(copyButton(a));
@@ -318,6 +320,16 @@ function fillFoot(a, m) {
   regen.dataset.action = 'regenerate';
   actions.appendChild(regen);
   foot.appendChild(actions);
+}
+
+/** How far the cost line's estimate was from what the service read. */
+function estimateNote(m) {
+  const real = m.usage.prompt_tokens;
+  const off = Math.round(((m.estimated_tokens - real) / real) * 100);
+  const words = off === 0 ? t('conv.estimateExact') : t(off > 0 ? 'conv.estimateOver' : 'conv.estimateUnder', { n: Math.abs(off) });
+  const note = el('span', 'msg-estimate', words);
+  note.title = t('conv.estimateDetail', { estimate: formatNumber(m.estimated_tokens), real: formatNumber(real) });
+  return note;
 }
 
 function badge(kind, text) {
@@ -344,29 +356,13 @@ export function scrollToEnd(force) {
   }
 }
 
-/** The line above the question box: every question re-reads every attached document. */
+/** The line above the question box (`cost-line.js`): estimate again. */
 export function updateCostNote() {
-  const note = $('cost-note');
-  const docs = hooks.documents();
-  if (!docs.length) {
-    const adding = hooks.busy();
-    note.textContent = adding ? t('docsWait.adding', { count: adding }) : t('cost.noDocs');
-    return;
-  }
-  let last = null;
-  for (const m of chat ? [...chat.messages].reverse() : []) {
-    if (m.role === 'assistant' && m.usage && m.usage.prompt_tokens) {
-      last = m.usage.prompt_tokens;
-      break;
-    }
-  }
-  note.textContent = last
-    ? t('cost.withLast', { count: docs.length, n: last, cost: formatCost((last * inputCnyPer1k) / 1000) })
-    : t('cost.rereads', { count: docs.length });
+  costLine.schedule();
 }
 
 /** Re-renders after a language change. */
 export function relabel() {
   renderAll();
-  updateCostNote();
+  costLine.relabel();
 }

@@ -59,6 +59,14 @@ export function formatNumber(n, opts) {
   return new Intl.NumberFormat(locale(), opts).format(n);
 }
 
+/** CNY: small amounts keep two significant digits (¥0.011, not ¥0.01); larger ones show fen. */
+export function formatYuan(cny) {
+  const v = Number(cny) || 0;
+  if (v === 0) return '¥0';
+  if (v < 1) return `¥${formatNumber(v, { maximumSignificantDigits: 2 })}`;
+  return `¥${formatNumber(v, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
 export function formatBytes(bytes) {
   if (bytes == null) return '';
   const units = ['B', 'KB', 'MB', 'GB'];

@@ -2,7 +2,7 @@
 // cost, and all answers since the start of this month (local time). Rust adds them up (`costs`).
 
 import * as ipc from './ipc.js';
-import { formatNumber } from './i18n.js';
+import { formatYuan as yuan } from './i18n.js';
 import { $ } from './dom.js';
 
 let seq = 0;
@@ -11,14 +11,6 @@ let last = null;
 /** Unix seconds of the first day of this month, 00:00 local time. */
 export function monthStart(now = new Date()) {
   return Math.floor(new Date(now.getFullYear(), now.getMonth(), 1).getTime() / 1000);
-}
-
-function yuan(cny) {
-  const v = Number(cny) || 0;
-  if (v === 0) return '¥0';
-  // Small amounts keep two significant digits (¥0.011, not ¥0.01); larger ones show fen.
-  if (v < 1) return `¥${formatNumber(v, { maximumSignificantDigits: 2 })}`;
-  return `¥${formatNumber(v, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /** Asks again for `chatId` (null: only the month). Stale answers are dropped. */

@@ -283,8 +283,14 @@ async fn ask(engine: &Engine, args: AskArgs, printer: &Printer) -> Result<(), Er
     match result {
         Ok(answer) => {
             let usage = answer.message.usage.unwrap_or_default();
+            // What the app estimated the question would read, beside what the service counted.
+            let estimated = answer
+                .message
+                .estimated_tokens
+                .map(|e| format!(" estimated={e}"))
+                .unwrap_or_default();
             eprintln!(
-                "usage: prompt={} completion={} total={}",
+                "usage: prompt={} completion={} total={}{estimated}",
                 usage.prompt_tokens, usage.completion_tokens, usage.total_tokens
             );
             eprintln!("chat: {}", answer.chat_id);

@@ -106,6 +106,7 @@ mod tests {
             total_ms: None,
             document_ids: vec![3],
             created_at: 1_700_000_000,
+            estimated_tokens: None,
         }
     }
 

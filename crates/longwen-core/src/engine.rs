@@ -8,6 +8,7 @@ use crate::client::{ClientConfig, RemoteFile};
 use crate::documents::jobs::{JobEventFn, JobPlan, Jobs};
 use crate::documents::{Documents, ProgressFn};
 use crate::error::{Error, Result, StorageOp};
+use crate::estimates::Estimates;
 use crate::export::{self, ExportLabels};
 use crate::previews::{PreviewState, Previews, QuoteMatch};
 use crate::secrets::{ApiKey, KeyStatus};
@@ -16,7 +17,7 @@ use crate::settings::Settings;
 use crate::store::{self, chats, messages, Store};
 use crate::types::{
     Answer, AskRequest, Chat, ChatId, ChatSummary, CloudFiles, Costs, Document, DocumentId, Job,
-    JobId, LibraryItem, Limits, Message, MessageId, TextEstimate,
+    JobId, LibraryItem, Limits, Message, MessageId, QuestionEstimate, TextEstimate,
 };
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -88,7 +89,8 @@ struct Inner {
     store: Arc<Store>,
     sessions: Arc<Sessions>,
     documents: Arc<Documents>,
-    previews: Previews,
+    previews: Arc<Previews>,
+    estimates: Estimates,
     answers: Answers,
     jobs: Jobs,
 }
@@ -109,17 +111,20 @@ impl Engine {
             sessions.clone(),
             config.data_dir.clone(),
         ));
+        let previews = Arc::new(Previews::new(store.clone(), &config.data_dir));
         let answers = Answers::new(
             store.clone(),
             sessions.clone(),
             documents.clone(),
+            previews.clone(),
             config.max_answer_bytes,
         );
         answers.recover_streaming()?;
-        let previews = Previews::new(store.clone(), &config.data_dir);
+        let estimates = Estimates::new(store.clone());
         Ok(Engine {
             inner: Arc::new(Inner {
                 config,
+                estimates,
                 store,
                 sessions,
                 documents,
@@ -177,8 +182,12 @@ impl Engine {
         self.inner.sessions.key_status()
     }
     /// Stores the key in the OS keyring (never anywhere else).
+    /// Stores the key; chats that sent text because the old key could not read files try file
+    /// ids again.
     pub fn set_key(&self, key: &str) -> Result<KeyStatus> {
-        self.inner.sessions.set_key(key)
+        let status = self.inner.sessions.set_key(key)?;
+        self.inner.store.with(|c| chats::clear_sends_text(c))?;
+        Ok(status)
     }
     pub fn delete_key(&self) -> Result<KeyStatus> {
         self.inner.sessions.delete_key()
@@ -410,6 +419,13 @@ impl Engine {
             .store
             .with(|c| chats::attach(c, chat, &[document]))
     }
+    /// Sends the chat's documents as their local text instead of file ids (a key that may not
+    /// read uploaded files), or file ids again.
+    pub fn set_chat_sends_text(&self, chat: ChatId, on: bool) -> Result<()> {
+        self.inner
+            .store
+            .with(|c| chats::set_sends_text(c, chat, on))
+    }
     pub fn detach_document(&self, chat: ChatId, document: DocumentId) -> Result<()> {
         self.inner.store.with(|c| chats::detach(c, chat, document))
     }
@@ -422,7 +438,31 @@ impl Engine {
         cancel: &CancellationToken,
         on_event: AnswerEventFn<'_>,
     ) -> Result<Answer> {
-        self.inner.answers.ask(request, cancel, on_event).await
+        let answer = self.inner.answers.ask(request, cancel, on_event).await?;
+        Ok(self.with_estimate(answer).await)
+    }
+    /// What `question` would read if asked now in `chat` (the cost line), corrected by how far
+    /// earlier estimates for the same file types were off.
+    pub async fn estimate_question(
+        &self,
+        chat: ChatId,
+        question: &str,
+    ) -> Result<QuestionEstimate> {
+        let inner = &self.inner;
+        inner
+            .estimates
+            .before_asking(&inner.previews, chat, question)
+            .await
+    }
+    /// Keeps the estimate beside the service's count and learns from it. Best effort: the
+    /// answer is what matters.
+    async fn with_estimate(&self, mut answer: Answer) -> Answer {
+        let inner = &self.inner;
+        let _ = inner
+            .estimates
+            .record(&inner.previews, &mut answer.message)
+            .await;
+        answer
     }
     /// Asks the question behind `answer_id` again: a new answer, the next version of its turn
     /// (the earlier answers stay, and the newest is what follow-ups send as history).
@@ -432,10 +472,9 @@ impl Engine {
         cancel: &CancellationToken,
         on_event: AnswerEventFn<'_>,
     ) -> Result<Answer> {
-        self.inner
-            .answers
-            .regenerate(answer_id, cancel, on_event)
-            .await
+        let answers = &self.inner.answers;
+        let answer = answers.regenerate(answer_id, cancel, on_event).await?;
+        Ok(self.with_estimate(answer).await)
     }
     /// Asks `question` as a new version of the turn `message` belongs to (an edited question).
     pub async fn edit(
@@ -446,6 +485,7 @@ impl Engine {
         on_event: AnswerEventFn<'_>,
     ) -> Result<Answer> {
         let answers = &self.inner.answers;
-        answers.edit(message, question, cancel, on_event).await
+        let answer = answers.edit(message, question, cancel, on_event).await?;
+        Ok(self.with_estimate(answer).await)
     }
 }

@@ -15,6 +15,7 @@ pub mod client;
 mod documents;
 pub mod engine;
 pub mod error;
+pub mod estimates;
 pub mod export;
 pub mod extract;
 pub mod links;

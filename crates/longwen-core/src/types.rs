@@ -132,6 +132,9 @@ pub struct Message {
     pub total_ms: Option<u64>,
     pub document_ids: Vec<DocumentId>,
     pub created_at: i64,
+    /// For an answer: the tokens the app estimated it would read (the cost line), to set
+    /// beside `usage.prompt_tokens`.
+    pub estimated_tokens: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -365,4 +368,23 @@ pub struct TextEstimate {
     pub tokens: usize,
     pub limit: usize,
     pub fits: bool,
+}
+
+/// What a question will read before it is asked: the documents, the conversation so far, the
+/// instruction and the question, in tokens, and what that costs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct QuestionEstimate {
+    pub tokens: u64,
+    /// The input's cost at the list price, CNY (the answer's own tokens come on top).
+    pub cost_cny: f64,
+    pub document_tokens: u64,
+    pub history_tokens: u64,
+    /// Documents counted.
+    pub documents: u32,
+    /// Documents whose text cannot be read here (scanned, missing): not counted.
+    pub unknown_documents: u32,
+    /// Corrected by how far earlier estimates for these file types were off.
+    pub corrected: bool,
+    /// The chat sends its documents' text instead of file ids.
+    pub as_text: bool,
 }

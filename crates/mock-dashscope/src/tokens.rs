@@ -22,7 +22,10 @@ pub fn vocab_path() -> PathBuf {
     std::env::var_os("LONGWEN_QWEN_VOCAB")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.qwen/qwen.tiktoken"))
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../.qwen/qwen.tiktoken"
+            ))
         })
 }
 
@@ -139,8 +142,11 @@ mod tests {
         let xml = r#"<w:document><w:body><w:p><w:r><w:t>甲方 &amp; 乙方</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">第二段</w:t><w:tab/><w:t>x</w:t></w:r></w:p></w:body></w:document>"#;
         let mut buf = std::io::Cursor::new(Vec::new());
         let mut w = zip::ZipWriter::new(&mut buf);
-        w.start_file("word/document.xml", zip::write::SimpleFileOptions::default())
-            .unwrap();
+        w.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         std::io::Write::write_all(&mut w, xml.as_bytes()).unwrap();
         w.finish().unwrap();
         let text = parsed_text("a.DOCX", buf.get_ref()).unwrap();

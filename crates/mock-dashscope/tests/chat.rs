@@ -257,8 +257,9 @@ async fn usage_counts_the_parsed_text_with_qwens_tokenizer() {
         "run scripts/fetch-qwen-vocab.sh"
     );
     let m = server().await;
-    let dir = std::env::var("LONGWEN_FIXTURES")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures").into());
+    let dir = std::env::var("LONGWEN_FIXTURES").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures").into()
+    });
     let docx = std::fs::read(format!("{dir}/采购合同-2026-华东.docx")).unwrap();
     let id = upload(&m, "采购合同-2026-华东.docx", &docx).await;
     let r: Value = chat(&m, &chat_body(&[&id], "合同总金额是多少？", false))
@@ -269,8 +270,10 @@ async fn usage_counts_the_parsed_text_with_qwens_tokenizer() {
     // The contract's text is about 2,650 Qwen tokens (2,666 by the SDK's tokenizer over the
     // app's fuller extraction with its tables), far from the 7,145 of a quarter of its bytes.
     let file = 2_666;
-    let messages =
-        mock_dashscope::tokens::prompt(&["You are a helpful assistant.", "", "合同总金额是多少？"], 0);
+    let messages = mock_dashscope::tokens::prompt(
+        &["You are a helpful assistant.", "", "合同总金额是多少？"],
+        0,
+    );
     let prompt = r["usage"]["prompt_tokens"].as_u64().unwrap();
     assert!(prompt.abs_diff(file + messages) <= file / 50, "{prompt}");
 }

@@ -118,7 +118,12 @@ async fn tokens_per_minute_throttle_with_the_services_wording() {
     assert_eq!(chat(&m, &latest).await.status(), 200);
 
     // One request over the limit on its own is refused every time, even with an empty window.
-    let id = upload(&m, "big.txt", "a quarterly sales figure ".repeat(300).as_bytes()).await;
+    let id = upload(
+        &m,
+        "big.txt",
+        "a quarterly sales figure ".repeat(300).as_bytes(),
+    )
+    .await;
     let big = model_body("qwen-long", &[&id], "q");
     tokio::time::sleep(Duration::from_millis(1100)).await;
     for _ in 0..2 {

@@ -1,9 +1,10 @@
-//! Previews of documents (local text; nothing leaves the machine) and an answer's quotations.
+//! Previews of documents (local text; nothing leaves the machine), an answer's quotations, and
+//! what a question will read before it is asked (from the same local text).
 
 use crate::error::CmdResult;
 use crate::state::AppState;
 use longwen_core::previews::{PreviewState, QuoteMatch};
-use longwen_core::types::{DocumentId, MessageId};
+use longwen_core::types::{ChatId, DocumentId, MessageId, QuestionEstimate};
 use serde::Serialize;
 use std::ops::Range;
 use tauri::State;
@@ -53,4 +54,21 @@ pub async fn answer_quotes(
     message_id: MessageId,
 ) -> CmdResult<Vec<QuoteMatch>> {
     Ok(state.engine.answer_quotes(message_id).await?)
+}
+
+/// What `question` would read if asked now in the chat, and its cost (the cost line).
+#[tauri::command]
+pub async fn estimate_question(
+    state: State<'_, AppState>,
+    chat_id: ChatId,
+    question: String,
+) -> CmdResult<QuestionEstimate> {
+    Ok(state.engine.estimate_question(chat_id, &question).await?)
+}
+
+/// Sends the chat's documents as their text, extracted here, instead of file ids (a key that
+/// may not read uploaded files), or file ids again.
+#[tauri::command]
+pub fn send_text_instead(state: State<'_, AppState>, chat_id: ChatId, on: bool) -> CmdResult<()> {
+    Ok(state.engine.set_chat_sends_text(chat_id, on)?)
 }

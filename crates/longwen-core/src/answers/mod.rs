@@ -7,7 +7,9 @@
 //! - End states: `complete`; `stopped` (cancelled); `interrupted` (cut, network, timeout);
 //!   `error` (anything else). The error is stored as data, never as a sentence.
 
+mod as_text;
 mod prompt;
+pub(crate) use prompt::INSTRUCTION;
 mod run;
 mod stream;
 
@@ -15,6 +17,7 @@ use crate::checks;
 use crate::documents::Documents;
 use crate::error::{Entity, Error, Problem, Result};
 use crate::names::{title_from, CHAT_TITLE_CHARS};
+use crate::previews::Previews;
 use crate::session::Sessions;
 use crate::store::{chats, messages, now, now_ms, Store};
 use crate::types::{Answer, AnswerEvent, AskRequest, ChatId, MessageId, MessageStatus};
@@ -32,6 +35,8 @@ pub(crate) struct Answers {
     store: Arc<Store>,
     sessions: Arc<Sessions>,
     documents: Arc<Documents>,
+    /// The documents' local text, for a chat that sends text instead of file ids.
+    previews: Arc<Previews>,
     /// An answer stops (`AnswerTooLong`) when it would grow past this many bytes.
     max_answer_bytes: usize,
 }
@@ -61,12 +66,14 @@ impl Answers {
         store: Arc<Store>,
         sessions: Arc<Sessions>,
         documents: Arc<Documents>,
+        previews: Arc<Previews>,
         max_answer_bytes: usize,
     ) -> Answers {
         Answers {
             store,
             sessions,
             documents,
+            previews,
             max_answer_bytes,
         }
     }

@@ -6,7 +6,7 @@ use crate::client::messages::{build, Context};
 use crate::client::{ChatMessage, Role};
 use crate::error::Result;
 use crate::session::Session;
-use crate::store::{documents, messages};
+use crate::store::{chats, documents, messages};
 use crate::types::{ChatId, Document, DocumentSource, MessageId};
 use rusqlite::Connection;
 
@@ -20,6 +20,7 @@ Quote only what the documents say; if they do not say it, say so. \
 你是一个根据所提供文档回答问题的助手。回答所依据的文档原文，请逐字引用并加引号：中文回答用「」，英文回答用“”。\
 只引用文档中确有的内容；文档中没有的，请直接说明。";
 
+#[derive(Clone)]
 pub(crate) struct Prompt {
     pub question: String,
     /// Raw remote ids the caller gave (`longwen ask --file-id`).
@@ -32,6 +33,9 @@ pub(crate) struct Prompt {
     pub history: Vec<ChatMessage>,
     /// What an earlier answer about the same documents read, per the service (tokens).
     pub known_tokens: Option<u64>,
+    /// The chat sends its file documents' text instead of their ids (a key that may not read
+    /// uploaded files).
+    pub sends_text: bool,
 }
 
 impl Prompt {
@@ -78,6 +82,7 @@ impl Prompt {
             texts,
             history,
             known_tokens,
+            sends_text: chats::sends_text(conn, chat)?,
         })
     }
 

@@ -106,6 +106,13 @@ impl Answers {
         on_event: &EventSink<'_, '_>,
     ) -> Result<ChatOutcome> {
         check_model_limit(turn)?;
+        let as_text;
+        let prompt = if turn.prompt.sends_text {
+            as_text = self.as_text(&turn.prompt).await?;
+            &as_text
+        } else {
+            &turn.prompt
+        };
         let emit = |ev: AnswerEvent| {
             if let Ok(mut f) = on_event.lock() {
                 f(ev)
@@ -121,7 +128,7 @@ impl Answers {
             }
         };
         let mut files: Vec<(Document, String)> = Vec::new();
-        for doc in &turn.prompt.files {
+        for doc in &prompt.files {
             let id = match doc.remote_id.clone() {
                 Some(id) => id,
                 // Added under another key or region: upload for this account first.
@@ -144,7 +151,7 @@ impl Answers {
             let _holding = self.documents.in_use.hold(&ids);
             let request = ChatRequest {
                 model: turn.model.clone(),
-                messages: turn.prompt.messages(&ids),
+                messages: prompt.messages(&ids),
             };
             let mut on_chat = |ev: ChatEvent| match ev {
                 ChatEvent::Delta(mut text) => {

@@ -125,3 +125,31 @@ pub fn attached(conn: &Connection, chat: ChatId) -> Result<Vec<DocumentId>> {
         .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
+
+/// Whether the chat sends its documents' text instead of file ids.
+pub fn sends_text(conn: &Connection, chat: ChatId) -> Result<bool> {
+    let on: Option<i64> = conn
+        .query_row("SELECT send_text FROM chats WHERE id = ?1", [chat], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    on.map(|v| v != 0)
+        .ok_or_else(|| Error::not_found(Entity::Chat, chat))
+}
+
+pub fn set_sends_text(conn: &Connection, chat: ChatId, on: bool) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE chats SET send_text = ?2 WHERE id = ?1",
+        params![chat, on as i64],
+    )?;
+    if n == 0 {
+        return Err(Error::not_found(Entity::Chat, chat));
+    }
+    Ok(())
+}
+
+/// A new key may read files: every chat tries file ids again.
+pub fn clear_sends_text(conn: &Connection) -> Result<()> {
+    conn.execute("UPDATE chats SET send_text = 0 WHERE send_text <> 0", [])?;
+    Ok(())
+}

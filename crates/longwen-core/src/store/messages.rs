@@ -9,7 +9,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const MESSAGE_SELECT: &str = "SELECT id, chat_id, role, text, status, error_data, error_detail,
         request_id, model, prompt_tokens, completion_tokens, total_tokens, cost_cny,
-        first_token_ms, total_ms, created_at, error_kind, COALESCE(turn_id, id), question_id
+        first_token_ms, total_ms, created_at, error_kind, COALESCE(turn_id, id), question_id,
+        estimated_tokens
     FROM messages";
 
 fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
@@ -47,6 +48,7 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
         total_ms: r.get::<_, Option<i64>>(14)?.map(|v| v as u64),
         document_ids: Vec::new(),
         created_at: r.get(15)?,
+        estimated_tokens: r.get::<_, Option<i64>>(19)?.map(|v| v as u64),
     })
 }
 

@@ -113,6 +113,7 @@ CREATE TABLE message_documents (
                  WHERE error_kind IS NOT NULL;",
         ),
         M::up(include_str!("sql/005_workspace.sql")),
+        M::up(include_str!("sql/006_estimates.sql")),
     ])
 }
 

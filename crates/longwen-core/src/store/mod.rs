@@ -5,6 +5,7 @@
 pub mod chats;
 pub mod claims;
 pub mod documents;
+pub mod estimates;
 mod guard;
 pub mod messages;
 mod migrations;

@@ -65,7 +65,10 @@ pub(super) async fn chat(
     let Ok(req) = parsed else {
         return bad_param(&rid, "The request body is not valid JSON.");
     };
-    match build_plan(&s, &rid, &account, &req, fault) {
+    // A RAM (sub-)user's key: uploads work, but a chat gets `Invalid file` for every id, its
+    // own uploads included, as on the real service.
+    let ram_user = bearer_key(&headers).contains(".ram-");
+    match build_plan(&s, &rid, &account, ram_user, &req, fault) {
         Ok((plan, stream)) => {
             if stream {
                 stream_response(plan)
@@ -83,6 +86,7 @@ fn build_plan(
     s: &Shared,
     rid: &str,
     account: &str,
+    ram_user: bool,
     req: &Value,
     fault: Option<Fault>,
 ) -> Result<(Plan, bool), Response> {
@@ -161,7 +165,7 @@ fn build_plan(
             let Some(f) = st
                 .files
                 .iter()
-                .find(|f| &f.id == id && f.account == account)
+                .find(|f| &f.id == id && f.account == account && !ram_user)
             else {
                 return Err(bad_param(rid, &format!("Invalid file [id:{id}].")));
             };
