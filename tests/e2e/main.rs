@@ -1255,6 +1255,7 @@ async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     app.wait_answer(&["complete"]).await?;
     suite.mock.set_chunk_delay(Duration::from_millis(0));
     app.screenshot(&shot("answered")).await?;
+    cost::shoot_cost(&app, &shot, lang).await?;
     answers::shoot_answers_versions(&app, &shot).await?;
 
     let follow_up = if lang == "zh" {
