@@ -3,7 +3,7 @@
 use rusqlite_migration::{Migrations, M};
 
 /// The schema version this app writes (the number of migrations below).
-pub const LATEST: u64 = 5;
+pub const LATEST: u64 = 6;
 
 pub(super) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
