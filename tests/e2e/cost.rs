@@ -163,6 +163,9 @@ pub async fn shoot_cost(
     ))
     .await?;
     cost_line_above(app, "the cost line for the typed follow-up", before).await?;
+    // The answer's foot, with its estimate beside the usage, in view above the line.
+    app.js("const l = document.querySelector('[role=log]'); l.scrollTop = l.scrollHeight; return true;")
+        .await?;
     app.screenshot(&shot("cost")).await?;
     app.js(
         "const q = document.getElementById('question'); q.value = '';

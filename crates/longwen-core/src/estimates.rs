@@ -134,7 +134,10 @@ impl Estimates {
         })?;
         let counted = self.count(previews, &input).await?;
         let raw: u64 = counted.raw_files.values().sum();
-        let learnable = raw > 0 && counted.shown.unknown_documents == 0;
+        // Only an answer about one file type says how far that type was off; with several,
+        // the error could not be told apart.
+        let learnable =
+            raw > 0 && counted.raw_files.len() == 1 && counted.shown.unknown_documents == 0;
         self.store.with(|c| {
             let tx = c.transaction()?;
             estimates::set_estimate(&tx, answer.id, counted.shown.tokens)?;
@@ -143,7 +146,7 @@ impl Estimates {
                 let rest = counted.shown.tokens - counted.file_tokens;
                 let real = usage.prompt_tokens.saturating_sub(rest).max(1);
                 let ratio = (real as f64 / raw as f64).clamp(RATIO_BOUNDS.0, RATIO_BOUNDS.1);
-                for file_type in counted.raw_files.keys() {
+                if let Some(file_type) = counted.raw_files.keys().next() {
                     estimates::learn(&tx, file_type, ratio, 0.2)?;
                 }
             }
