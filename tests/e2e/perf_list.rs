@@ -65,8 +65,13 @@ pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Re
 
     // To the top: the first answer is drawn, and those at the end were let go.
     let first_answer = chat.questions[0] + 1;
-    app.js("document.querySelector('[role=log]').scrollTop = 0; return true;")
-        .await?;
+    // Also in a frame: the open's own scroll to the end waits for the next frame, and under
+    // Xvfb that frame only comes once something changes.
+    app.js(
+        "const log = document.querySelector('[role=log]'); log.scrollTop = 0;
+         requestAnimationFrame(() => { log.scrollTop = 0; }); return true;",
+    )
+    .await?;
     app.wait_js(
         "the first answer drawn at the top",
         Duration::from_secs(10),
