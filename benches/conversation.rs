@@ -214,7 +214,7 @@ async fn main() -> Result<()> {
     let open_kb = procfs::pss_tree_kb(pid);
     let grown = open_kb.saturating_sub(rest_kb) / 1024;
     row(
-        "memory with it open, scrolled top to bottom (PSS, app + WebKit)",
+        &format!("memory with it open, after that walk and back at the end (PSS, app + WebKit; {reached})"),
         format!("{} MB", open_kb / 1024),
         &format!("the app at rest {} MB", rest_kb / 1024),
         &format!("+{grown} MB"),
