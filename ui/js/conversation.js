@@ -3,6 +3,7 @@
 // and errors of answers that ended early, Copy/Regenerate/Edit and the version switch, and
 // the cost line above the question box. Assistant articles carry data-status = the message
 // status. Asking and streaming live in answer-stream.js; turns and versions in turns.js.
+// A stored answer's Markdown is drawn only when it comes near the screen (lazy-bodies.js).
 
 import * as ipc from './ipc.js';
 import { t, formatNumber } from './i18n.js';
@@ -11,15 +12,17 @@ import { renderInto, interceptLinks } from './markdown.js';
 import { errorBox, detailsBlock, confirmLink } from './dialogs.js';
 import { errorText, storedError } from './errors.js';
 import { welcomeView, keyBanner } from './welcome.js';
-import { buildTurns, findMessage, documentIndex } from './turns.js';
+import { buildTurns, indexTurns, documentIndex } from './turns.js';
 import { documentChips, versionNav, copyButton, tableTools } from './answer-tools.js';
 import { startersBlock } from './starters.js';
 import * as quotes from './quotes.js';
 import * as costLine from './cost-line.js';
 import * as asText from './as-text.js';
+import * as lazy from './lazy-bodies.js';
 
 let chat = null; // {summary, documents, messages, documents_read}
 let turns = []; // buildTurns(chat.messages)
+let byMessage = new Map(); // indexTurns(turns): message id → {turn, index}
 const shown = new Map(); // turn id → index of the version shown (absent: the newest)
 let keyPresent = true;
 let keyCheck = null; // {ok, error} right after a key was saved: shown above the empty state
@@ -37,6 +40,12 @@ let hooks = {
 export function init(h) {
   hooks = { ...hooks, ...h };
   interceptLinks($('conversation'), confirmLink, (url) => ipc.openLink(url).catch(() => {}));
+  lazy.init($('conversation'), drawBody);
+}
+
+function setTurns(list) {
+  turns = list;
+  byMessage = indexTurns(turns);
 }
 
 export function setKeyPresent(present, check = null) {
@@ -71,7 +80,7 @@ export function setChat(c) {
 export function replaceChat(c) {
   if (chat && c && chat.summary.id === c.summary.id) {
     chat = c;
-    turns = buildTurns(chat.messages);
+    setTurns(buildTurns(chat.messages));
   }
   updateCostNote();
 }
@@ -94,6 +103,7 @@ function redrawTurn(wrap, turn, focusAction = null) {
   const active = document.activeElement;
   const action = focusAction || (active && wrap.contains(active) && active.dataset ? active.dataset.action : null);
   fillTurn(wrap, turn);
+  lazy.update();
   if (!action) return;
   let target = wrap.querySelector(`[data-action="${action}"]:not(:disabled)`);
   if (!target && action.endsWith('-version')) target = wrap.querySelector('.version-step:not(:disabled)');
@@ -103,18 +113,23 @@ function redrawTurn(wrap, turn, focusAction = null) {
 function renderAll() {
   const log = $('conversation');
   log.replaceChildren();
-  turns = [];
+  lazy.reset();
+  setTurns([]);
   if (!chat || chat.messages.length === 0) {
     renderEmpty();
     return;
   }
-  turns = buildTurns(chat.messages);
+  setTurns(buildTurns(chat.messages));
+  const all = document.createDocumentFragment();
   for (const turn of turns) {
     const wrap = el('div', 'turn');
     wrap.dataset.turnId = String(turn.turnId);
     fillTurn(wrap, turn);
-    log.appendChild(wrap);
+    all.appendChild(wrap);
   }
+  log.appendChild(all);
+  log.scrollTop = log.scrollHeight;
+  lazy.update();
   scrollToEnd(true);
 }
 
@@ -254,14 +269,21 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
   a.dataset.messageId = String(m.id);
   a._message = m;
   const body = a.querySelector('.msg-body');
-  if (!keepBody) renderInto(body, m.text || '');
   body.hidden = !m.text;
-  if (m.status !== 'streaming') tableTools(a);
-  const docs = a.querySelector('.msg-docs');
   const index = documentIndex(chat, hooks.documents());
+  const docs = a.querySelector('.msg-docs');
   const chips = m.status === 'streaming' ? null : documentChips(m.document_ids, index, hooks.onPreview);
   docs.replaceChildren(...(chips ? [chips] : []));
-  quotes.attach(a, m, { nameOf: (id) => (index.get(id) || {}).name, open: hooks.onPreview });
+  if (keepBody) {
+    lazy.drawnElsewhere(a);
+    bodyTools(a, index);
+  } else if (m.text && m.status !== 'streaming') {
+    lazy.defer(a);
+    tableTools(a);
+  } else {
+    renderInto(body, m.text || '');
+    if (m.status !== 'streaming') tableTools(a);
+  }
   const status = a.querySelector('.msg-status');
   status.hidden = m.status !== 'streaming';
   if (m.status === 'streaming') status.textContent = t('conv.streamingStored');
@@ -294,11 +316,24 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
   fillFoot(a, m);
 }
 
+/** Draws a stored answer's Markdown (lazy-bodies.js calls it when the answer comes near). */
+function drawBody(a) {
+  renderInto(a.querySelector('.msg-body'), a._message.text || '');
+  bodyTools(a, documentIndex(chat, hooks.documents()));
+}
+
+/** What depends on the drawn text: Copy table, and the quotations. */
+function bodyTools(a, index) {
+  const m = a._message;
+  if (m.status !== 'streaming') tableTools(a);
+  quotes.attach(a, m, { nameOf: (id) => (index.get(id) || {}).name, open: hooks.onPreview });
+}
+
 function fillFoot(a, m) {
   const foot = a.querySelector('.msg-foot');
   foot.replaceChildren();
   if (m.status === 'streaming') return;
-  const found = m.id ? findMessage(turns, m.id) : null;
+  const found = m.id ? byMessage.get(m.id) : null;
   if (found && found.turn.versions.length > 1) {
     const { turn, index } = found;
     foot.appendChild(versionNav(index, turn.versions.length, (i) => {

@@ -4,6 +4,7 @@
 // highlighted; one that is not found gets `.quote-missing` and the note "not found in the
 // documents". One line under the answer (outside `.msg-body`) counts them.
 // Only <span>s go into the Markdown body (text nodes moved, never markup from data).
+// Looked up only for answers drawn (lazy-bodies.js), once per answer shown.
 
 import * as ipc from './ipc.js';
 import { t, formatNumber } from './i18n.js';
@@ -18,9 +19,15 @@ const dec = new TextDecoder();
  */
 export function attach(article, m, { nameOf, open }) {
   if (!m || !m.id || m.status !== 'complete' || !m.text) return;
+  // Drawn again after it was far off screen: the list is the one looked up before.
+  if (article._quotes && article._quotes.m === m) {
+    apply(article, m, article._quotes.list, nameOf, open);
+    return;
+  }
   ipc.answerQuotes(m.id).then((list) => {
     if (!article.isConnected || article._message !== m) return;
-    apply(article, m, list || [], nameOf, open);
+    article._quotes = { m, list: list || [] };
+    apply(article, m, article._quotes.list, nameOf, open);
   }).catch((e) => console.error('answer_quotes', e));
 }
 

@@ -41,13 +41,16 @@ function lastQuestionId(turn) {
   return null;
 }
 
-/** The turn holding message `id`, and the index of the version holding it. */
-export function findMessage(turns, id) {
+/** Message id → `{turn, index}`: the turn holding it and the index of its version. */
+export function indexTurns(turns) {
+  const map = new Map();
   for (const turn of turns) {
-    const index = turn.versions.findIndex((v) => (v.question && v.question.id === id) || (v.answer && v.answer.id === id));
-    if (index >= 0) return { turn, index };
+    turn.versions.forEach((v, index) => {
+      if (v.question) map.set(v.question.id, { turn, index });
+      if (v.answer) map.set(v.answer.id, { turn, index });
+    });
   }
-  return null;
+  return map;
 }
 
 /** Documents by id: the chat's attached ones, those its answers read, and `extra`. */

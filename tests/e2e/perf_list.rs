@@ -1,0 +1,138 @@
+//! A long conversation stays light: only the answers near the screen have their Markdown drawn,
+//! the top one is drawn once scrolled to, and a search hit far up still lands on its message.
+
+use crate::harness::{Launch, Suite};
+use crate::{seed, KEY};
+use anyhow::{ensure, Context, Result};
+use std::sync::Arc;
+use std::time::Duration;
+
+const TURNS: usize = 200;
+/// Answers drawn at once, at most: a few screens' worth, whatever the length of the chat.
+const DRAWN_AT_MOST: u64 = 20;
+
+const COUNTS: &str = "const log = document.querySelector('[role=log]');
+  return { answers: log.querySelectorAll('article[data-role=assistant]').length,
+           drawn: log.querySelectorAll('article[data-role=assistant] .msg-body[data-md=drawn]').length };";
+
+pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Result<()> {
+    let profile = Arc::new(tempfile::tempdir()?);
+    let data = profile.path().join("data");
+    std::fs::create_dir_all(&data)?;
+    let chat = seed::long_chat(&data, suite.mock.base_url(), KEY, TURNS, 1000).await?;
+    let last_answer = chat.questions[TURNS - 1] + 1;
+    let app = suite
+        .launch(
+            "perf-list",
+            Launch {
+                env_key: Some(KEY.into()),
+                profile: Some(profile),
+                ..Launch::default()
+            },
+        )
+        .await?;
+    app.wait_js(
+        "the long chat listed",
+        Duration::from_secs(30),
+        &format!(
+            "const b = document.querySelector('#chat-list li[data-chat-id=\"{}\"] .chat-open');
+             if (!b) return false; b.click(); return true;",
+            chat.chat_id
+        ),
+    )
+    .await?;
+    app.wait_js(
+        "the last answer drawn at the end",
+        Duration::from_secs(30),
+        &format!(
+            "const log = document.querySelector('[role=log]');
+             const a = log.querySelector('article[data-message-id=\"{last_answer}\"]');
+             const body = a && a.querySelector('.msg-body[data-md=drawn] h1');
+             return !!body && log.scrollHeight - log.scrollTop - log.clientHeight < 4;"
+        ),
+    )
+    .await?;
+    let open = app.js(COUNTS).await?;
+    ensure!(
+        open["answers"] == TURNS as u64,
+        "every turn is in the log: {open}"
+    );
+    let drawn = open["drawn"].as_u64().context("drawn")?;
+    ensure!(
+        (1..=DRAWN_AT_MOST).contains(&drawn),
+        "answers drawn on open: {open}"
+    );
+
+    // To the top: the first answer is drawn, and those at the end were let go.
+    let first_answer = chat.questions[0] + 1;
+    // Also in a frame: the open's own scroll to the end waits for the next frame, and under
+    // Xvfb that frame only comes once something changes.
+    app.js(
+        "const log = document.querySelector('[role=log]'); log.scrollTop = 0;
+         requestAnimationFrame(() => { log.scrollTop = 0; }); return true;",
+    )
+    .await?;
+    app.wait_js(
+        "the first answer drawn at the top",
+        Duration::from_secs(10),
+        &format!(
+            "const log = document.querySelector('[role=log]');
+             const a = log.querySelector('article[data-message-id=\"{first_answer}\"]');
+             const r = a.getBoundingClientRect(), l = log.getBoundingClientRect();
+             return !!a.querySelector('.msg-body[data-md=drawn] h1') && r.top < l.bottom && r.bottom > l.top;"
+        ),
+    )
+    .await?;
+    let top = app.js(COUNTS).await?;
+    let drawn = top["drawn"].as_u64().context("drawn")?;
+    ensure!(drawn <= DRAWN_AT_MOST, "answers drawn at the top: {top}");
+    let end = app
+        .js(&format!(
+            "return document.querySelector('article[data-message-id=\"{last_answer}\"] .msg-body').dataset.md;"
+        ))
+        .await?;
+    ensure!(end == "pending", "the last answer let go at the top: {end}");
+
+    // Back to the end, then search for a question far up: it is shown, marked, with its answer.
+    app.js("const log = document.querySelector('[role=log]'); log.scrollTop = log.scrollHeight; return true;")
+        .await?;
+    let far = 7;
+    let question = chat.questions[far];
+    app.type_into("Search conversations", &format!("q{far:04}x"))
+        .await?;
+    app.wait_xpath(
+        "the question hit",
+        &format!("//ul[@aria-label='Search results']//li[@data-message-id='{question}']//button"),
+    )
+    .await?
+    .click()
+    .await?;
+    let shown = app
+        .wait_js(
+            "the far question shown and marked",
+            Duration::from_secs(10),
+            &format!(
+                "const log = document.querySelector('[role=log]');
+                 const q = log.querySelector('article[data-message-id=\"{question}\"]');
+                 const a = log.querySelector('article[data-message-id=\"{answer}\"]');
+                 if (!q || !q.classList.contains('msg-found') || !a) return null;
+                 const r = q.getBoundingClientRect(), l = log.getBoundingClientRect();
+                 const drawn = !!a.querySelector('.msg-body[data-md=drawn] h1');
+                 return r.top >= l.top - 1 && r.bottom <= l.bottom + 1 && drawn ? q.textContent : null;",
+                answer = question + 1
+            ),
+        )
+        .await?;
+    ensure!(
+        shown
+            .as_str()
+            .is_some_and(|t| t.contains(&format!("q{far:04}x"))),
+        "shown: {shown}"
+    );
+    let after = app.js(COUNTS).await?;
+    ensure!(
+        after["drawn"].as_u64().is_some_and(|n| n <= DRAWN_AT_MOST),
+        "answers drawn after the jump: {after}"
+    );
+    app.quit().await
+}
