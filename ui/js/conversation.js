@@ -73,7 +73,7 @@ export function setChat(c) {
   if (!chat || !c || chat.summary.id !== c.summary.id) shown.clear();
   chat = c;
   renderAll();
-  costLine.relabel();
+  updateCostNote();
 }
 
 /** Keeps our copy of the chat in step without redrawing (after an answer). */
