@@ -17,6 +17,7 @@ mod harness;
 mod leaks;
 mod library;
 mod migrate;
+mod perf_stream;
 mod preview;
 mod sidebar;
 mod throttle;
@@ -42,6 +43,7 @@ use library::{
 };
 use migrate::crash_kill_9_while_migrating_an_old_database;
 use mock_dashscope::{Fault, Target};
+use perf_stream::streaming_parses_each_finished_block_once;
 use preview::{
     long_document_opens_in_windows, preview_finds_in_the_contract_pdf,
     quotes_link_to_the_clause_and_flag_made_up_ones, scanned_pdf_says_why_there_is_no_preview,
@@ -133,6 +135,7 @@ fn main() {
             quotes_link_to_the_clause_and_flag_made_up_ones,
             scanned_pdf_says_why_there_is_no_preview,
             long_document_opens_in_windows,
+            streaming_parses_each_finished_block_once,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;
