@@ -163,7 +163,10 @@ pub async fn streaming(suite: &Suite) -> Result<()> {
     app.quit().await
 }
 
-/// Memory at rest, then after 20 and 50 questions with 30k-token answers in one conversation.
+/// Long answers asked in one conversation before a new one is started.
+const PER_CHAT: usize = 10;
+
+/// Memory at rest, then after 20 and 50 questions with 30k-token answers in one session.
 pub async fn many_answers(suite: &Suite, answers: usize) -> Result<()> {
     // Every question resends the conversation: far over the per-minute token limit.
     suite.mock.set_rate_limits(Default::default());
@@ -181,6 +184,11 @@ pub async fn many_answers(suite: &Suite, answers: usize) -> Result<()> {
     let rest = pss_tree_kb(pid);
     let mut at20 = 0;
     for i in 1..=answers {
+        // A conversation of 25 such answers is over the model's 3M-token context: a new one
+        // every 10 questions (10 long answers shown at once, and what earlier ones leave behind).
+        if i > 1 && i % PER_CHAT == 1 {
+            app.click("New conversation").await?;
+        }
         answer(
             &app,
             &format!("Question {i} [[mock:long=30000]]"),
@@ -198,7 +206,7 @@ pub async fn many_answers(suite: &Suite, answers: usize) -> Result<()> {
     let mb = |kb: u64| kb as f64 / 1024.0;
     let grew = mb(end) - mb(rest);
     row(
-        &format!("memory after {answers} questions with 30k-token answers in one conversation (PSS, app + WebKit; {nodes} elements in the log)"),
+        &format!("memory after {answers} questions with 30k-token answers in one session, {PER_CHAT} a conversation (PSS, app + WebKit; {nodes} elements in the log)"),
         &format!("{:.0} MB (+{grew:.0} MB)", mb(end)),
         &format!("the app at rest {:.0} MB", mb(rest)),
         &format!("{:.2}×", mb(end) / mb(rest)),
