@@ -35,7 +35,13 @@ async fn main() -> Result<()> {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let run = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    let run =
+        |name: &str| only.is_empty() || only.iter().any(|o| o.split('=').next() == Some(name));
+    // `many=N`: N long answers instead of 50 (a quicker look).
+    let answers = only
+        .iter()
+        .find_map(|o| o.strip_prefix("many=")?.parse().ok())
+        .unwrap_or(50);
     let suite = Suite::start().await?;
     if run("start") {
         start::start(&suite).await?;
@@ -44,7 +50,7 @@ async fn main() -> Result<()> {
         stream::streaming(&suite).await?;
     }
     if run("many") {
-        stream::many_answers(&suite, 50).await?;
+        stream::many_answers(&suite, answers).await?;
     }
     if run("chat") {
         long_conversation(&suite).await?;

@@ -67,6 +67,18 @@ async fn answer(app: &super::harness::App, question: &str, timeout: Duration) ->
     Ok(())
 }
 
+/// "New conversation", and the log emptied (a moment later), so the next answer is watched.
+async fn new_conversation(app: &super::harness::App) -> Result<()> {
+    app.click("New conversation").await?;
+    app.wait_js(
+        "the new conversation",
+        Duration::from_secs(10),
+        "return !document.querySelector('[role=log] article[data-role=assistant]');",
+    )
+    .await?;
+    Ok(())
+}
+
 /// Latency at 200 chunks/s, the longest block at loopback speed, and cost by answer length.
 pub async fn streaming(suite: &Suite) -> Result<()> {
     let app = suite
@@ -116,9 +128,9 @@ pub async fn streaming(suite: &Suite) -> Result<()> {
 
     let mut costs = Vec::new();
     for tokens in [3_000, 10_000, 30_000] {
-        app.click("New conversation").await?;
+        new_conversation(&app).await?;
         app.js(FRAME_PROBE).await?;
-        app.js("window.__longwenRender.ms = 0; return true;")
+        app.js("window.__longwenRender.ms = 0; window.__longwenRender.maxStep = 0; return true;")
             .await?;
         answer(
             &app,
@@ -187,7 +199,7 @@ pub async fn many_answers(suite: &Suite, answers: usize) -> Result<()> {
         // A conversation of 25 such answers is over the model's 3M-token context: a new one
         // every 10 questions (10 long answers shown at once, and what earlier ones leave behind).
         if i > 1 && i % PER_CHAT == 1 {
-            app.click("New conversation").await?;
+            new_conversation(&app).await?;
         }
         answer(
             &app,
