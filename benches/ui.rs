@@ -1,7 +1,8 @@
-//! Benchmarks of the desktop app in its real webview, against the in-process mock:
-//! start-up, a 30,000-token answer streamed and rendered, and opening a long conversation.
-//! `scripts/bench.sh` runs this under Xvfb and D-Bus and puts the table in docs/benchmarks.md.
-//! Prints Markdown table rows on stdout.
+//! Benchmarks of the desktop app in its real webview, against the in-process mock: start-up
+//! and memory at rest against a bare Tauri window, streaming (latency, blocking, cost, memory
+//! over 50 long answers), and opening a long conversation. Prints rows of the shared bench
+//! table on stdout: `| what | measured | reference | ratio | target | met |`.
+//! Needs the bare window built first: `cargo build --release -p bare-window`.
 
 #[allow(dead_code)]
 #[path = "../tests/e2e/harness.rs"]
@@ -18,102 +19,43 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const KEY: &str = "sk-bench-0123456789abcdef";
-const LONG_ANSWER_TOKENS: usize = 30_000;
 const CHAT_TURNS: usize = 100;
 
-/// Records the gaps between 10 ms timer ticks: a long gap is a stretch when the page could not
-/// react (parsing or layout blocking the main thread). Timers, not animation frames: under Xvfb
-/// WebKit produces frames only when something is painted.
-const FRAME_PROBE: &str = r#"
-window.__gaps = [];
-let last = performance.now();
-const tick = () => { const t = performance.now(); window.__gaps.push(t - last); last = t; if (!window.__stopProbe) setTimeout(tick, 10); };
-setTimeout(tick, 10);
-return true;
-"#;
+#[path = "ui/start.rs"]
+mod start;
+#[path = "ui/stream.rs"]
+mod stream;
 
 #[tokio::main]
 async fn main() -> Result<()> {
     // Two crypto providers are compiled into the workspace; WebDriver's client needs one chosen.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // `cargo bench --bench ui -- NAME…` runs only the parts named (start, stream, many, chat).
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let run =
+        |name: &str| only.is_empty() || only.iter().any(|o| o.split('=').next() == Some(name));
+    // `many=N`: N long answers instead of 50 (a quicker look).
+    let answers = only
+        .iter()
+        .find_map(|o| o.strip_prefix("many=")?.parse().ok())
+        .unwrap_or(50);
     let suite = Suite::start().await?;
-    println!("| what | result |");
-    println!("|---|---|");
-    long_answer(&suite).await?;
-    long_conversation(&suite).await?;
+    if run("start") {
+        start::start(&suite).await?;
+    }
+    if run("stream") {
+        stream::streaming(&suite).await?;
+    }
+    if run("many") {
+        stream::many_answers(&suite, answers).await?;
+    }
+    if run("chat") {
+        long_conversation(&suite).await?;
+    }
     Ok(())
-}
-
-async fn long_answer(suite: &Suite) -> Result<()> {
-    let app = suite
-        .launch(
-            "bench-long-answer",
-            Launch {
-                args: vec![suite.fixture("meeting-notes.md")],
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
-        .await?;
-    let pid = app_pid(&suite.app).context("the app's process")?;
-    let started = process_age(pid)?;
-    row(
-        "app start: process start to UI drawn (polled every 100 ms)",
-        format!("{:.2} s", started.as_secs_f64()),
-    );
-    app.wait_documents_ready(1).await?;
-    row(
-        "memory after start (PSS of the app and its WebKit processes)",
-        format!("{} MB", pss_tree_kb(pid) / 1024),
-    );
-
-    app.js(FRAME_PROBE).await?;
-    let begun = std::time::Instant::now();
-    app.ask(&format!("Summarise [[mock:long={LONG_ANSWER_TOKENS}]]"))
-        .await?;
-    app.wait_js(
-        "the long answer to complete",
-        Duration::from_secs(300),
-        "const a = [...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop();
-         return a && a.dataset.status === 'complete';",
-    )
-    .await?;
-    let took = begun.elapsed();
-    let stats = app
-        .js(
-            "window.__stopProbe = true;
-             const g = window.__gaps.slice(1).sort((a, b) => a - b);
-             const a = [...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop();
-             return { frames: g.length, p50: g[Math.floor(g.length * 0.5)], p95: g[Math.floor(g.length * 0.95)],
-                      max: g[g.length - 1], chars: a.querySelector('.msg-body').textContent.length,
-                      nodes: a.getElementsByTagName('*').length };",
-        )
-        .await?;
-    let f = |k: &str| stats[k].as_f64().unwrap_or(0.0);
-    row(
-        &format!("{LONG_ANSWER_TOKENS}-token answer: Send to rendered and complete"),
-        format!(
-            "{:.2} s ({} characters, {} elements)",
-            took.as_secs_f64(),
-            f("chars"),
-            f("nodes")
-        ),
-    );
-    row(
-        "the same answer: page responsiveness while streaming, gaps between 10 ms timer ticks (median / p95 / worst)",
-        format!(
-            "{:.0} / {:.0} / {:.0} ms over {} ticks",
-            f("p50"),
-            f("p95"),
-            f("max"),
-            f("frames")
-        ),
-    );
-    row(
-        "memory after that answer (PSS, app + WebKit)",
-        format!("{} MB", pss_tree_kb(pid) / 1024),
-    );
-    app.quit().await
 }
 
 async fn long_conversation(suite: &Suite) -> Result<()> {
@@ -185,7 +127,7 @@ async fn long_conversation(suite: &Suite) -> Result<()> {
             "return window.__opened;",
         )
         .await?;
-    row(
+    info(
         &format!("open a conversation of {CHAT_TURNS} questions with ~1,000-token answers"),
         format!(
             "{:.0} ms to all {expected} messages drawn",
@@ -199,19 +141,33 @@ async fn long_conversation(suite: &Suite) -> Result<()> {
              log.getBoundingClientRect(); return performance.now() - t0;",
         )
         .await?;
-    row(
+    info(
         "scroll that conversation top to bottom (forced layout)",
         format!("{:.0} ms", scroll.as_f64().unwrap_or(0.0)),
     );
-    row(
+    info(
         "memory with that conversation open (PSS, app + WebKit)",
         format!("{} MB", pss_tree_kb(pid) / 1024),
     );
     app.quit().await
 }
 
-fn row(what: &str, result: String) {
-    println!("| {what} | {result} |");
+/// One row of the shared bench table: what, measured, reference, ratio, target, met.
+fn row(what: &str, measured: &str, reference: &str, ratio: &str, target: &str, met: &str) {
+    println!("| {what} | {measured} | {reference} | {ratio} | {target} | {met} |");
+}
+
+/// A row with no reference or target.
+fn info(what: &str, measured: String) {
+    row(what, &measured, "–", "–", "–", "–");
+}
+
+fn yes(met: bool) -> &'static str {
+    if met {
+        "yes"
+    } else {
+        "NO"
+    }
 }
 
 /// The newest process running the app binary.

@@ -8,11 +8,13 @@ use longwen_core::CancellationToken;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tauri::ipc::Channel;
+use tokio::time::Instant;
 
-/// How often streamed text goes to the webview at most: each Channel message costs the page a
-/// script run, so a fast stream (thousands of tokens a second) sends one message per interval
-/// instead of one per token. Other events go at once, after the text before them.
-const DELTA_INTERVAL: Duration = Duration::from_millis(25);
+/// The least time between two text messages to the webview: each Channel message costs the
+/// page a script run, so a fast stream (thousands of tokens a second) sends one message per
+/// interval instead of one per token, while text at the service's pace (a token every few ms)
+/// goes at once. Other events go at once, after the text before them.
+const DELTA_INTERVAL: Duration = Duration::from_millis(4);
 
 type Sink = Box<dyn FnMut(AnswerEvent) + Send>;
 
@@ -63,28 +65,35 @@ fn forward_batched(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let task = tauri::async_runtime::spawn(async move {
         let mut pending = String::new();
-        let mut tick = tokio::time::interval(DELTA_INTERVAL);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let flush = |pending: &mut String| {
+        let mut last = Instant::now() - DELTA_INTERVAL;
+        let flush = |pending: &mut String, last: &mut Instant| {
             if !pending.is_empty() {
                 let text = std::mem::take(pending);
                 let _ = channel.send(AnswerEvent::Delta { text });
+                *last = Instant::now();
             }
         };
         loop {
+            let due = last + DELTA_INTERVAL;
             tokio::select! {
                 event = rx.recv() => match event {
-                    Some(AnswerEvent::Delta { text }) => pending.push_str(&text),
+                    Some(AnswerEvent::Delta { text }) => {
+                        pending.push_str(&text);
+                        // Leading edge: text after a quiet interval goes at once.
+                        if Instant::now() >= due {
+                            flush(&mut pending, &mut last);
+                        }
+                    }
                     Some(other) => {
-                        flush(&mut pending);
+                        flush(&mut pending, &mut last);
                         let _ = channel.send(other);
                     }
                     None => break,
                 },
-                _ = tick.tick(), if !pending.is_empty() => flush(&mut pending),
+                _ = tokio::time::sleep_until(due), if !pending.is_empty() => flush(&mut pending, &mut last),
             }
         }
-        flush(&mut pending);
+        flush(&mut pending, &mut last);
     });
     (tx, task)
 }

@@ -42,6 +42,8 @@ pub struct Launch {
     pub keep_waiting: bool,
     /// The service's address for the app (None: the mock's own).
     pub base_url: Option<String>,
+    /// Another program than the app (the benches' bare window).
+    pub application: Option<PathBuf>,
 }
 
 pub struct App {
@@ -224,7 +226,7 @@ impl Suite {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
-            json!({ "application": self.app, "args": args }),
+            json!({ "application": launch.application.as_ref().unwrap_or(&self.app), "args": args }),
         );
         let client = match ClientBuilder::rustls()
             .context("TLS setup for the WebDriver client")?

@@ -19,6 +19,7 @@ mod leaks;
 mod library;
 mod migrate;
 mod perf_list;
+mod perf_stream;
 mod preview;
 mod seed;
 mod sidebar;
@@ -50,6 +51,7 @@ use library::{
 use migrate::crash_kill_9_while_migrating_an_old_database;
 use mock_dashscope::{Fault, Target};
 use perf_list::long_conversation_draws_only_what_is_on_screen;
+use perf_stream::streaming_parses_each_finished_block_once;
 use preview::{
     long_document_opens_in_windows, preview_finds_in_the_contract_pdf,
     quotes_link_to_the_clause_and_flag_made_up_ones, scanned_pdf_says_why_there_is_no_preview,
@@ -144,6 +146,7 @@ fn main() {
             cost_line_estimates_before_asking_and_shows_the_error_after,
             a_ram_users_key_can_send_the_text_instead,
             long_conversation_draws_only_what_is_on_screen,
+            streaming_parses_each_finished_block_once,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;

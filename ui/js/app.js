@@ -328,6 +328,8 @@ async function boot() {
   if (!chats.length) await sidebar.refresh();
   $('app').hidden = false;
   $('question').focus();
+  // Start to ready, for benches/ui.rs (compared with a bare window marking the same moment).
+  performance.mark('ready');
   // Documents opened with the app wait for this first chat, and for a yes.
   await addPending();
 }

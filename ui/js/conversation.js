@@ -142,8 +142,16 @@ function fillTurn(wrap, turn) {
   const v = turn.versions[shownIndex(turn)];
   const parts = [];
   if (v.question) parts.push(userArticle(v.question.text, v.question));
-  if (v.answer) parts.push(assistantArticle(v.answer));
+  if (v.answer) parts.push(assistantArticle(v.answer, drawnBody(wrap, v.answer)));
   wrap.replaceChildren(...parts);
+}
+
+/** The body already drawn for this exact answer (just streamed), so it is not parsed again. */
+function drawnBody(wrap, m) {
+  const a = wrap.querySelector('article[data-role=assistant]');
+  const drawn = a && a._message;
+  if (!drawn || drawn.id !== m.id || drawn.text !== m.text) return null;
+  return a.querySelector('.msg-body');
 }
 
 /** A new turn at the end of the log for a question being asked: `{wrap, answer}`. */
@@ -237,8 +245,8 @@ export function userArticle(text, m = null) {
   return a;
 }
 
-/** An assistant article for a stored message. */
-function assistantArticle(m) {
+/** An assistant article for a stored message (`drawn`: its body, already rendered). */
+function assistantArticle(m, drawn = null) {
   const a = el('article', 'msg msg-assistant');
   a.dataset.role = 'assistant';
   const head = el('div', 'msg-head');
@@ -249,10 +257,10 @@ function assistantArticle(m) {
   status.setAttribute('role', 'status');
   status.hidden = true;
   a.append(
-    head, status, el('div', 'msg-body markdown'), el('div', 'msg-table-tools'),
+    head, status, drawn || el('div', 'msg-body markdown'), el('div', 'msg-table-tools'),
     el('div', 'msg-extra'), el('div', 'msg-docs'), el('footer', 'msg-foot'),
   );
-  fillAssistant(a, m);
+  fillAssistant(a, m, { keepBody: !!drawn });
   return a;
 }
 

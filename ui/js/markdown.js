@@ -1,9 +1,11 @@
 // Markdown → sanitised DOM. Model output is untrusted: raw HTML in the Markdown is shown as
 // text, the rendered HTML goes through DOMPurify, and links never navigate by themselves.
 //
-// Streaming: `StreamRenderer.append(delta)` only appends to a buffer. At most one
-// parse+render runs per animation frame, and only the tail after the last finished block
-// (a blank line outside a code fence) is re-parsed; finished blocks keep their DOM.
+// Streaming: `StreamRenderer.append(delta)` puts the delta's plain text at the end of the
+// answer at once (a text node: cheap, so text shows within a millisecond of arriving). At most
+// one parse+render runs per animation frame, and only the tail after the last finished block
+// (a blank line outside a code fence) is re-parsed, replacing that plain text; finished blocks
+// are parsed once and keep their DOM.
 
 import { Marked } from '../vendor/marked.esm.js';
 import DOMPurify from '../vendor/purify.es.mjs';
@@ -61,8 +63,17 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
+// What rendering cost, for benches and regression checks: exposed on window only in a
+// WebDriver session. `blockChars`: finished blocks parsed (each once); `tailChars`/`maxTail`:
+// the open block re-parsed; `maxParse`: the longest text parsed at once; `ms`: main-thread
+// time in StreamRenderer steps, `maxStep` the longest.
+export const renderStats = { parses: 0, maxParse: 0, blockChars: 0, tailChars: 0, maxTail: 0, ms: 0, maxStep: 0 };
+if (globalThis.navigator && navigator.webdriver) window.__longwenRender = renderStats;
+
 /** Markdown string → sanitised DocumentFragment. */
 export function renderMarkdown(text) {
+  renderStats.parses += 1;
+  renderStats.maxParse = Math.max(renderStats.maxParse, (text || '').length);
   const html = marked.parse(text || '');
   return DOMPurify.sanitize(html, PURIFY);
 }
@@ -139,9 +150,13 @@ export function lastBlockBoundary(text, from = 0) {
   return boundary;
 }
 
-// Finished blocks are rendered in slices of about this many characters, one slice per step,
-// so a burst of text (a fast stream, a long stored answer) never freezes the window.
-const SLICE = 12 * 1024;
+// Finished blocks are rendered in slices of about this many characters, as many as fit in a
+// step's time budget, so a burst of text (a fast stream, a long stored answer) never freezes
+// the window: WebKitGTK parses 12 KB of Markdown in 50-100 ms on a slow machine.
+const SLICE = 2 * 1024;
+const BUDGET_MS = 8;
+// Elements that cannot show text put inside them.
+const VOID = new Set(['BR', 'HR', 'IMG', 'INPUT', 'WBR']);
 
 export class StreamRenderer {
   /** `el` receives the rendered answer. */
@@ -154,6 +169,7 @@ export class StreamRenderer {
     this.tail = document.createElement('div');
     this.tail.className = 'md-tail';
     el.replaceChildren(this.done, this.tail);
+    this.host = this.tail; // where plain text waits for the next render
     this.frame = 0;
     this.timer = 0;
     this.generation = 0; // bumped by reset, so an unfinished finish() stops
@@ -170,6 +186,7 @@ export class StreamRenderer {
     this.committed = 0;
     this.done.replaceChildren();
     this.tail.replaceChildren();
+    this.host = this.tail;
     if (text) this.schedule();
   }
 
@@ -177,6 +194,8 @@ export class StreamRenderer {
     // Channel messages can arrive after the command's answer; the final text has them already.
     if (!delta || this.closed) return;
     this.buffer += delta;
+    // Shown now inside the last rendered element, as plain text until the frame's render.
+    this.host.appendChild(document.createTextNode(delta));
     this.schedule();
   }
 
@@ -206,18 +225,47 @@ export class StreamRenderer {
       : 0;
     if (boundary <= this.committed) boundary = lastBlockBoundary(this.buffer, this.committed);
     if (boundary <= this.committed) return false;
+    renderStats.blockChars += boundary - this.committed;
     this.done.appendChild(renderMarkdown(this.buffer.slice(this.committed, boundary)));
     this.committed = boundary;
     return lastBlockBoundary(this.buffer, this.committed) > this.committed;
   }
 
   renderTail() {
+    const open = this.buffer.length - this.committed;
+    renderStats.tailChars += open;
+    renderStats.maxTail = Math.max(renderStats.maxTail, open);
     this.tail.replaceChildren(renderMarkdown(this.buffer.slice(this.committed)));
+    let host = this.tail;
+    while (host.lastElementChild && !VOID.has(host.lastElementChild.tagName)) host = host.lastElementChild;
+    this.host = host;
     if (this.onRender) this.onRender();
   }
 
   flush() {
-    if (this.commitSlice()) {
+    this.timed(() => this.step());
+  }
+
+  /** Runs `f`, counting its time in the stats; returns what it returns. */
+  timed(f) {
+    const t0 = performance.now();
+    const out = f();
+    const took = performance.now() - t0;
+    renderStats.ms += took;
+    renderStats.maxStep = Math.max(renderStats.maxStep, took);
+    return out;
+  }
+
+  /** Slices of finished blocks until the budget is spent; true when more wait. */
+  commitSome() {
+    const t0 = performance.now();
+    let more = this.commitSlice();
+    while (more && performance.now() - t0 < BUDGET_MS) more = this.commitSlice();
+    return more;
+  }
+
+  step() {
+    if (this.commitSome()) {
       // Catch up on finished blocks first; the unfinished tail waits for the last step.
       this.schedule();
       if (this.onRender) this.onRender();
@@ -243,10 +291,10 @@ export class StreamRenderer {
       }
       this.buffer = finalText;
     }
-    while (this.commitSlice()) {
+    while (this.timed(() => this.commitSome())) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       if (generation !== this.generation) return;
     }
-    this.renderTail();
+    this.timed(() => this.renderTail());
   }
 }

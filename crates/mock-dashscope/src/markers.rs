@@ -14,6 +14,10 @@ pub struct Markers {
     pub status: Option<(u16, String, Option<u64>)>,
     pub split: bool,
     pub long: Option<usize>,
+    /// Chunks a second, paced against the start (benchmarks of the streaming path).
+    pub rate: Option<u32>,
+    /// Every Nth chunk carries the wall-clock time it was written.
+    pub stamp: Option<usize>,
 }
 
 /// Finds `[[mock:NAME]]` / `[[mock:NAME=VALUE]]` markers; returns them and the text without them.
@@ -50,6 +54,18 @@ fn apply_marker(m: &mut Markers, body: &str) -> bool {
         "slow" => value.parse().map(|n| m.slow_ms = Some(n)).is_ok(),
         "delay" => value.parse().map(|n| m.delay_ms = Some(n)).is_ok(),
         "long" => value.parse().map(|n| m.long = Some(n)).is_ok(),
+        "rate" => value
+            .parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .map(|n| m.rate = Some(n))
+            .is_some(),
+        "stamp" => value
+            .parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .map(|n| m.stamp = Some(n))
+            .is_some(),
         "hugeline" => value.parse().map(|n| m.huge_line = Some(n)).is_ok(),
         "badjson" => value.parse().map(|n| m.bad_json = Some(n)).is_ok(),
         "stall" => match value.split_once('@').map(|(n, ms)| (n.parse(), ms.parse())) {
@@ -110,5 +126,9 @@ mod tests {
         assert_eq!(m.bad_json, Some(4));
         assert_eq!(m.stall, Some((3, 250)));
         assert_eq!(q, "[[mock:stall=3]]");
+
+        let (m, q) = parse_markers("[[mock:rate=200]][[mock:stamp=10]][[mock:rate=0]]");
+        assert_eq!((m.rate, m.stamp), (Some(200), Some(10)));
+        assert_eq!(q, "[[mock:rate=0]]");
     }
 }

@@ -255,6 +255,8 @@ fn build_plan(
         huge_line: None,
         cut_at_byte: None,
         split: false,
+        rate: None,
+        stamp: None,
         rid: rid.to_string(),
     };
     apply_markers(&mut plan, &markers);

@@ -99,6 +99,8 @@ pub(super) fn apply_markers(plan: &mut Plan, m: &Markers) {
         plan.huge_line = Some(bytes);
     }
     plan.split |= m.split;
+    plan.rate = m.rate.or(plan.rate);
+    plan.stamp = m.stamp.or(plan.stamp);
 }
 
 /// A status marker answers with its error only the first time this exact message is seen, so a

@@ -38,6 +38,11 @@ pub(super) struct Plan {
     /// The connection breaks after exactly this many bytes of the body.
     pub(super) cut_at_byte: Option<usize>,
     pub(super) split: bool,
+    /// Chunks a second, each written at its time from the start (not a sleep after the last).
+    pub(super) rate: Option<u32>,
+    /// Every Nth chunk (the next one ending in a space, so the stamp stays inline) gets
+    /// `{t=MS} ` after its text: the wall-clock time it was written, in ms since the epoch.
+    pub(super) stamp: Option<usize>,
     pub(super) rid: String,
 }
 
@@ -217,6 +222,8 @@ async fn write_stream_inner(plan: &Plan, tx: &mut Sink) -> Result<(), ()> {
         tokio::time::sleep(plan.first_delay).await;
     }
     let n = plan.pieces.len();
+    let start = tokio::time::Instant::now();
+    let mut stamp_due = false;
     for (i, piece) in plan.pieces.iter().enumerate() {
         if interrupt(plan, tx, i, false).await? {
             return Ok(());
@@ -224,7 +231,17 @@ async fn write_stream_inner(plan: &Plan, tx: &mut Sink) -> Result<(), ()> {
         if i > 0 && !plan.slow.is_zero() {
             tokio::time::sleep(plan.slow).await;
         }
-        let mut delta = json!({"content": piece});
+        if let Some(rate) = plan.rate {
+            let at = start + Duration::from_secs_f64(i as f64 / f64::from(rate));
+            tokio::time::sleep_until(at).await;
+        }
+        stamp_due |= plan.stamp.is_some_and(|k| i % k == 0);
+        let mut delta = if stamp_due && piece.ends_with(' ') && !piece.contains('\n') {
+            stamp_due = false;
+            json!({"content": format!("{piece}{{t={:.3}}} ", epoch_ms())})
+        } else {
+            json!({"content": piece})
+        };
         if i == 0 {
             delta["role"] = json!("assistant");
         }
@@ -252,6 +269,12 @@ async fn write_stream_inner(plan: &Plan, tx: &mut Sink) -> Result<(), ()> {
         send_event(tx, &chunk.to_string(), plan.split, n).await?;
     }
     send_event(tx, "[DONE]", plan.split, n + 1).await
+}
+
+fn epoch_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 /// What the plan does before chunk `i` (`end`: after the last chunk, where any larger N lands
