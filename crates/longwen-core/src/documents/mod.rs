@@ -42,7 +42,7 @@ pub(crate) struct Documents {
 const PARALLEL_ADDS: usize = 3;
 
 /// Streams the file through SHA-256, reporting progress every few MB.
-pub(crate) async fn hash_file(
+pub async fn hash_file(
     path: &Path,
     total: u64,
     on_progress: ProgressFn<'_>,
