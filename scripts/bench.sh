@@ -28,8 +28,11 @@ calc() { python3 -c "print($1)"; }
 field() { grep -F "$1" "$2" | sed 's/.*: //'; }
 # seconds "h:mm:ss" or "m:ss.ss" as /usr/bin/time -v prints the wall clock.
 seconds() { python3 -c "import sys; p=[float(x) for x in sys.argv[1].split(':')]; print(sum(v*60**i for i,v in enumerate(reversed(p))))" "$1"; }
-# table rows of a bench's output (its own header rows dropped).
-rows_of() { grep '^| ' "$1" | grep -v '^| what |' || true; }
+# table rows of a bench's output (its own header rows dropped; rows of an older, shorter format
+# padded to the six columns).
+rows_of() {
+  grep '^| ' "$1" | grep -v '^| what |' | awk -F'|' '{ l = $0; for (i = NF - 2; i < 6; i++) l = l " – |"; print l }' || true
+}
 # bench NAME SECTION CMD…: runs a bench binary, its rows into $work/SECTION.rows, or a note.
 bench() {
   local name=$1 section=$2

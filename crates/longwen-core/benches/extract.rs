@@ -72,6 +72,7 @@ fn main() {
         let t = Instant::now();
         let e = extract_file(path).expect("extracted");
         let took = t.elapsed();
+        assert!(e.text.contains("违约金"), "{what}: the text did not come out");
         extract_row(&what, size, e.text.chars().count(), took, 1);
     }
 
