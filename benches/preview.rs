@@ -4,11 +4,11 @@
 //! is in the Preview panel, once the extraction is cached (each document is opened once before).
 //! `scripts/bench.sh` runs this under Xvfb and D-Bus; prints rows of the benchmark table.
 
+#[path = "support/big_docs.rs"]
+mod big_docs;
 #[allow(dead_code)]
 #[path = "../tests/e2e/harness.rs"]
 mod harness;
-#[path = "support/big_docs.rs"]
-mod big_docs;
 
 use anyhow::{ensure, Context, Result};
 use harness::{App, Launch, Suite};
@@ -83,10 +83,10 @@ async fn main() -> Result<()> {
     .into_iter()
     .enumerate()
     {
-        let mb = std::fs::metadata(path)?.len() as f64 / 1e6;
+        let kb = std::fs::metadata(path)?.len() as f64 / 1e3;
         let ms = median(&mut warm[i]);
         println!(
-            "| preview first paint: {pages}-page {kind} ({mb:.1} MB), extraction cached (median of {RUNS}) | {ms:.0} ms | – | – | < {TARGET_MS:.0} ms | {} |",
+            "| preview first paint: {pages}-page {kind} ({kb:.0} KB), extraction cached (median of {RUNS}) | {ms:.0} ms | – | – | < {TARGET_MS:.0} ms | {} |",
             if ms < TARGET_MS { "yes" } else { "NO" }
         );
         println!(
@@ -112,7 +112,11 @@ async fn open_and_time(app: &App, name: &str) -> Result<f64> {
         )
         .await?;
     // Only windows of the text are drawn, never the whole document.
-    let chars = app.js("return window.__chars;").await?.as_f64().unwrap_or(0.0);
+    let chars = app
+        .js("return window.__chars;")
+        .await?
+        .as_f64()
+        .unwrap_or(0.0);
     ensure!(
         chars > 0.0 && chars < MAX_DRAWN_CHARS,
         "{name}: {chars} characters drawn at first paint"

@@ -58,7 +58,9 @@ pub fn write_pdf(path: &Path, pages: usize) {
          /CMapName /Adobe-Identity-UCS def /CMapType 2 def\n\
          1 begincodespacerange <0000> <FFFF> endcodespacerange\n",
     );
-    let highs: Vec<u32> = (0..=0xFFu32).filter(|h| !(0xD8..=0xDF).contains(h)).collect();
+    let highs: Vec<u32> = (0..=0xFFu32)
+        .filter(|h| !(0xD8..=0xDF).contains(h))
+        .collect();
     for block in highs.chunks(100) {
         cmap.push_str(&format!("{} beginbfrange\n", block.len()));
         for h in block {
@@ -136,9 +138,14 @@ pub fn write_docx(path: &Path, pages: usize) {
     let mut body = String::new();
     for p in 0..pages {
         for (i, para) in page_lines(p, DOCX_PARAGRAPHS, 120).iter().enumerate() {
-            let run = format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml_escape(para));
+            let run = format!(
+                "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                xml_escape(para)
+            );
             if i == 0 && p > 0 {
-                body.push_str(&format!("<w:p><w:r><w:br w:type=\"page\"/></w:r>{run}</w:p>"));
+                body.push_str(&format!(
+                    "<w:p><w:r><w:br w:type=\"page\"/></w:r>{run}</w:p>"
+                ));
             } else {
                 body.push_str(&format!("<w:p>{run}</w:p>"));
             }

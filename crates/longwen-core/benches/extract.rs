@@ -65,14 +65,23 @@ fn main() {
     let docx = dir.path().join("big.docx");
     big_docs::write_docx(&docx, big_docs::DOCX_PAGES);
     for (path, what) in [
-        (&pdf, format!("generated PDF, {} pages", big_docs::PDF_PAGES)),
-        (&docx, format!("generated DOCX, {} pages", big_docs::DOCX_PAGES)),
+        (
+            &pdf,
+            format!("generated PDF, {} pages", big_docs::PDF_PAGES),
+        ),
+        (
+            &docx,
+            format!("generated DOCX, {} pages", big_docs::DOCX_PAGES),
+        ),
     ] {
         let size = std::fs::metadata(path).expect("generated").len();
         let t = Instant::now();
         let e = extract_file(path).expect("extracted");
         let took = t.elapsed();
-        assert!(e.text.contains("违约金"), "{what}: the text did not come out");
+        assert!(
+            e.text.contains("违约金"),
+            "{what}: the text did not come out"
+        );
         extract_row(&what, size, e.text.chars().count(), took, 1);
     }
 

@@ -26,7 +26,10 @@ fn main() {
             .expect("hashed")
     };
     let theirs = |p: &Path| {
-        let out = Command::new("sha256sum").arg(p).output().expect("sha256sum");
+        let out = Command::new("sha256sum")
+            .arg(p)
+            .output()
+            .expect("sha256sum");
         String::from_utf8_lossy(&out.stdout)
             .split_whitespace()
             .next()
