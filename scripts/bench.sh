@@ -95,24 +95,6 @@ bench search engine cargo bench -p longwen-core --bench search
 kill "$mock_pid" 2>/dev/null || true
 mock_pid=
 
-# --- the .deb, built with the Tauri CLI (pinned to v2) ----------------------------------------
-t0=$SECONDS
-rm -rf "$target/release/bundle/deb"
-if npx --yes @tauri-apps/cli@^2 build --bundles deb > "$work/deb.log" 2>&1; then
-  deb=$(find "$target/release/bundle/deb" -name '*.deb' | head -n 1)
-  deb_bytes=$(stat -c %s "$deb")
-  deb_mb=$(calc "round($deb_bytes / 1e6, 1)")
-  listing=$(dpkg-deb -c "$deb")
-  ships=no
-  if grep -q ' \./usr/lib/longwen/libpdfium\.so$' <<<"$listing" && grep -q 'pdfium/LICENSE\|pdfium/.*\.txt$' <<<"$listing"; then ships=yes; fi
-  row "\`.deb\` size (\`tauri build --bundles deb\`; ships PDFium at /usr/lib/longwen and its licences: $ships)" \
-    "${deb_mb} MB" "–" "–" "≤ 20 MB" "$(calc "'yes' if $deb_bytes <= 20e6 and '$ships' == 'yes' else 'NO'")" >> "$work/engine.rows"
-else
-  notes+=("the \`.deb\` did not build: $(tail -n 3 "$work/deb.log" | tr '\n' ' ')")
-  tail -n 30 "$work/deb.log" >&2
-fi
-echo "deb: $((SECONDS - t0)) s" >&2
-
 # --- local extraction ---------------------------------------------------------------------------
 bench extract extract cargo bench -p longwen-core --bench extract
 
@@ -137,6 +119,24 @@ ui_bench() {
 ui_bench preview extract
 ui_bench ui app
 ui_bench conversation app
+
+# --- the .deb, built with the Tauri CLI (pinned to v2) ----------------------------------------
+t0=$SECONDS
+rm -rf "$target/release/bundle/deb"
+if npx --yes @tauri-apps/cli@^2 build --bundles deb > "$work/deb.log" 2>&1; then
+  deb=$(find "$target/release/bundle/deb" -name '*.deb' | head -n 1)
+  deb_bytes=$(stat -c %s "$deb")
+  deb_mb=$(calc "round($deb_bytes / 1e6, 1)")
+  listing=$(dpkg-deb -c "$deb")
+  ships=no
+  if grep -q ' \./usr/lib/longwen/libpdfium\.so$' <<<"$listing" && grep -q 'pdfium/LICENSE\|pdfium/.*\.txt$' <<<"$listing"; then ships=yes; fi
+  row "\`.deb\` size (\`tauri build --bundles deb\`; ships PDFium at /usr/lib/longwen and its licences: $ships)" \
+    "${deb_mb} MB" "–" "–" "≤ 20 MB" "$(calc "'yes' if $deb_bytes <= 20e6 and '$ships' == 'yes' else 'NO'")" >> "$work/engine.rows"
+else
+  notes+=("the \`.deb\` did not build: $(tail -n 3 "$work/deb.log" | tr '\n' ' ')")
+  tail -n 30 "$work/deb.log" >&2
+fi
+echo "deb: $((SECONDS - t0)) s" >&2
 
 # --- docs/benchmarks.md ------------------------------------------------------------------------
 took=$(( ($(date +%s) - began + 59) / 60 ))
