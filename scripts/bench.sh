@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every row of issue 10's table and issue 9's preview rows, each measured beside its reference in
 # the same run (release builds, the mock on loopback). Rewrites docs/benchmarks.md as one table.
-# Usage: scripts/bench.sh   (about 10 minutes on 2 cores once built; builds first when needed)
+# Usage: scripts/bench.sh   (builds first when needed; the doc records how long the run took)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
