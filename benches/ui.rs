@@ -14,17 +14,20 @@ use longwen_core::engine::EngineConfig;
 use longwen_core::secrets::ApiKey;
 use longwen_core::types::AskRequest;
 use longwen_core::{CancellationToken, Engine};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 const KEY: &str = "sk-bench-0123456789abcdef";
 const CHAT_TURNS: usize = 100;
 
+#[path = "support/procfs.rs"]
+mod procfs;
 #[path = "ui/start.rs"]
 mod start;
 #[path = "ui/stream.rs"]
 mod stream;
+
+use procfs::{app_pid, pss_tree_kb};
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -170,18 +173,6 @@ fn yes(met: bool) -> &'static str {
     }
 }
 
-/// The newest process running the app binary.
-fn app_pid(app: &Path) -> Option<u32> {
-    let app = app.canonicalize().ok()?;
-    let mut found: Vec<u32> = std::fs::read_dir("/proc")
-        .ok()?
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
-        .collect();
-    found.sort();
-    found.pop()
-}
-
 /// How long ago the process started, from /proc (clock ticks since boot).
 fn process_age(pid: u32) -> Result<Duration> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
@@ -200,41 +191,4 @@ fn process_age(pid: u32) -> Result<Duration> {
     Ok(Duration::from_secs_f64(
         (uptime - start_ticks / ticks).max(0.0),
     ))
-}
-
-/// PSS in kB of a process and all its descendants (the app and its WebKit processes).
-fn pss_tree_kb(root: u32) -> u64 {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let ppid = stat[stat.rfind(')')? + 2..]
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()?;
-            Some((pid, ppid))
-        })
-        .collect();
-    let mut tree = vec![root];
-    let mut i = 0;
-    while i < tree.len() {
-        let p = tree[i];
-        tree.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
-        i += 1;
-    }
-    tree.iter().map(|pid| pss_kb(*pid)).sum()
-}
-
-fn pss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Pss:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
 }

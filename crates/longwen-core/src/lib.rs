@@ -30,7 +30,7 @@ pub mod store;
 pub mod types;
 
 pub use documents::jobs::{JobEventFn, JobPlan};
-pub use documents::ProgressFn;
+pub use documents::{hash_file, ProgressFn};
 pub use engine::{Engine, EngineConfig};
 pub use error::{Error, Result};
 pub use settings::Lang;

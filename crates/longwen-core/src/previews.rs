@@ -62,6 +62,9 @@ pub struct QuoteLocation {
 pub(crate) struct Previews {
     store: Arc<Store>,
     cache: Arc<ExtractCache>,
+    /// The last file read, by content hash: the panel asks for its head and then window after
+    /// window, and reading a 7-million-character extraction from disk each time took a second.
+    recent: std::sync::Mutex<Option<(String, Arc<Extracted>)>>,
 }
 
 impl Previews {
@@ -69,6 +72,7 @@ impl Previews {
         Previews {
             store,
             cache: Arc::new(ExtractCache::new(data_dir)),
+            recent: std::sync::Mutex::new(None),
         }
     }
 
@@ -82,13 +86,16 @@ impl Previews {
         let Some(path) = doc.path.clone() else {
             return Ok(Err(NoPreview::Missing));
         };
+        if let Some(e) = self.remembered(&doc.sha256) {
+            return Ok(Ok((*e).clone()));
+        }
         let (cache, sha) = (self.cache.clone(), doc.sha256.clone());
         let hit = {
             let (cache, sha) = (cache.clone(), sha.clone());
             tokio::task::spawn_blocking(move || cache.get(&sha)).await
         };
         if let Some(hit) = hit.map_err(Error::internal)? {
-            return Ok(hit);
+            return Ok(self.remember(&doc.sha256, hit));
         }
         // Only the content that was added (and sent) is previewed; `hash_file` opens regular
         // files only, so a FIFO put in the file's place cannot block.
@@ -98,9 +105,30 @@ impl Previews {
             Ok(now) if now != sha => return Ok(Err(NoPreview::Changed)),
             Ok(_) => {}
         }
-        tokio::task::spawn_blocking(move || cache.get_or_extract(&sha, &path))
+        let read = tokio::task::spawn_blocking(move || cache.get_or_extract(&sha, &path))
             .await
-            .map_err(Error::internal)
+            .map_err(Error::internal)?;
+        Ok(self.remember(&doc.sha256, read))
+    }
+
+    fn remembered(&self, sha: &str) -> Option<Arc<Extracted>> {
+        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        recent
+            .as_ref()
+            .filter(|(s, _)| s == sha)
+            .map(|(_, e)| e.clone())
+    }
+
+    fn remember(
+        &self,
+        sha: &str,
+        read: Result<Extracted, NoPreview>,
+    ) -> Result<Extracted, NoPreview> {
+        if let Ok(e) = &read {
+            let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+            *recent = Some((sha.to_string(), Arc::new(e.clone())));
+        }
+        read
     }
 
     pub(crate) async fn preview(&self, doc: &Document) -> Result<PreviewState> {
@@ -178,6 +206,11 @@ impl Previews {
 
     /// Forgets a content's cached text (its document left the library).
     pub(crate) fn forget(&self, sha256: &str) {
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.as_ref().is_some_and(|(s, _)| s == sha256) {
+            *recent = None;
+        }
+        drop(recent);
         self.cache.remove(sha256);
     }
 
