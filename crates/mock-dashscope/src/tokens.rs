@@ -79,8 +79,9 @@ pub fn prompt(contents: &[&str], file_tokens: u64) -> u64 {
 }
 
 /// The text the service reads from an upload, where the mock can read it: text files (UTF-8,
-/// else GB18030) and DOCX (the paragraphs of `word/document.xml`). `None`: the mock cannot
-/// parse this kind; the caller counts a quarter of the bytes.
+/// else GB18030), DOCX (the paragraphs of `word/document.xml`) and PDF (`lopdf`'s text of each
+/// page). `None`: the mock cannot parse this kind, or found no text; the caller counts a
+/// quarter of the bytes.
 pub fn parsed_text(filename: &str, body: &[u8]) -> Option<String> {
     let ext = filename.rsplit_once('.')?.1.to_ascii_lowercase();
     match ext.as_str() {
@@ -92,6 +93,7 @@ pub fn parsed_text(filename: &str, body: &[u8]) -> Option<String> {
             })
         }
         "docx" => docx_text(body),
+        "pdf" => pdf_text(body),
         _ => None,
     }
 }
@@ -123,6 +125,13 @@ fn docx_text(body: &[u8]) -> Option<String> {
         rest = &rest[gt + 1..];
     }
     Some(out)
+}
+
+fn pdf_text(body: &[u8]) -> Option<String> {
+    let doc = lopdf::Document::load_mem(body).ok()?;
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).ok()?;
+    (!text.trim().is_empty()).then_some(text)
 }
 
 fn unescape(s: &str) -> String {
@@ -157,5 +166,18 @@ mod tests {
     fn gbk_text_is_decoded() {
         let (gbk, _, _) = encoding_rs::GBK.encode("产假九十八天");
         assert_eq!(parsed_text("notes.txt", &gbk).unwrap(), "产假九十八天");
+    }
+
+    #[test]
+    fn pdf_text_is_read_where_lopdf_can() {
+        let dir = std::env::var("LONGWEN_FIXTURES").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures").into()
+        });
+        let pdf = std::fs::read(format!("{dir}/Q3-2026-sales-report.pdf")).unwrap();
+        let text = parsed_text("Q3-2026-sales-report.pdf", &pdf).unwrap();
+        assert!(
+            text.contains("revenue") || text.contains("Revenue"),
+            "{text}"
+        );
     }
 }
