@@ -14,6 +14,8 @@ use tokio_util::sync::CancellationToken;
 
 /// The most matches `find` reports.
 const MAX_FINDS: usize = 1000;
+/// How many extractions stay in memory (a few documents side by side).
+const REMEMBERED: usize = 4;
 
 /// What the preview panel needs before it asks for text.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -62,9 +64,10 @@ pub struct QuoteLocation {
 pub(crate) struct Previews {
     store: Arc<Store>,
     cache: Arc<ExtractCache>,
-    /// The last file read, by content hash: the panel asks for its head and then window after
-    /// window, and reading a 7-million-character extraction from disk each time took a second.
-    recent: std::sync::Mutex<Option<(String, Arc<Extracted>)>>,
+    /// The last files read, newest first, by content hash: the panel asks for a document's head
+    /// and then window after window (and quotes read each document of an answer); reading a
+    /// 7-million-character extraction from disk each time took a second.
+    recent: std::sync::Mutex<Vec<(String, Arc<Extracted>)>>,
 }
 
 impl Previews {
@@ -72,7 +75,7 @@ impl Previews {
         Previews {
             store,
             cache: Arc::new(ExtractCache::new(data_dir)),
-            recent: std::sync::Mutex::new(None),
+            recent: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -113,10 +116,7 @@ impl Previews {
 
     fn remembered(&self, sha: &str) -> Option<Arc<Extracted>> {
         let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        recent
-            .as_ref()
-            .filter(|(s, _)| s == sha)
-            .map(|(_, e)| e.clone())
+        recent.iter().find(|(s, _)| s == sha).map(|(_, e)| e.clone())
     }
 
     fn remember(
@@ -126,7 +126,9 @@ impl Previews {
     ) -> Result<Extracted, NoPreview> {
         if let Ok(e) = &read {
             let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-            *recent = Some((sha.to_string(), Arc::new(e.clone())));
+            recent.retain(|(s, _)| s != sha);
+            recent.insert(0, (sha.to_string(), Arc::new(e.clone())));
+            recent.truncate(REMEMBERED);
         }
         read
     }
@@ -207,9 +209,7 @@ impl Previews {
     /// Forgets a content's cached text (its document left the library).
     pub(crate) fn forget(&self, sha256: &str) {
         let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        if recent.as_ref().is_some_and(|(s, _)| s == sha256) {
-            *recent = None;
-        }
+        recent.retain(|(s, _)| s != sha256);
         drop(recent);
         self.cache.remove(sha256);
     }
