@@ -116,7 +116,10 @@ impl Previews {
 
     fn remembered(&self, sha: &str) -> Option<Arc<Extracted>> {
         let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        recent.iter().find(|(s, _)| s == sha).map(|(_, e)| e.clone())
+        recent
+            .iter()
+            .find(|(s, _)| s == sha)
+            .map(|(_, e)| e.clone())
     }
 
     fn remember(
