@@ -205,6 +205,44 @@ pub fn estimate_tokens(text: &str) -> usize {
     cjk + other_bytes.div_ceil(4)
 }
 
+/// The tokens of `text` as Qwen's tokenizer counts them, near enough: the count of the cost
+/// line and the preview (`estimate_tokens`, which leans high on Chinese, stays the count of the
+/// limits). Fitted against the real
+/// tokenizer (the DashScope SDK's vocabulary) over the fixtures' extracted text: 0.72 a
+/// Chinese, Japanese or Korean character, 1 an ASCII digit, 1.3 a Latin word, 0.9 any other
+/// symbol; whitespace is free.
+pub fn expected_tokens(text: &str) -> u64 {
+    let (mut han, mut digits, mut words, mut other) = (0u64, 0u64, 0u64, 0u64);
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_ascii_alphabetic() {
+            words += u64::from(!in_word);
+            in_word = true;
+            continue;
+        }
+        in_word = false;
+        if is_han(c) {
+            han += 1;
+        } else if c.is_ascii_digit() {
+            digits += 1;
+        } else if !c.is_whitespace() {
+            other += 1;
+        }
+    }
+    (han * 72 + digits * 100 + words * 130 + other * 90).div_ceil(100)
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF       // kana
+        | 0x3400..=0x4DBF     // ext A
+        | 0x4E00..=0x9FFF     // unified
+        | 0xAC00..=0xD7AF     // hangul
+        | 0xF900..=0xFAFF     // compatibility
+        | 0x20000..=0x3134F   // ext B..G
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,5 +319,15 @@ mod tests {
         ));
         assert!(check_document_count(99).is_ok());
         assert!(check_document_count(100).is_err());
+    }
+
+    #[test]
+    fn counts_like_qwen_near_enough() {
+        assert_eq!(expected_tokens(""), 0);
+        assert_eq!(expected_tokens("   \n"), 0);
+        // 4 han × 0.72 = 2.88 → 3
+        assert_eq!(expected_tokens("采购合同"), 3);
+        // 2 words × 1.3 + 4 digits + 1 symbol × 0.9 = 7.5 → 8
+        assert_eq!(expected_tokens("Total revenue: 2026"), 8);
     }
 }

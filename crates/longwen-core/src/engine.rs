@@ -300,11 +300,10 @@ impl Engine {
     /// The quotations of an answer, each found (or not) in the documents its question read.
     pub async fn answer_quotes(&self, answer: MessageId) -> Result<Vec<QuoteMatch>> {
         let m = self.message(answer)?;
-        // The documents are recorded on the question (older rows) or on the answer.
-        let ids = match (&m.document_ids[..], m.question_id) {
-            ([], Some(q)) => self.message(q)?.document_ids,
-            _ => m.document_ids.clone(),
-        };
+        let ids = self
+            .inner
+            .store
+            .with(|c| messages::documents_read(c, m.id, m.question_id))?;
         let docs: Vec<Document> = ids
             .iter()
             .filter_map(|id| self.document(*id).ok())

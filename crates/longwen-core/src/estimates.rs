@@ -3,11 +3,12 @@
 //! far that was from what the service counted, learnt per file type to correct the next one.
 
 use crate::answers::INSTRUCTION;
+use crate::checks::expected_tokens;
 use crate::error::Result;
 use crate::previews::Previews;
 use crate::settings::INPUT_CNY_PER_1K;
 use crate::store::{chats, documents as docs, estimates, messages, Store};
-use crate::types::{ChatId, Document, DocumentId, DocumentSource, Message, QuestionEstimate};
+use crate::types::{ChatId, Document, DocumentSource, Message, QuestionEstimate};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -21,42 +22,6 @@ const PER_REQUEST: u64 = 3;
 
 /// A single answer moves a type's correction at most this far from the estimate.
 const RATIO_BOUNDS: (f64, f64) = (0.2, 5.0);
-
-/// The tokens of `text` as Qwen's tokenizer counts them, near enough. Fitted against the real
-/// tokenizer (the DashScope SDK's vocabulary) over the fixtures' extracted text: 0.72 a
-/// Chinese, Japanese or Korean character, 1 an ASCII digit, 1.3 a Latin word, 0.9 any other
-/// symbol; whitespace is free.
-pub fn expected_tokens(text: &str) -> u64 {
-    let (mut han, mut digits, mut words, mut other) = (0u64, 0u64, 0u64, 0u64);
-    let mut in_word = false;
-    for c in text.chars() {
-        if c.is_ascii_alphabetic() {
-            words += u64::from(!in_word);
-            in_word = true;
-            continue;
-        }
-        in_word = false;
-        if is_han(c) {
-            han += 1;
-        } else if c.is_ascii_digit() {
-            digits += 1;
-        } else if !c.is_whitespace() {
-            other += 1;
-        }
-    }
-    (han * 72 + digits * 100 + words * 130 + other * 90).div_ceil(100)
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF       // kana
-        | 0x3400..=0x4DBF     // ext A
-        | 0x4E00..=0x9FFF     // unified
-        | 0xAC00..=0xD7AF     // hangul
-        | 0xF900..=0xFAFF     // compatibility
-        | 0x20000..=0x3134F   // ext B..G
-    )
-}
 
 fn message_tokens(text: &str) -> u64 {
     expected_tokens(text) + PER_MESSAGE
@@ -104,7 +69,7 @@ impl Estimates {
         let input = self.store.with(|c| {
             let ids = chats::attached(c, chat)?;
             Ok(Input {
-                documents: documents(c, &ids)?,
+                documents: docs::by_ids(c, &ids, None)?,
                 as_text: chats::sends_text(c, chat)?,
                 history: messages::history(c, chat, i64::MAX)?,
                 question: question.trim().to_string(),
@@ -120,13 +85,10 @@ impl Estimates {
             return Ok(());
         };
         let input = self.store.with(|c| {
-            let mut ids = messages::document_ids(c, answer.id)?;
-            if ids.is_empty() {
-                ids = messages::document_ids(c, question_id)?;
-            }
+            let ids = messages::documents_read(c, answer.id, Some(question_id))?;
             let turn = messages::turn_of(c, question_id)?;
             Ok(Input {
-                documents: documents(c, &ids)?,
+                documents: docs::by_ids(c, &ids, None)?,
                 as_text: chats::sends_text(c, answer.chat_id)?,
                 history: messages::history(c, answer.chat_id, turn)?,
                 question: messages::question(c, question_id)?.0,
@@ -233,24 +195,5 @@ impl Estimates {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<u64>>> {
         // A poisoned map is only a cache: keep using it.
         self.known.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-fn documents(conn: &rusqlite::Connection, ids: &[DocumentId]) -> Result<Vec<Document>> {
-    ids.iter().map(|id| docs::get(conn, *id, None)).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_like_qwen_near_enough() {
-        assert_eq!(expected_tokens(""), 0);
-        assert_eq!(expected_tokens("   \n"), 0);
-        // 4 han × 0.72 = 2.88 → 3
-        assert_eq!(expected_tokens("采购合同"), 3);
-        // 2 words × 1.3 + 4 digits + 1 symbol × 0.9 = 7.5 → 8
-        assert_eq!(expected_tokens("Total revenue: 2026"), 8);
     }
 }

@@ -143,7 +143,7 @@ impl Previews {
                 name: doc.name.clone(),
                 bytes: e.text.len(),
                 chars: e.text.chars().count(),
-                tokens: crate::estimates::expected_tokens(&e.text) as usize,
+                tokens: crate::checks::expected_tokens(&e.text) as usize,
                 sections: e.sections,
                 scanned_pages: e.scanned_pages,
                 rough: e.rough,

@@ -4,9 +4,8 @@
 
 use super::prompt::Prompt;
 use super::Answers;
-use crate::checks::{estimate_tokens, TEXT_TOKEN_LIMIT};
+use crate::checks::{estimate_tokens, expected_tokens, TEXT_TOKEN_LIMIT};
 use crate::error::{Entity, Error, Result};
-use crate::estimates::expected_tokens;
 
 /// What one message may hold, by the higher of the two counts, with room to spare.
 const PART_TOKENS: usize = TEXT_TOKEN_LIMIT * 8 / 10;

@@ -93,6 +93,19 @@ pub fn document_ids(conn: &Connection, message: MessageId) -> Result<Vec<Documen
     Ok(ids)
 }
 
+/// The documents an answer read: recorded on the answer, or on its question (older rows).
+pub fn documents_read(
+    conn: &Connection,
+    answer: MessageId,
+    question: Option<MessageId>,
+) -> Result<Vec<DocumentId>> {
+    let ids = document_ids(conn, answer)?;
+    match question {
+        Some(q) if ids.is_empty() => document_ids(conn, q),
+        _ => Ok(ids),
+    }
+}
+
 pub fn link_documents(conn: &Connection, message: MessageId, docs: &[DocumentId]) -> Result<()> {
     for d in docs {
         conn.execute(

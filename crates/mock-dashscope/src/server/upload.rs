@@ -148,7 +148,6 @@ struct Part {
 /// Files up to this size are parsed for their token count; past it a quarter of the bytes is
 /// counted (the mock's stand-in for text it does not read).
 const PARSE_BYTES: u64 = 8 * 1024 * 1024;
-const PARSE_PDF_BYTES: u64 = 1024 * 1024;
 
 /// Streams the `file` part: hashes it, keeps the first bytes of a text file, looks for `/Font` in
 /// a PDF. Also says whether it went over the size limit and how reading it failed, if it did.
@@ -226,10 +225,7 @@ async fn read_file_part(
 /// What a question referencing this file reads: the tokens of its parsed text, or a quarter of
 /// its bytes where the mock does not parse it.
 async fn file_tokens(filename: &str, body: Vec<u8>, bytes: u64) -> u64 {
-    // The service parses after answering the upload; the mock parses before, so a big PDF
-    // (thousands of pages) would hold the answer up: past 1 MB a PDF counts its bytes.
-    let pdf = filename.to_ascii_lowercase().ends_with(".pdf");
-    if bytes > PARSE_BYTES || (pdf && bytes > PARSE_PDF_BYTES) {
+    if bytes > PARSE_BYTES {
         return bytes.div_ceil(4);
     }
     let name = filename.to_string();
