@@ -1,17 +1,20 @@
-//! The shared harness: the mock service (in-process), one tauri-driver per app launch (on free
-//! ports, its environment pointing the app at temp dirs and the mock), a fantoccini session,
-//! and helpers that find controls by their accessible names and wait on DOM conditions.
+//! The shared harness: the mock service (in-process), and one tauri-driver per app launch (on
+//! free ports, its environment pointing the app at temp dirs and the mock) with a fantoccini
+//! session. What a launched app can do is in `app.rs`.
 
 use anyhow::{anyhow, bail, Context, Result};
-use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::error::NewSessionError;
+use fantoccini::ClientBuilder;
 use mock_dashscope::{MockConfig, MockServer};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::ffi::OsString;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::app::terminate;
+pub use crate::app::{App, LOG_FN};
 
 pub const KEYRING_SERVICE: &str = "longwen";
 pub const KEYRING_USER: &str = "dashscope-api-key";
@@ -46,13 +49,6 @@ pub struct Launch {
     pub application: Option<PathBuf>,
 }
 
-pub struct App {
-    pub client: Client,
-    driver: Option<Child>,
-    pub profile: std::sync::Arc<tempfile::TempDir>,
-    pub name: String,
-}
-
 fn find_program(name: &str, extra: &[PathBuf]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
@@ -65,7 +61,7 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -166,78 +162,47 @@ impl Suite {
             Some(p) => p.clone(),
             None => std::sync::Arc::new(tempfile::tempdir()?),
         };
-        let port = free_port()?;
-        let native_port = free_port()?;
-        let log = std::fs::File::create(self.artifacts.join(format!("{name}.driver.log")))?;
-        let mut cmd = Command::new(&self.driver);
-        cmd.args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native_port.to_string(),
-        ])
-        .envs(self.app_env(profile.path(), &launch)?)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .stdin(Stdio::null())
-        .stdout(log.try_clone()?)
-        .stderr(log);
-        if launch.env_key.is_none() {
-            cmd.env_remove("DASHSCOPE_API_KEY");
-        }
-        let mut driver = cmd.spawn().context("starting tauri-driver")?;
-
-        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-            if let Some(status) = driver.try_wait()? {
-                bail!(
-                    "tauri-driver exited at start ({status}); see e2e-artifacts/{name}.driver.log"
-                );
-            }
-            if Instant::now() > deadline {
-                terminate(&mut driver);
-                bail!("tauri-driver did not listen on {addr} within 15 s");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-
-        // tauri-driver listens before its WebKitWebDriver does: a session asked for in between
-        // fails to connect. Wait for the native driver's port too.
-        let native: SocketAddr = ([127, 0, 0, 1], native_port).into();
-        while TcpStream::connect_timeout(&native, Duration::from_millis(200)).is_err() {
-            if let Some(status) = driver.try_wait()? {
-                bail!(
-                    "tauri-driver exited at start ({status}); see e2e-artifacts/{name}.driver.log"
-                );
-            }
-            if Instant::now() > deadline {
-                terminate(&mut driver);
-                bail!("WebKitWebDriver did not listen on {native} within 15 s");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-
-        let args: Vec<String> = launch
-            .args
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            json!({ "application": launch.application.as_ref().unwrap_or(&self.app), "args": args }),
-        );
-        let client = match ClientBuilder::rustls()
-            .context("TLS setup for the WebDriver client")?
-            .capabilities(caps)
-            .connect(&format!("http://{addr}"))
-            .await
-        {
-            Ok(c) => c,
-            Err(e) => {
-                terminate(&mut driver);
-                bail!("no WebDriver session (the app did not start?): {e}; see e2e-artifacts/{name}.driver.log");
+        let mut attempt = 1;
+        let (client, driver) = loop {
+            let (mut driver, addr) = self
+                .start_driver(name, attempt, profile.path(), &launch)
+                .await?;
+            let args: Vec<String> = launch
+                .args
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            let mut caps = serde_json::Map::new();
+            caps.insert(
+                "tauri:options".into(),
+                json!({ "application": launch.application.as_ref().unwrap_or(&self.app), "args": args }),
+            );
+            let session = ClientBuilder::rustls()
+                .context("TLS setup for the WebDriver client")?
+                .capabilities(caps)
+                .connect(&format!("http://{addr}"))
+                .await;
+            match session {
+                Ok(c) => break (c, driver),
+                Err(e) => {
+                    terminate(&mut driver);
+                    let log = self.driver_log_tail(name);
+                    // A connection tauri-driver dropped (its forward to WebKitWebDriver failed) is
+                    // the harness's fault, not the app's: one fresh driver is tried. A refusal
+                    // from the app's side (session not created) fails at once.
+                    let lost = matches!(
+                        e,
+                        NewSessionError::Failed(_)
+                            | NewSessionError::FailedC(_)
+                            | NewSessionError::Lost(_)
+                    );
+                    if lost && attempt == 1 {
+                        eprintln!("e2e:   {name}: the WebDriver connection was lost ({e}); a fresh driver is tried once. Its log:\n{log}");
+                        attempt += 1;
+                        continue;
+                    }
+                    bail!("no WebDriver session (the app did not start?): {e}; e2e-artifacts/{name}.driver.log ends:\n{log}");
+                }
             }
         };
         let app = App {
@@ -265,6 +230,70 @@ impl Suite {
             .map_err(|e| anyhow!("clicking Upload: {e}"))?;
         }
         Ok(app)
+    }
+
+    /// Starts tauri-driver for one launch and waits until it and its WebKitWebDriver listen.
+    async fn start_driver(
+        &self,
+        name: &str,
+        attempt: u32,
+        profile: &Path,
+        launch: &Launch,
+    ) -> Result<(Child, SocketAddr)> {
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(attempt > 1)
+            .truncate(attempt == 1)
+            .open(self.artifacts.join(format!("{name}.driver.log")))?;
+        let mut cmd = Command::new(&self.driver);
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .envs(self.app_env(profile, launch)?)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+        if launch.env_key.is_none() {
+            cmd.env_remove("DASHSCOPE_API_KEY");
+        }
+        let mut driver = cmd.spawn().context("starting tauri-driver")?;
+
+        // tauri-driver listens before its WebKitWebDriver does: a session asked for in between
+        // fails to connect. Wait for the native driver's port too.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let native: SocketAddr = ([127, 0, 0, 1], native_port).into();
+        for (what, at) in [("tauri-driver", addr), ("WebKitWebDriver", native)] {
+            while TcpStream::connect_timeout(&at, Duration::from_millis(200)).is_err() {
+                if let Some(status) = driver.try_wait()? {
+                    bail!(
+                        "tauri-driver exited at start ({status}); see e2e-artifacts/{name}.driver.log"
+                    );
+                }
+                if Instant::now() > deadline {
+                    terminate(&mut driver);
+                    bail!("{what} did not listen on {at} within 15 s");
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        Ok((driver, addr))
+    }
+
+    /// The last lines of a launch's driver log, for a failure's message (CI shows only output).
+    fn driver_log_tail(&self, name: &str) -> String {
+        let text = std::fs::read_to_string(self.artifacts.join(format!("{name}.driver.log")))
+            .unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
     }
 
     /// The environment the app gets for a profile (made ready: its folders, and a stand-in for
@@ -325,291 +354,6 @@ impl Suite {
         self.screenshots.join(format!("{state}-{lang}-{theme}.png"))
     }
 }
-
-fn terminate(child: &mut Child) {
-    // SIGTERM, not SIGKILL: tauri-driver then stops its WebKitWebDriver child too.
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if let Some(mut d) = self.driver.take() {
-            terminate(&mut d);
-        }
-    }
-}
-
-/// XPath string literal for any text.
-fn xpath_literal(s: &str) -> String {
-    if !s.contains('\'') {
-        format!("'{s}'")
-    } else if !s.contains('"') {
-        format!("\"{s}\"")
-    } else {
-        let parts: Vec<String> = s.split('\'').map(|p| format!("'{p}'")).collect();
-        format!("concat({})", parts.join(", \"'\", "))
-    }
-}
-
-impl App {
-    /// Ends the session (closes the app) and stops tauri-driver.
-    pub async fn quit(mut self) -> Result<()> {
-        let client = self.client.clone();
-        let result = client.close().await;
-        if let Some(mut d) = self.driver.take() {
-            terminate(&mut d);
-        }
-        result.map_err(|e| anyhow!("closing the session: {e}"))
-    }
-
-    /// The links the app handed to the system opener (xdg-open), in order.
-    pub fn opened_links(&self) -> Vec<String> {
-        std::fs::read_to_string(self.profile.path().join("opened.txt"))
-            .unwrap_or_default()
-            .lines()
-            .map(str::to_string)
-            .collect()
-    }
-
-    pub async fn js(&self, script: &str) -> Result<Value> {
-        self.client
-            .execute(script, vec![])
-            .await
-            .map_err(|e| anyhow!("script failed: {e}\n{script}"))
-    }
-
-    /// Polls a script until it returns something truthy; returns that value.
-    pub async fn wait_js(&self, what: &str, timeout: Duration, script: &str) -> Result<Value> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let last = match self.client.execute(script, vec![]).await {
-                Ok(v) if truthy(&v) => return Ok(v),
-                Ok(v) => v,
-                Err(e) => json!(format!("error: {e}")),
-            };
-            if Instant::now() > deadline {
-                let _ = self.save_failure(what).await;
-                bail!("timed out after {timeout:?} waiting for {what} (last: {last})");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// A screenshot and the DOM for a failed step, in e2e-artifacts/.
-    pub async fn save_failure(&self, what: &str) -> Result<()> {
-        let dir = repo_root().join("e2e-artifacts");
-        let stem: String = format!("{}-{}", self.name, what)
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        if let Ok(png) = self.client.screenshot().await {
-            std::fs::write(dir.join(format!("{stem}.png")), png)?;
-        }
-        if let Ok(html) = self.client.source().await {
-            std::fs::write(dir.join(format!("{stem}.html")), html)?;
-        }
-        Ok(())
-    }
-
-    pub async fn screenshot(&self, path: &Path) -> Result<()> {
-        // Let the last frame paint (caret, streamed text) before taking it.
-        self.js("return await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));")
-            .await
-            .ok();
-        let png = self
-            .client
-            .screenshot()
-            .await
-            .map_err(|e| anyhow!("screenshot: {e}"))?;
-        std::fs::write(path, png)?;
-        Ok(())
-    }
-
-    /// Waits for a visible element matching the XPath.
-    pub async fn wait_xpath(&self, what: &str, xpath: &str) -> Result<Element> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Ok(found) = self.client.find_all(Locator::XPath(xpath)).await {
-                for e in found {
-                    if e.is_displayed().await.unwrap_or(false) {
-                        return Ok(e);
-                    }
-                }
-            }
-            if Instant::now() > deadline {
-                let _ = self.save_failure(what).await;
-                bail!("no visible {what} ({xpath})");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// A visible button by its accessible name (text or aria-label).
-    pub async fn button(&self, name: &str) -> Result<Element> {
-        let n = xpath_literal(name);
-        self.wait_xpath(
-            &format!("button {name:?}"),
-            &format!("//button[normalize-space(.)={n} or @aria-label={n}]"),
-        )
-        .await
-    }
-
-    /// A visible form control by its label (`<label for>`, aria-label or placeholder-free).
-    pub async fn field(&self, label: &str) -> Result<Element> {
-        let n = xpath_literal(label);
-        self.wait_xpath(
-            &format!("field {label:?}"),
-            &format!(
-                "//*[self::input or self::textarea or self::select][@id=//label[normalize-space(.)={n}]/@for or @aria-label={n}]"
-            ),
-        )
-        .await
-    }
-
-    pub async fn click(&self, name: &str) -> Result<()> {
-        self.button(name)
-            .await?
-            .click()
-            .await
-            .map_err(|e| anyhow!("clicking {name:?}: {e}"))
-    }
-
-    pub async fn type_into(&self, label: &str, text: &str) -> Result<()> {
-        let f = self.field(label).await?;
-        f.clear().await.ok();
-        f.send_keys(text)
-            .await
-            .map_err(|e| anyhow!("typing into {label:?}: {e}"))
-    }
-
-    pub async fn select(&self, label: &str, value: &str) -> Result<()> {
-        self.field(label)
-            .await?
-            .select_by_value(value)
-            .await
-            .map_err(|e| anyhow!("choosing {value:?} in {label:?}: {e}"))
-    }
-
-    /// Waits until the list holds `n` rows and all are `ready`.
-    pub async fn wait_documents_ready(&self, n: usize) -> Result<Value> {
-        self.wait_js(
-            &format!("{n} documents ready"),
-            STEP,
-            &format!(
-                "{DOCS_FN} const d = docs(); if (d.some(r => r.state === 'failed')) return {{failed: d}};
-                 return d.length === {n} && d.every(r => r.state === 'ready') ? d : null;"
-            ),
-        )
-        .await
-        .and_then(|v| {
-            if v.get("failed").is_some() {
-                Err(anyhow!("a document failed: {v}"))
-            } else {
-                Ok(v)
-            }
-        })
-    }
-
-    /// Types a question and presses Send.
-    pub async fn ask(&self, question: &str) -> Result<()> {
-        let before = self.assistant_count().await?;
-        self.type_into("Question", question).await?;
-        self.click("Send").await?;
-        self.wait_js(
-            "the answer to start",
-            Duration::from_secs(10),
-            &format!("{LOG_FN} return answers().length > {before};"),
-        )
-        .await?;
-        Ok(())
-    }
-
-    pub async fn assistant_count(&self) -> Result<u64> {
-        Ok(self
-            .js(&format!("{LOG_FN} return answers().length;"))
-            .await?
-            .as_u64()
-            .unwrap_or(0))
-    }
-
-    /// The last assistant message: `{status, text}`.
-    pub async fn last_answer(&self) -> Result<Value> {
-        self.js(&format!(
-            "{LOG_FN} const a = answers(); return a.length ? a[a.length - 1] : null;"
-        ))
-        .await
-    }
-
-    /// Waits until the last answer has one of `statuses`.
-    pub async fn wait_answer(&self, statuses: &[&str]) -> Result<Value> {
-        let list = serde_json::to_string(statuses)?;
-        self.wait_js(
-            &format!("an answer with status {statuses:?}"),
-            STEP,
-            &format!(
-                "{LOG_FN} const a = answers(); const l = a[a.length - 1];
-                 return l && {list}.includes(l.status) ? l : null;"
-            ),
-        )
-        .await
-    }
-}
-
-fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64() != Some(0.0),
-        Value::String(s) => !s.is_empty(),
-        _ => true,
-    }
-}
-
-/// The Documents list (role=list named "Documents"), as `[{state, text}]`.
-const DOCS_FN: &str = r#"
-function docs() {
-  const list = [...document.querySelectorAll('[role=list]')]
-    .find(l => (l.getAttribute('aria-label') || '') === 'Documents' || l.id === 'doc-list');
-  if (!list) return [];
-  return [...list.querySelectorAll('[role=listitem], li')]
-    .filter(li => li.dataset.state)
-    .map(li => ({ state: li.dataset.state, text: li.textContent.replace(/\s+/g, ' ').trim() }));
-}
-"#;
-/// Assistant messages in the Conversation log, as `[{status, text, extra}]`.
-pub const LOG_FN: &str = r#"
-function answers() {
-  const log = document.querySelector('[role=log]');
-  if (!log) return [];
-  return [...log.querySelectorAll('article')]
-    .filter(a => a.dataset.status !== undefined || a.dataset.role === 'assistant')
-    .map(a => {
-      const body = a.querySelector('.msg-body');
-      return {
-        status: a.dataset.status || '',
-        text: (body ? body.textContent : a.textContent).replace(/\s+/g, ' ').trim(),
-        all: a.textContent.replace(/\s+/g, ' ').trim(),
-      };
-    });
-}
-"#;
 
 /// The first 12 hex digits of a SHA-256, as the mock's answer quotes them.
 pub fn sha12(bytes: &[u8]) -> String {

@@ -11,6 +11,7 @@
 //! Screenshots go to docs/screenshots/, failure shots and driver logs to e2e-artifacts/.
 
 mod answers;
+mod app;
 mod cost;
 mod crash;
 mod crashkit;

@@ -1,0 +1,304 @@
+//! One launched app: its WebDriver session, the helpers that find controls by their
+//! accessible names and wait on DOM conditions, and stopping it.
+
+use anyhow::{anyhow, bail, Result};
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use crate::harness::{repo_root, STEP};
+
+pub struct App {
+    pub client: Client,
+    pub(crate) driver: Option<Child>,
+    pub profile: std::sync::Arc<tempfile::TempDir>,
+    pub name: String,
+}
+
+pub(crate) fn terminate(child: &mut Child) {
+    // SIGTERM, not SIGKILL: tauri-driver then stops its WebKitWebDriver child too.
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(mut d) = self.driver.take() {
+            terminate(&mut d);
+        }
+    }
+}
+
+/// XPath string literal for any text.
+fn xpath_literal(s: &str) -> String {
+    if !s.contains('\'') {
+        format!("'{s}'")
+    } else if !s.contains('"') {
+        format!("\"{s}\"")
+    } else {
+        let parts: Vec<String> = s.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
+
+impl App {
+    /// Ends the session (closes the app) and stops tauri-driver.
+    pub async fn quit(mut self) -> Result<()> {
+        let client = self.client.clone();
+        let result = client.close().await;
+        if let Some(mut d) = self.driver.take() {
+            terminate(&mut d);
+        }
+        result.map_err(|e| anyhow!("closing the session: {e}"))
+    }
+
+    /// The links the app handed to the system opener (xdg-open), in order.
+    pub fn opened_links(&self) -> Vec<String> {
+        std::fs::read_to_string(self.profile.path().join("opened.txt"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    pub async fn js(&self, script: &str) -> Result<Value> {
+        self.client
+            .execute(script, vec![])
+            .await
+            .map_err(|e| anyhow!("script failed: {e}\n{script}"))
+    }
+
+    /// Polls a script until it returns something truthy; returns that value.
+    pub async fn wait_js(&self, what: &str, timeout: Duration, script: &str) -> Result<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let last = match self.client.execute(script, vec![]).await {
+                Ok(v) if truthy(&v) => return Ok(v),
+                Ok(v) => v,
+                Err(e) => json!(format!("error: {e}")),
+            };
+            if Instant::now() > deadline {
+                let _ = self.save_failure(what).await;
+                bail!("timed out after {timeout:?} waiting for {what} (last: {last})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A screenshot and the DOM for a failed step, in e2e-artifacts/.
+    pub async fn save_failure(&self, what: &str) -> Result<()> {
+        let dir = repo_root().join("e2e-artifacts");
+        let stem: String = format!("{}-{}", self.name, what)
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if let Ok(png) = self.client.screenshot().await {
+            std::fs::write(dir.join(format!("{stem}.png")), png)?;
+        }
+        if let Ok(html) = self.client.source().await {
+            std::fs::write(dir.join(format!("{stem}.html")), html)?;
+        }
+        Ok(())
+    }
+
+    pub async fn screenshot(&self, path: &Path) -> Result<()> {
+        // Let the last frame paint (caret, streamed text) before taking it.
+        self.js("return await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));")
+            .await
+            .ok();
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .map_err(|e| anyhow!("screenshot: {e}"))?;
+        std::fs::write(path, png)?;
+        Ok(())
+    }
+
+    /// Waits for a visible element matching the XPath.
+    pub async fn wait_xpath(&self, what: &str, xpath: &str) -> Result<Element> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(found) = self.client.find_all(Locator::XPath(xpath)).await {
+                for e in found {
+                    if e.is_displayed().await.unwrap_or(false) {
+                        return Ok(e);
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                let _ = self.save_failure(what).await;
+                bail!("no visible {what} ({xpath})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A visible button by its accessible name (text or aria-label).
+    pub async fn button(&self, name: &str) -> Result<Element> {
+        let n = xpath_literal(name);
+        self.wait_xpath(
+            &format!("button {name:?}"),
+            &format!("//button[normalize-space(.)={n} or @aria-label={n}]"),
+        )
+        .await
+    }
+
+    /// A visible form control by its label (`<label for>`, aria-label or placeholder-free).
+    pub async fn field(&self, label: &str) -> Result<Element> {
+        let n = xpath_literal(label);
+        self.wait_xpath(
+            &format!("field {label:?}"),
+            &format!(
+                "//*[self::input or self::textarea or self::select][@id=//label[normalize-space(.)={n}]/@for or @aria-label={n}]"
+            ),
+        )
+        .await
+    }
+
+    pub async fn click(&self, name: &str) -> Result<()> {
+        self.button(name)
+            .await?
+            .click()
+            .await
+            .map_err(|e| anyhow!("clicking {name:?}: {e}"))
+    }
+
+    pub async fn type_into(&self, label: &str, text: &str) -> Result<()> {
+        let f = self.field(label).await?;
+        f.clear().await.ok();
+        f.send_keys(text)
+            .await
+            .map_err(|e| anyhow!("typing into {label:?}: {e}"))
+    }
+
+    pub async fn select(&self, label: &str, value: &str) -> Result<()> {
+        self.field(label)
+            .await?
+            .select_by_value(value)
+            .await
+            .map_err(|e| anyhow!("choosing {value:?} in {label:?}: {e}"))
+    }
+
+    /// Waits until the list holds `n` rows and all are `ready`.
+    pub async fn wait_documents_ready(&self, n: usize) -> Result<Value> {
+        self.wait_js(
+            &format!("{n} documents ready"),
+            STEP,
+            &format!(
+                "{DOCS_FN} const d = docs(); if (d.some(r => r.state === 'failed')) return {{failed: d}};
+                 return d.length === {n} && d.every(r => r.state === 'ready') ? d : null;"
+            ),
+        )
+        .await
+        .and_then(|v| {
+            if v.get("failed").is_some() {
+                Err(anyhow!("a document failed: {v}"))
+            } else {
+                Ok(v)
+            }
+        })
+    }
+
+    /// Types a question and presses Send.
+    pub async fn ask(&self, question: &str) -> Result<()> {
+        let before = self.assistant_count().await?;
+        self.type_into("Question", question).await?;
+        self.click("Send").await?;
+        self.wait_js(
+            "the answer to start",
+            Duration::from_secs(10),
+            &format!("{LOG_FN} return answers().length > {before};"),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn assistant_count(&self) -> Result<u64> {
+        Ok(self
+            .js(&format!("{LOG_FN} return answers().length;"))
+            .await?
+            .as_u64()
+            .unwrap_or(0))
+    }
+
+    /// The last assistant message: `{status, text}`.
+    pub async fn last_answer(&self) -> Result<Value> {
+        self.js(&format!(
+            "{LOG_FN} const a = answers(); return a.length ? a[a.length - 1] : null;"
+        ))
+        .await
+    }
+
+    /// Waits until the last answer has one of `statuses`.
+    pub async fn wait_answer(&self, statuses: &[&str]) -> Result<Value> {
+        let list = serde_json::to_string(statuses)?;
+        self.wait_js(
+            &format!("an answer with status {statuses:?}"),
+            STEP,
+            &format!(
+                "{LOG_FN} const a = answers(); const l = a[a.length - 1];
+                 return l && {list}.includes(l.status) ? l : null;"
+            ),
+        )
+        .await
+    }
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        _ => true,
+    }
+}
+
+/// The Documents list (role=list named "Documents"), as `[{state, text}]`.
+const DOCS_FN: &str = r#"
+function docs() {
+  const list = [...document.querySelectorAll('[role=list]')]
+    .find(l => (l.getAttribute('aria-label') || '') === 'Documents' || l.id === 'doc-list');
+  if (!list) return [];
+  return [...list.querySelectorAll('[role=listitem], li')]
+    .filter(li => li.dataset.state)
+    .map(li => ({ state: li.dataset.state, text: li.textContent.replace(/\s+/g, ' ').trim() }));
+}
+"#;
+/// Assistant messages in the Conversation log, as `[{status, text, extra}]`.
+pub const LOG_FN: &str = r#"
+function answers() {
+  const log = document.querySelector('[role=log]');
+  if (!log) return [];
+  return [...log.querySelectorAll('article')]
+    .filter(a => a.dataset.status !== undefined || a.dataset.role === 'assistant')
+    .map(a => {
+      const body = a.querySelector('.msg-body');
+      return {
+        status: a.dataset.status || '',
+        text: (body ? body.textContent : a.textContent).replace(/\s+/g, ' ').trim(),
+        all: a.textContent.replace(/\s+/g, ' ').trim(),
+      };
+    });
+}
+"#;
