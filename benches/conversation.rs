@@ -5,6 +5,9 @@
 //! Run under Xvfb and D-Bus, like the e2e suite: `cargo bench -p longwen-desktop --bench conversation`.
 
 #[allow(dead_code)]
+#[path = "../tests/e2e/app.rs"]
+mod app;
+#[allow(dead_code)]
 #[path = "../tests/e2e/harness.rs"]
 mod harness;
 #[path = "support/procfs.rs"]

@@ -4,6 +4,9 @@
 //! is in the Preview panel, once the extraction is cached (each document is opened once before).
 //! `scripts/bench.sh` runs this under Xvfb and D-Bus; prints rows of the benchmark table.
 
+#[allow(dead_code)]
+#[path = "../tests/e2e/app.rs"]
+mod app;
 #[path = "support/big_docs.rs"]
 mod big_docs;
 #[allow(dead_code)]

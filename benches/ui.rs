@@ -5,6 +5,9 @@
 //! Needs the bare window built first: `cargo build --release -p bare-window`.
 
 #[allow(dead_code)]
+#[path = "../tests/e2e/app.rs"]
+mod app;
+#[allow(dead_code)]
 #[path = "../tests/e2e/harness.rs"]
 mod harness;
 

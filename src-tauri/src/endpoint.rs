@@ -16,7 +16,7 @@ pub async fn confirm_if_needed<R: Runtime>(window: &Window<R>, state: &AppState)
     let module = window
         .app_handle()
         .asset_resolver()
-        .get(words::file(lang).to_string())
+        .get(words::file(lang, "endpoint").to_string())
         .map(|a| a.bytes)
         .unwrap_or_default();
     let word = |path: &[&str]| words::lookup(&module, path, &[("host", &host)]).unwrap_or_default();

@@ -10,7 +10,7 @@ use tauri::{Context, Runtime};
 fn word<R: Runtime>(context: &Context<R>, path: &[&str]) -> Option<String> {
     let module = context
         .assets()
-        .get(&AssetKey::from(words::file(Lang::from_env())))?;
+        .get(&AssetKey::from(words::file(Lang::from_env(), path[0])))?;
     words::lookup(&module, path, &[])
 }
 

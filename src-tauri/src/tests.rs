@@ -276,10 +276,17 @@ fn add_paths_reports_progress_and_attaches_to_the_chat_named() {
 
 /// The strings table of a UI language (`export default {JSON};`).
 fn ui_strings(file: &str) -> Value {
-    let text = std::fs::read_to_string(format!("{}/ui/i18n/{file}", env!("CARGO_MANIFEST_DIR")))
-        .expect("UI strings");
-    let json = text.split_once("export default").unwrap().1.trim();
-    serde_json::from_str(json.trim_end_matches(';')).expect("the strings are JSON")
+    let read = |file: &str| -> Value {
+        let path = format!("{}/ui/i18n/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).expect("UI strings");
+        let json = text.split_once("export default").unwrap().1.trim();
+        serde_json::from_str(json.trim_end_matches(';')).expect("the strings are JSON")
+    };
+    // As i18n.js merges them: the error sentences are in `<lang>.errors.js`.
+    let mut all = read(file);
+    let errors = read(&file.replace(".js", ".errors.js"));
+    all["errors"] = errors["errors"].clone();
+    all
 }
 
 /// Every kind of error the core knows is worded in both UI languages (the UI words errors;

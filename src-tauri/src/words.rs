@@ -1,13 +1,17 @@
-//! The UI's own strings (`ui/i18n/<lang>.js`, embedded with the app), read by the shell for
-//! the few native dialogs it shows, so the shell holds no sentence of its own.
+//! The UI's own strings (`ui/i18n/<lang>.js` and `<lang>.errors.js`, embedded with the app),
+//! read by the shell for the few native dialogs it shows, so the shell holds no sentence of its
+//! own.
 
 use longwen_core::Lang;
 
-/// The file of a language's strings, as the webview loads it.
-pub fn file(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "i18n/zh-CN.js",
-        Lang::En => "i18n/en.js",
+/// The file of a language's strings under `top` (the first key of a path), as the webview
+/// loads it: the error sentences have files of their own.
+pub fn file(lang: Lang, top: &str) -> &'static str {
+    match (lang, top == "errors") {
+        (Lang::Zh, false) => "i18n/zh-CN.js",
+        (Lang::Zh, true) => "i18n/zh-CN.errors.js",
+        (Lang::En, false) => "i18n/en.js",
+        (Lang::En, true) => "i18n/en.errors.js",
     }
 }
 

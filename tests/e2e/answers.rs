@@ -2,7 +2,8 @@
 //! Copy table, Documents used, starter questions, and asking first while a document is not
 //! ready.
 
-use crate::harness::{App, Launch, Suite, LOG_FN, STEP};
+use crate::app::LOG_FN;
+use crate::harness::{App, Launch, Suite, STEP};
 use crate::{chat_requests, launch_with_document, text_of, with_key};
 use anyhow::{ensure, Context, Result};
 use serde_json::Value;

@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::app::terminate;
-pub use crate::app::{App, LOG_FN};
+pub use crate::app::App;
 
 pub const KEYRING_SERVICE: &str = "longwen";
 pub const KEYRING_USER: &str = "dashscope-api-key";

@@ -22,6 +22,7 @@ mod migrate;
 mod perf_list;
 mod perf_stream;
 mod preview;
+mod preview_pages;
 mod seed;
 mod sidebar;
 mod throttle;
@@ -57,6 +58,7 @@ use preview::{
     long_document_opens_in_windows, preview_finds_in_the_contract_pdf,
     quotes_link_to_the_clause_and_flag_made_up_ones, scanned_pdf_says_why_there_is_no_preview,
 };
+use preview_pages::many_pages_get_a_page_field;
 use serde_json::Value;
 use sidebar::{
     sidebar_export_markdown_through_the_menu, sidebar_rename_and_delete_with_undo,
@@ -144,6 +146,7 @@ fn main() {
             quotes_link_to_the_clause_and_flag_made_up_ones,
             scanned_pdf_says_why_there_is_no_preview,
             long_document_opens_in_windows,
+            many_pages_get_a_page_field,
             cost_line_estimates_before_asking_and_shows_the_error_after,
             a_ram_users_key_can_send_the_text_instead,
             long_conversation_draws_only_what_is_on_screen,
@@ -525,7 +528,7 @@ async fn an_old_error_is_worded_in_the_language_chosen_later(suite: &Suite) -> R
             &format!(
                 "{} const a = answers(); const l = a[a.length - 1];
                  return l && l.all.includes('服务拒绝了这个 API Key') ? l : null;",
-                harness::LOG_FN
+                app::LOG_FN
             ),
         )
         .await?;

@@ -62,7 +62,7 @@ fn no_space(s: &str) -> String {
 }
 
 /// Clicks the name of the document row `name` (it opens the preview).
-async fn open_from_row(app: &App, name: &str) -> Result<()> {
+pub async fn open_from_row(app: &App, name: &str) -> Result<()> {
     let clicked = app
         .js(&format!(
             "const b = [...document.querySelectorAll('#doc-list li[data-state=ready] button')]

@@ -4,7 +4,8 @@
 //! element that could run script or load something, and every payload is followed by a look at
 //! the canary, the watcher, the window title and the window's address.
 
-use crate::harness::{App, Launch, Suite, LOG_FN, STEP};
+use crate::app::LOG_FN;
+use crate::harness::{App, Launch, Suite, STEP};
 use crate::{with_key, KEY};
 use anyhow::{ensure, Context, Result};
 use mock_dashscope::{Fault, Target};

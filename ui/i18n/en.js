@@ -286,96 +286,6 @@ export default {
     "removeFile": "Remove file",
     "confirmEndpoint": "Confirm the address…"
   },
-  "errors": {
-    "generic": "Something went wrong. Please try again.",
-    "details": "Details",
-    "kind": "Kind",
-    "requestId": "Request ID",
-    "detail": "Detail",
-    "thisFile": "this file",
-    "kinds": {
-      "key_missing": "No API Key is set. Open Settings and paste your DashScope API Key.",
-      "key_refused": "The service refused the API Key. Check that it is copied in full and that it belongs to the region chosen in Settings (an API Key works in one region only).",
-      "keyring_unavailable": "The API Key cannot be stored safely: {store} is not available. Unlock it (or log in to a desktop session) and try again, or set the DASHSCOPE_API_KEY environment variable.",
-      "insecure_url": "The address {url} does not use https, so your API Key was not sent. Use an https:// address in Settings.",
-      "rate_limited": {
-        "wait": "The service is busy (too many requests). Please try again in {secs} s.",
-        "later": "The service is busy (too many requests). Please wait a minute and try again."
-      },
-      "arrears": "Your Alibaba Cloud account is in arrears. Top up the account in the Alibaba Cloud console, then try again.",
-      "free_tier_only": "Your free quota is used up and \"free tier only\" is switched on. Turn it off in the Model Studio console, or top up, then try again.",
-      "content_refused": "The service refused this content (content safety check). Rephrase the question or use other documents.",
-      "model_not_found": "The model in Settings does not exist or is not enabled for your account. Choose qwen-long in Settings.",
-      "wrong_address": "The service address looks wrong (it should end in /compatible-mode/v1). Check the region and address in Settings.",
-      "file_too_large": "The file is too large for the service (150 MB per document, 20 MB per image). Split it into smaller files.",
-      "file_parsing": "The service is still reading your document. Please try again in a minute.",
-      "file_invalid": "The service does not accept this document's id. The likely cause: your API Key belongs to a RAM (sub-)user, and uploaded documents work only with the main (root) account's key. Use a key of the main account, or remove and add the document again.",
-      "file_not_found": "The document is no longer on the service (it may have been deleted). Add it again and retry.",
-      "file_format_unsupported": "The model can only answer from text. This file (for example a scanned PDF or an image) has no readable text. Use a text PDF or DOCX.",
-      "file_too_many_pages": "The document has more than 15,000 pages. Split it into smaller files.",
-      "file_blank": "The service found no text in this document. If it is a scan, convert it to a text PDF first.",
-      "too_many_files": "Too many documents in one question (at most 99). Remove some and ask again.",
-      "context_too_long": "The documents and conversation are longer than the model can read (10 million tokens). Remove some documents or start a new conversation.",
-      "upload_quota": "Your cloud document storage is full (10,000 files or 100 GB). Delete old documents from the cloud and try again.",
-      "file_parse_failed": "The service could not read this document. Check that it opens on your computer, save it again as DOCX or PDF, and add it again.",
-      "service_error": "The service could not answer (error {status}). Please try again in a moment. If it keeps happening and you ask whoever set up Longwen for help, quote the request id under Details.",
-      "network": "Could not reach the service. Check your internet connection (and proxy settings, if your office uses one), then try again.",
-      "proxy": "The proxy refused the connection. Check the HTTPS_PROXY setting, or ask your IT department.",
-      "tls": "The secure connection could not be verified. If your office inspects internet traffic, make sure its certificate is installed on this computer.",
-      "timeout": "The service took too long to respond. Please try again.",
-      "stream_cut": "The connection dropped while the answer was arriving. The part received is kept. Ask again to get a full answer.",
-      "cancelled": "Stopped. The part of the answer received so far is kept.",
-      "input_missing": "Cannot open “{name}”: it does not exist or cannot be read. Check the file and add it again.",
-      "input_changed": "“{name}” changed while it was being sent, so it was not kept. Save and close it, then try again.",
-      "input_is_directory": "“{name}” is a folder. Add the documents inside it instead.",
-      "input_empty": "“{name}” is empty, so there is nothing to read. Check that you picked the right file.",
-      "input_unsupported": {
-        "legacy": "“{name}” is in an old Office format that the service cannot read. Open it in Word or PowerPoint, save it as DOCX or PDF, and add that file.",
-        "other": "“{name}” is not a supported type. Use TXT, DOCX, PDF, XLSX, EPUB, MOBI, MD, CSV or JSON."
-      },
-      "input_too_large": "“{name}” is larger than the {limit} MB limit. Split it into smaller files.",
-      "input_too_many_documents": "{count} documents are attached, but one question can use at most {limit}. Remove some and ask again.",
-      "text_too_long": "The pasted text is about {tokens} tokens, over the {limit}-token limit for pasted text. Upload it as a file instead.",
-      "question_too_long": "The question is about {tokens} tokens, over the {limit}-token limit for a question about documents. Shorten the question, or put the long text in a document (paste it as text or add it as a file) and ask about it.",
-      "invalid_argument": "Invalid input: {problem}. Check what was entered, correct it and try again.",
-      "not_found": "Not found: {what} {id}. It may have been deleted (perhaps in another window). Refresh the list and choose it again.",
-      "storage": "Longwen could not read or write its data folder. Check free disk space and permissions, then restart Longwen.",
-      "internal": "Something went wrong inside Longwen. Please try again; if it keeps happening, restart Longwen.",
-      "access_denied": "This API Key's workspace has no access to the model (access denied). In the Model Studio console, give the workspace access to Qwen-Long, or use another key.",
-      "model_not_in_region": "Qwen-Long is offered only in the China (Beijing) region. Choose China (Beijing) in Settings, with a key created in that region.",
-      "too_large_for_model": "This question reads about {tokens} tokens, but {model} accepts at most {limit} tokens a minute, so it would be refused every time. Choose qwen-long in Settings, or ask about fewer or smaller documents.",
-      "answer_too_long": "The answer reached {limit} MB, the most Longwen keeps, and was stopped there. The text so far is kept. Ask for a shorter answer, or one part at a time.",
-      "endpoint_not_confirmed": "Your API Key has not been confirmed for {host}, so nothing was sent there. Open Settings and confirm the address to send your key and documents to it.",
-      "database_too_new": "This data was written by a newer version of Longwen. Use that version, or move the data aside to start afresh (nothing is deleted).",
-      "database_damaged": "Longwen's data cannot be read (the file is damaged). Move it aside to start afresh (nothing is deleted); backups are kept in the same folder.",
-      "file_in_use": "An answer is reading this file now, so it was not deleted. Try again when the answer has finished."
-    },
-    "problems": {
-      "unknown": "{detail}",
-      "empty_question": "the question is empty",
-      "empty_key": "the API Key is empty",
-      "bad_key": "the API Key holds a space, a line break or another character no key has: copy it again from the Model Studio console",
-      "empty_text": "the text is empty",
-      "empty_model": "the model name is empty",
-      "empty_address": "the custom address is empty",
-      "bad_address": "the address {value} is not valid ({detail})",
-      "address_not_http": "the address {value} does not start with https://",
-      "bad_file_id": "the file id {value} is not valid",
-      "link_not_allowed": "only links to public web sites (http or https, no user name) can be opened",
-      "answer_still_streaming": "this answer is still being written",
-      "unreadable_input": "the input could not be read ({detail})"
-    },
-    "entities": {
-      "item": "item",
-      "chat": "conversation",
-      "message": "message",
-      "answer": "answer",
-      "question": "question of answer",
-      "document": "document",
-      "document_job": "document job",
-      "preview": "document preview"
-    }
-  },
   "time": {
     "seconds": "{s}s",
     "minutesSeconds": "{m}m {s}s"
@@ -530,6 +440,19 @@ export default {
     "sections": "Sections",
     "page": "Page {label}",
     "slide": "Slide {label}",
+    "goto": {
+      "page": {
+        "before": "Page",
+        "after": "of {count}",
+        "field": "Page number"
+      },
+      "slide": {
+        "before": "Slide",
+        "after": "of {count}",
+        "field": "Slide number"
+      },
+      "section": "Go to"
+    },
     "find": "Find in document",
     "previous": "Previous match",
     "next": "Next match",

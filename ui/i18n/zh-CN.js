@@ -277,96 +277,6 @@ export default {
     "removeFile": "移除文件",
     "confirmEndpoint": "确认地址…"
   },
-  "errors": {
-    "generic": "出了点问题，请重试。",
-    "details": "详情",
-    "kind": "类型",
-    "requestId": "请求编号",
-    "detail": "详细信息",
-    "thisFile": "此文件",
-    "kinds": {
-      "key_missing": "尚未设置 API Key。请打开“设置”，粘贴你的百炼（DashScope）API Key。",
-      "key_refused": "服务拒绝了这个 API Key。请检查 API Key 是否完整复制，以及它是否属于“设置”中所选的地域（API Key 只在一个地域有效）。",
-      "keyring_unavailable": "{store}不可用，无法安全保存 API Key。请解锁{store}（或登录桌面会话）后重试，或设置环境变量 DASHSCOPE_API_KEY。",
-      "insecure_url": "地址 {url} 未使用 https，为保护 API Key 未发送请求。请在“设置”中使用 https:// 地址。",
-      "rate_limited": {
-        "wait": "服务繁忙（请求过多）。请在 {secs} 秒后重试。",
-        "later": "服务繁忙（请求过多）。请稍等一分钟后重试。"
-      },
-      "arrears": "你的阿里云账号已欠费。请在阿里云控制台充值后重试。",
-      "free_tier_only": "免费额度已用完，且开启了“仅使用免费额度”。请在百炼控制台关闭该选项或充值后重试。",
-      "content_refused": "服务因内容安全审核拒绝了此内容。请换一种问法，或使用其他文档。",
-      "model_not_found": "“设置”中的模型不存在或未对你的账号开通。请在“设置”中选择 qwen-long。",
-      "wrong_address": "服务地址似乎不正确（应以 /compatible-mode/v1 结尾）。请在“设置”中检查地域和地址。",
-      "file_too_large": "文件超过服务的大小上限（文档 150 MB，图片 20 MB）。请拆分成较小的文件。",
-      "file_parsing": "服务仍在读取你的文档。请过一分钟再试。",
-      "file_invalid": "服务不接受该文档的编号。常见原因：你的 API Key 属于 RAM 子账号，而上传的文档只能配合主账号的 API Key 使用。请改用主账号的 API Key，或移除后重新添加该文档。",
-      "file_not_found": "该文档已不在服务端（可能已被删除）。请重新添加后重试。",
-      "file_format_unsupported": "模型只能根据文字作答。此文件（例如扫描版 PDF 或图片）没有可读取的文字。请使用文字版 PDF 或 DOCX。",
-      "file_too_many_pages": "文档超过 15,000 页。请拆分成较小的文件。",
-      "file_blank": "服务在此文档中没有找到文字。如果是扫描件，请先转换为文字版 PDF。",
-      "too_many_files": "一次提问的文档过多（最多 99 个）。请移除一些后再问。",
-      "context_too_long": "文档和对话的总长度超过了模型的上限（1000 万 token）。请移除部分文档或开始新对话。",
-      "upload_quota": "云端文档空间已满（10,000 个文件或 100 GB）。请删除云端的旧文档后重试。",
-      "file_parse_failed": "服务无法读取此文档。请确认它能在电脑上正常打开，另存为 DOCX 或 PDF 后重新添加。",
-      "service_error": "服务暂时无法回答（错误 {status}）。请稍后重试；如果持续出现，向为你安装长文的人求助时，请提供“详情”中的请求编号。",
-      "network": "无法连接到服务。请检查网络连接（如果单位使用代理，也请检查代理设置），然后重试。",
-      "proxy": "代理服务器拒绝了连接。请检查 HTTPS_PROXY 设置，或联系你的 IT 部门。",
-      "tls": "无法验证安全连接。如果单位会检查网络流量，请确认其证书已安装在本机。",
-      "timeout": "服务响应超时。请重试。",
-      "stream_cut": "回答接收过程中连接中断。已收到的部分已保留。请重新提问以获得完整回答。",
-      "cancelled": "已停止。已收到的部分回答已保留。",
-      "input_missing": "无法打开“{name}”：文件不存在或无法读取。请检查文件后重新添加。",
-      "input_changed": "“{name}”在发送过程中被修改，因此没有保留。请保存并关闭该文件后重试。",
-      "input_is_directory": "“{name}”是文件夹。请添加其中的文档。",
-      "input_empty": "“{name}”是空文件，没有可读取的内容。请确认选对了文件。",
-      "input_unsupported": {
-        "legacy": "“{name}”是旧版 Office 格式，服务无法读取。请用 Word 或 PowerPoint 打开，另存为 DOCX 或 PDF 后再添加。",
-        "other": "不支持“{name}”的文件类型。请使用 TXT、DOCX、PDF、XLSX、EPUB、MOBI、MD、CSV 或 JSON。"
-      },
-      "input_too_large": "“{name}”超过了 {limit} MB 的上限。请拆分成较小的文件。",
-      "input_too_many_documents": "已附加 {count} 个文档，但一次提问最多只能使用 {limit} 个。请移除一些后再问。",
-      "text_too_long": "粘贴的文本约 {tokens} 个 token，超过粘贴文本 {limit} 个 token 的上限。请改为作为文件上传。",
-      "question_too_long": "问题约 {tokens} 个 token，超过了针对文档提问时 {limit} 个 token 的上限。请缩短问题，或把长文本放进文档（粘贴为文本或添加为文件）后再针对它提问。",
-      "invalid_argument": "输入无效：{problem}。请检查所填内容，更正后重试。",
-      "not_found": "未找到：{what} {id}。它可能已被删除（例如在另一个窗口中）。请刷新列表后重新选择。",
-      "storage": "长文无法读写其数据文件夹。请检查磁盘空间和权限，然后重新启动长文。",
-      "internal": "长文内部出现问题。请重试；如果持续出现，请重新启动长文。",
-      "access_denied": "此 API Key 所在的业务空间没有该模型的访问权限。请在百炼控制台为该业务空间开通 Qwen-Long，或换用其他 API Key。",
-      "model_not_in_region": "Qwen-Long 仅在华北 2（北京）地域提供。请在“设置”中选择“中国（北京）”，并使用在该地域创建的 API Key。",
-      "too_large_for_model": "此问题约需读取 {tokens} 个 token，但 {model} 每分钟最多接受 {limit} 个 token，每次都会被拒绝。请在“设置”中选择 qwen-long，或减少、缩小所问的文档。",
-      "answer_too_long": "回答已达到 {limit} MB（长文保存的上限），已在此处停止，已收到的内容已保留。请要求更简短的回答，或分部分提问。",
-      "endpoint_not_confirmed": "尚未确认将 API Key 用于 {host}，因此没有向其发送任何内容。请打开“设置”确认该地址后，API Key 和文档才会发送到那里。",
-      "database_too_new": "这些数据由更新版本的长文写入。请使用该版本，或将数据移到别处后重新开始（不会删除任何内容）。",
-      "database_damaged": "无法读取长文的数据（文件已损坏）。请将其移到别处后重新开始（不会删除任何内容）；备份保存在同一文件夹中。",
-      "file_in_use": "有回答正在读取此文件，因此没有删除。请在回答结束后重试。"
-    },
-    "problems": {
-      "unknown": "{detail}",
-      "empty_question": "问题为空",
-      "empty_key": "API Key 为空",
-      "bad_key": "API Key 里有空格、换行或其他 API Key 不会有的字符：请从百炼控制台重新复制",
-      "empty_text": "文本为空",
-      "empty_model": "模型名称为空",
-      "empty_address": "自定义地址为空",
-      "bad_address": "地址 {value} 无效（{detail}）",
-      "address_not_http": "地址 {value} 不是以 https:// 开头",
-      "bad_file_id": "文件编号 {value} 无效",
-      "link_not_allowed": "只能打开公共网站的链接（http 或 https，且不含用户名）",
-      "answer_still_streaming": "这条回答仍在生成中",
-      "unreadable_input": "无法读取输入（{detail}）"
-    },
-    "entities": {
-      "item": "项目",
-      "chat": "对话",
-      "message": "消息",
-      "answer": "回答",
-      "question": "回答对应的问题",
-      "document": "文档",
-      "document_job": "文档任务",
-      "preview": "文档预览"
-    }
-  },
   "time": {
     "seconds": "{s} 秒",
     "minutesSeconds": "{m} 分 {s} 秒"
@@ -512,6 +422,19 @@ export default {
     "sections": "章节",
     "page": "第 {label} 页",
     "slide": "第 {label} 张幻灯片",
+    "goto": {
+      "page": {
+        "before": "第",
+        "after": "页，共 {count} 页",
+        "field": "页码"
+      },
+      "slide": {
+        "before": "第",
+        "after": "张，共 {count} 张",
+        "field": "幻灯片编号"
+      },
+      "section": "跳转到"
+    },
     "find": "在文档中查找",
     "previous": "上一处",
     "next": "下一处",

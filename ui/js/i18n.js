@@ -1,5 +1,5 @@
-// Every user-visible string comes from i18n/en.js or i18n/zh-CN.js (plain JSON objects
-// exported as ES modules: the CSP in tauri.conf.json has no 'self' in connect-src, so fetch()
+// Every user-visible string comes from i18n/en.js or i18n/zh-CN.js, and their error sentences
+// from i18n/en.errors.js and i18n/zh-CN.errors.js (plain JSON objects exported as ES modules: the CSP in tauri.conf.json has no 'self' in connect-src, so fetch()
 // of a bundled .json file would be refused, while module scripts from 'self' are allowed).
 //
 // t('key', {n: 3}) interpolates {n}. When `count` is given, `key.one` / `key.other` are
@@ -10,11 +10,13 @@
 //   data-i18n-placeholder="key" → placeholder
 
 import en from '../i18n/en.js';
+import enErrors from '../i18n/en.errors.js';
 import zh from '../i18n/zh-CN.js';
+import zhErrors from '../i18n/zh-CN.errors.js';
 
 const HTML_LANG = { en: 'en', zh: 'zh-CN' };
 
-const tables = { en, zh };
+const tables = { en: { ...en, ...enErrors }, zh: { ...zh, ...zhErrors } };
 let current = 'en';
 const listeners = new Set();
 

@@ -15,6 +15,7 @@ import * as find from './preview-find.js';
 const WINDOW = 64 * 1024;
 const MAX_CHUNKS = 6; // windows kept in the DOM; the far ones go as the person scrolls
 const EDGE = 900; // px from an end of the text at which the next window is loaded
+const MANY_SECTIONS = 40; // more than this: a page field instead of a chip per page
 const enc = new TextEncoder();
 
 let doc = null; // {id, info}: the document shown (info from preview_document)
@@ -163,6 +164,7 @@ function drawHead() {
   note.hidden = !notes.length;
   note.textContent = notes.join(' ');
   drawSections(info.sections || []);
+  markSection();
 }
 
 function sectionLabel(s) {
@@ -174,6 +176,10 @@ function sectionLabel(s) {
 function drawSections(sections) {
   const nav = $('preview-sections');
   nav.hidden = sections.length < 2;
+  if (sections.length > MANY_SECTIONS) {
+    nav.replaceChildren(sectionPicker(sections));
+    return;
+  }
   const list = el('ul', 'preview-section-list');
   list.setAttribute('role', 'list');
   for (const s of sections) {
@@ -182,15 +188,68 @@ function drawSections(sections) {
     b.type = 'button';
     b.dataset.kind = s.kind;
     b.dataset.start = String(s.start);
-    b.addEventListener('click', () => {
-      find.reset();
-      clearMark();
-      jumpTo(s.start);
-    });
+    b.addEventListener('click', () => goToSection(s));
     li.appendChild(b);
     list.appendChild(li);
   }
   nav.replaceChildren(list);
+}
+
+function goToSection(s) {
+  find.reset();
+  clearMark();
+  jumpTo(s.start);
+}
+
+/**
+ * Past a few dozen pages a chip each is a wall nobody reads (and thousands of them took the
+ * panel's first paint past half a second): pages and slides get a number field ("Page [12] of
+ * 5,832"), sheets and chapters a list to choose from.
+ */
+function sectionPicker(sections) {
+  const wrap = el('div', 'preview-goto');
+  const kind = sections[0].kind;
+  const numbered = sections.every((s) => s.kind === kind) && (kind === 'page' || kind === 'slide');
+  if (!numbered) {
+    const label = el('label', 'preview-goto-label', t('preview.goto.section'));
+    label.htmlFor = 'preview-goto';
+    const select = el('select', 'preview-goto-select');
+    select.id = 'preview-goto';
+    sections.forEach((s, i) => {
+      const o = el('option', '', sectionLabel(s));
+      o.value = String(i);
+      select.appendChild(o);
+    });
+    select.addEventListener('change', () => goToSection(sections[Number(select.value)]));
+    wrap.append(label, select);
+    return wrap;
+  }
+  const input = el('input', 'preview-goto-number');
+  input.id = 'preview-goto';
+  input.type = 'number';
+  input.min = '1';
+  input.max = String(sections.length);
+  input.value = '1';
+  input.inputMode = 'numeric';
+  input.setAttribute('aria-label', t(`preview.goto.${kind}.field`));
+  const go = () => {
+    const n = Math.round(Number(input.value));
+    if (!Number.isFinite(n) || n < 1) return;
+    const i = Math.min(n, sections.length) - 1;
+    input.value = String(i + 1);
+    goToSection(sections[i]);
+  };
+  input.addEventListener('change', go);
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      go();
+    }
+  });
+  const before = el('span', 'preview-goto-label', t(`preview.goto.${kind}.before`));
+  const after = el('span', 'preview-goto-of', t(`preview.goto.${kind}.after`, { count: sections.length }));
+  wrap.append(before, input, after);
+  return wrap;
 }
 
 function showNone(reason) {
@@ -362,7 +421,9 @@ async function jumpTo(offset) {
   range.setStart(node, i);
   range.setEnd(node, Math.min(i + 1, node.length));
   const body = $('preview-body');
-  const r = range.getBoundingClientRect();
+  // The last box: a range starting a line also yields the end of the line before it.
+  const rects = range.getClientRects();
+  const r = rects.length ? rects[rects.length - 1] : range.getBoundingClientRect();
   body.scrollTop += r.top - body.getBoundingClientRect().top - 8;
   await serial(() => fillEdgesNow());
   markSection();
@@ -372,18 +433,14 @@ async function jumpTo(offset) {
 function markSection() {
   const sections = doc && doc.info.state === 'ready' ? doc.info.sections || [] : [];
   if (sections.length < 2 || !chunks.length) return;
-  const body = $('preview-body');
-  const top = body.getBoundingClientRect().top + 4;
-  let offset = lo();
-  for (const c of chunks) {
-    const r = c.node.getBoundingClientRect();
-    if (r.bottom < top) continue;
-    const frac = r.height > 0 ? Math.max(0, (top - r.top) / r.height) : 0;
-    offset = c.start + Math.floor(frac * (c.end - c.start));
-    break;
+  const offset = offsetAtTop();
+  const idx = sectionAt(sections, offset);
+  const picker = document.getElementById('preview-goto');
+  if (picker) {
+    // Not while the person is typing a page number into it.
+    if (document.activeElement !== picker) picker.value = String(picker.tagName === 'SELECT' ? idx : idx + 1);
+    return;
   }
-  let idx = 0;
-  for (let i = 0; i < sections.length; i += 1) if (sections[i].start <= offset) idx = i;
   const buttons = $('preview-sections').querySelectorAll('.preview-section');
   buttons.forEach((b, i) => {
     if (i === idx) b.setAttribute('aria-current', 'true');
@@ -394,4 +451,39 @@ function markSection() {
   if (cur && (cur.offsetTop < nav.scrollTop || cur.offsetTop > nav.scrollTop + nav.clientHeight - cur.offsetHeight)) {
     nav.scrollTop = cur.offsetTop - nav.clientHeight / 2;
   }
+}
+
+/** The byte offset of the text at the top line of the view. */
+function offsetAtTop() {
+  const body = $('preview-body');
+  const box = body.getBoundingClientRect();
+  // Just inside the top line (a jump puts its line 8 px down; a line is about 23 px).
+  const at = document.caretRangeFromPoint(box.left + 24, box.top + 16);
+  const c = at && chunks.find((x) => x.node.contains(at.startContainer));
+  if (c) {
+    const before = document.createRange();
+    before.setStart(c.node, 0);
+    before.setEnd(at.startContainer, at.startOffset);
+    return c.start + enc.encode(c.text.slice(0, before.toString().length)).length;
+  }
+  // Between lines or in the padding: estimate from the window at the top.
+  for (const x of chunks) {
+    const r = x.node.getBoundingClientRect();
+    if (r.bottom < box.top + 16) continue;
+    const frac = r.height > 0 ? Math.max(0, (box.top + 16 - r.top) / r.height) : 0;
+    return x.start + Math.floor(frac * (x.end - x.start));
+  }
+  return lo();
+}
+
+/** The last section starting at or before `offset` (sections are in order). */
+function sectionAt(sections, offset) {
+  let a = 0;
+  let b = sections.length - 1;
+  while (a < b) {
+    const mid = (a + b + 1) >> 1;
+    if (sections[mid].start <= offset) a = mid;
+    else b = mid - 1;
+  }
+  return a;
 }

@@ -180,12 +180,9 @@ impl Estimates {
             return Ok(*known);
         }
         let tokens = match previews.extracted(doc).await? {
-            Ok(e) => {
-                let text = e.text;
-                tokio::task::spawn_blocking(move || expected_tokens(&text))
-                    .await
-                    .ok()
-            }
+            Ok(e) => tokio::task::spawn_blocking(move || expected_tokens(&e.text))
+                .await
+                .ok(),
             Err(_) => None,
         };
         self.lock().insert(key, tokens);

@@ -67,7 +67,15 @@ pub(crate) struct Previews {
     /// The last files read, newest first, by content hash: the panel asks for a document's head
     /// and then window after window (and quotes read each document of an answer); reading a
     /// 7-million-character extraction from disk each time took a second.
-    recent: std::sync::Mutex<Vec<(String, Arc<Extracted>)>>,
+    recent: std::sync::Mutex<Vec<Arc<Remembered>>>,
+}
+
+/// One extraction in memory, with its counts once the panel has asked for them.
+struct Remembered {
+    sha256: String,
+    extracted: Arc<Extracted>,
+    /// (characters, expected tokens): a pass over 7 MB each time the panel opened.
+    counts: std::sync::OnceLock<(usize, usize)>,
 }
 
 impl Previews {
@@ -81,16 +89,26 @@ impl Previews {
 
     /// The extracted text of a document: pasted text as it is; a file from the cache, or read
     /// from disk when it still has the content that was added.
-    pub(crate) async fn extracted(&self, doc: &Document) -> Result<Result<Extracted, NoPreview>> {
+    pub(crate) async fn extracted(
+        &self,
+        doc: &Document,
+    ) -> Result<Result<Arc<Extracted>, NoPreview>> {
+        Ok(self.entry(doc).await?.map(|r| r.extracted.clone()))
+    }
+
+    async fn entry(&self, doc: &Document) -> Result<Result<Arc<Remembered>, NoPreview>> {
         if doc.source == DocumentSource::Text {
             let text = self.store.with(|c| docs::text(c, doc.id))?;
-            return Ok(Ok(Extracted::plain(text)));
+            return Ok(Ok(Arc::new(Remembered::new(
+                &doc.sha256,
+                Extracted::plain(text),
+            ))));
         }
         let Some(path) = doc.path.clone() else {
             return Ok(Err(NoPreview::Missing));
         };
         if let Some(e) = self.remembered(&doc.sha256) {
-            return Ok(Ok((*e).clone()));
+            return Ok(Ok(e));
         }
         let (cache, sha) = (self.cache.clone(), doc.sha256.clone());
         let hit = {
@@ -114,42 +132,56 @@ impl Previews {
         Ok(self.remember(&doc.sha256, read))
     }
 
-    fn remembered(&self, sha: &str) -> Option<Arc<Extracted>> {
+    fn remembered(&self, sha: &str) -> Option<Arc<Remembered>> {
         let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        recent
-            .iter()
-            .find(|(s, _)| s == sha)
-            .map(|(_, e)| e.clone())
+        recent.iter().find(|r| r.sha256 == sha).cloned()
     }
 
     fn remember(
         &self,
         sha: &str,
         read: Result<Extracted, NoPreview>,
-    ) -> Result<Extracted, NoPreview> {
-        if let Ok(e) = &read {
-            let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-            recent.retain(|(s, _)| s != sha);
-            recent.insert(0, (sha.to_string(), Arc::new(e.clone())));
-            recent.truncate(REMEMBERED);
-        }
-        read
+    ) -> Result<Arc<Remembered>, NoPreview> {
+        let entry = Arc::new(Remembered::new(sha, read?));
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        recent.retain(|r| r.sha256 != sha);
+        recent.insert(0, entry.clone());
+        recent.truncate(REMEMBERED);
+        Ok(entry)
     }
 
     pub(crate) async fn preview(&self, doc: &Document) -> Result<PreviewState> {
-        Ok(match self.extracted(doc).await? {
-            Ok(e) => PreviewState::Ready(Preview {
-                document_id: doc.id,
-                name: doc.name.clone(),
-                bytes: e.text.len(),
-                chars: e.text.chars().count(),
-                tokens: crate::checks::expected_tokens(&e.text) as usize,
-                sections: e.sections,
-                scanned_pages: e.scanned_pages,
-                rough: e.rough,
-                truncated: e.truncated,
-                encoding: e.encoding,
-            }),
+        Ok(match self.entry(doc).await? {
+            Ok(r) => {
+                let (chars, tokens) = match r.counts.get() {
+                    Some(c) => *c,
+                    None => {
+                        let r = r.clone();
+                        tokio::task::spawn_blocking(move || {
+                            let text = &r.extracted.text;
+                            *r.counts.get_or_init(|| {
+                                let tokens = crate::checks::expected_tokens(text) as usize;
+                                (text.chars().count(), tokens)
+                            })
+                        })
+                        .await
+                        .map_err(Error::internal)?
+                    }
+                };
+                let e = &r.extracted;
+                PreviewState::Ready(Preview {
+                    document_id: doc.id,
+                    name: doc.name.clone(),
+                    bytes: e.text.len(),
+                    chars,
+                    tokens,
+                    sections: e.sections.clone(),
+                    scanned_pages: e.scanned_pages.clone(),
+                    rough: e.rough,
+                    truncated: e.truncated,
+                    encoding: e.encoding.clone(),
+                })
+            }
             Err(reason) => PreviewState::None {
                 document_id: doc.id,
                 name: doc.name.clone(),
@@ -190,10 +222,13 @@ impl Previews {
         let mut texts = Vec::new();
         for d in documents {
             if let Ok(e) = self.extracted(d).await? {
-                texts.push((d.id, e.text));
+                texts.push((d.id, e));
             }
         }
-        let folded: Vec<_> = texts.iter().map(|(id, t)| (*id, Folded::new(t))).collect();
+        let folded: Vec<_> = texts
+            .iter()
+            .map(|(id, e)| (*id, Folded::new(&e.text)))
+            .collect();
         Ok(found
             .into_iter()
             .map(|q| QuoteMatch {
@@ -212,14 +247,24 @@ impl Previews {
     /// Forgets a content's cached text (its document left the library).
     pub(crate) fn forget(&self, sha256: &str) {
         let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        recent.retain(|(s, _)| s != sha256);
+        recent.retain(|r| r.sha256 != sha256);
         drop(recent);
         self.cache.remove(sha256);
     }
 
-    async fn ready(&self, doc: &Document) -> Result<Extracted> {
+    async fn ready(&self, doc: &Document) -> Result<Arc<Extracted>> {
         self.extracted(doc)
             .await?
             .map_err(|_| Error::not_found(Entity::Preview, doc.id))
+    }
+}
+
+impl Remembered {
+    fn new(sha256: &str, extracted: Extracted) -> Remembered {
+        Remembered {
+            sha256: sha256.to_string(),
+            extracted: Arc::new(extracted),
+            counts: std::sync::OnceLock::new(),
+        }
     }
 }
