@@ -148,13 +148,17 @@ async fn main() -> Result<()> {
          const total = Math.ceil(log.scrollHeight / log.clientHeight);
          const times = [];
          const step = () => {{
-           if (log.scrollTop <= 0 || times.length >= {MAX_SCREENS}) {{
-             window.__steps = {{ times, total, top: log.scrollTop <= 0 }}; return;
+           // The top is reached when no earlier turns are left to load.
+           const top = log.scrollTop <= 0 && log.dataset.earlier === '0';
+           if (top || times.length >= {MAX_SCREENS}) {{
+             window.__steps = {{ times, total, top }}; return;
            }}
            const t0 = performance.now();
            log.scrollTop = Math.max(0, log.scrollTop - log.clientHeight);
+           // At the top with earlier turns still loading, the screen is not drawn yet.
+           const loading = () => log.scrollTop <= 0 && log.dataset.earlier !== '0';
            const check = () => {{
-             if (window.__drawn() || performance.now() - t0 > 2000)
+             if ((window.__drawn() && !loading()) || performance.now() - t0 > 2000)
                window.__painted(() => {{ times.push(performance.now() - t0); step(); }});
              else window.__next(check);
            }};

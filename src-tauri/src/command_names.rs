@@ -11,6 +11,7 @@ pub const COMMANDS: &[&str] = &[
     "test_connection",
     "list_chats",
     "open_chat",
+    "earlier_messages",
     "delete_chat",
     "watch_documents",
     "add_pending_documents",

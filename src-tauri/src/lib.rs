@@ -43,6 +43,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::settings::test_connection,
             commands::chat::list_chats,
             commands::chat::open_chat,
+            commands::chat::earlier_messages,
             commands::chat::delete_chat,
             commands::documents::watch_documents,
             commands::documents::add_pending_documents,

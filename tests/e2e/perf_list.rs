@@ -1,5 +1,6 @@
-//! A long conversation stays light: only the answers near the screen have their Markdown drawn,
-//! the top one is drawn once scrolled to, and a search hit far up still lands on its message.
+//! A long conversation stays light: it opens with its newest turns only, the earlier ones come
+//! as it is scrolled up, only the answers near the screen have their Markdown drawn, the top
+//! one is drawn once scrolled to, and a search hit far up still lands on its message.
 
 use crate::harness::{Launch, Suite};
 use crate::{seed, KEY};
@@ -8,12 +9,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const TURNS: usize = 200;
+/// The turns a chat opens with (the engine's `RECENT_TURNS`).
+const OPENED_TURNS: u64 = 20;
 /// Answers drawn at once, at most: a few screens' worth, whatever the length of the chat.
 const DRAWN_AT_MOST: u64 = 20;
 
 const COUNTS: &str = "const log = document.querySelector('[role=log]');
   return { answers: log.querySelectorAll('article[data-role=assistant]').length,
-           drawn: log.querySelectorAll('article[data-role=assistant] .msg-body[data-md=drawn]').length };";
+           drawn: log.querySelectorAll('article[data-role=assistant] .msg-body[data-md=drawn]').length,
+           earlier: Number(log.dataset.earlier) };";
 
 pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Result<()> {
     let profile = Arc::new(tempfile::tempdir()?);
@@ -54,8 +58,8 @@ pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Re
     .await?;
     let open = app.js(COUNTS).await?;
     ensure!(
-        open["answers"] == TURNS as u64,
-        "every turn is in the log: {open}"
+        open["answers"] == OPENED_TURNS && open["earlier"] == (TURNS as u64 - OPENED_TURNS) * 2,
+        "the newest turns are in the log, the earlier ones counted: {open}"
     );
     let drawn = open["drawn"].as_u64().context("drawn")?;
     ensure!(
@@ -67,17 +71,15 @@ pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Re
     let first_answer = chat.questions[0] + 1;
     // Also in a frame: the open's own scroll to the end waits for the next frame, and under
     // Xvfb that frame only comes once something changes.
-    app.js(
-        "const log = document.querySelector('[role=log]'); log.scrollTop = 0;
-         requestAnimationFrame(() => { log.scrollTop = 0; }); return true;",
-    )
-    .await?;
+    // Each step up loads the turns before; the log keeps to the top until there are none.
     app.wait_js(
         "the first answer drawn at the top",
-        Duration::from_secs(10),
+        Duration::from_secs(30),
         &format!(
             "const log = document.querySelector('[role=log]');
+             log.scrollTop = 0;
              const a = log.querySelector('article[data-message-id=\"{first_answer}\"]');
+             if (!a || log.dataset.earlier !== '0') return false;
              const r = a.getBoundingClientRect(), l = log.getBoundingClientRect();
              return !!a.querySelector('.msg-body[data-md=drawn] h1') && r.top < l.bottom && r.bottom > l.top;"
         ),
@@ -86,6 +88,10 @@ pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Re
     let top = app.js(COUNTS).await?;
     let drawn = top["drawn"].as_u64().context("drawn")?;
     ensure!(drawn <= DRAWN_AT_MOST, "answers drawn at the top: {top}");
+    ensure!(
+        top["answers"] == TURNS as u64,
+        "every turn loaded once scrolled to the top: {top}"
+    );
     let end = app
         .js(&format!(
             "return document.querySelector('article[data-message-id=\"{last_answer}\"] .msg-body').dataset.md;"
@@ -93,9 +99,16 @@ pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Re
         .await?;
     ensure!(end == "pending", "the last answer let go at the top: {end}");
 
-    // Back to the end, then search for a question far up: it is shown, marked, with its answer.
-    app.js("const log = document.querySelector('[role=log]'); log.scrollTop = log.scrollHeight; return true;")
+    // Another chat, then back (the newest turns only again), then search for a question far
+    // up: its turns are loaded, and it is shown, marked, with its answer.
+    app.js("document.getElementById('new-chat').click(); return true;")
         .await?;
+    app.wait_js(
+        "the new chat",
+        Duration::from_secs(10),
+        "return !document.querySelector('[role=log] article');",
+    )
+    .await?;
     let far = 7;
     let question = chat.questions[far];
     app.type_into("Search conversations", &format!("q{far:04}x"))

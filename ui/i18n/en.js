@@ -120,6 +120,7 @@ export default {
     "copy": "Copy",
     "copied": "Copied",
     "copyFailed": "Could not copy",
+    "earlier": "Show earlier messages",
     "regenerate": "Regenerate"
   },
   "answer": {

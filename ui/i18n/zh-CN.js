@@ -118,6 +118,7 @@ export default {
     "copy": "复制",
     "copied": "已复制",
     "copyFailed": "复制失败",
+    "earlier": "显示更早的消息",
     "regenerate": "重新生成"
   },
   "answer": {

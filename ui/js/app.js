@@ -198,7 +198,11 @@ function initSidebar() {
     },
     onDeleted: () => totals.refresh(conversation.currentChatId()),
   });
-  search.init({ openChat: openFound, isHidden: (id) => sidebar.isHidden(id) });
+  search.init({
+    openChat: openFound,
+    ensureMessage: (id) => conversation.ensureMessage(id),
+    isHidden: (id) => sidebar.isHidden(id),
+  });
   $('sidebar-toggle').addEventListener('click', () => showSidebar(!$('app').classList.contains('sidebar-open')));
   $('sidebar-backdrop').addEventListener('click', () => showSidebar(false));
   $('new-with-docs').addEventListener('click', () => newChatWithDocuments());

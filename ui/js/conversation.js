@@ -4,6 +4,8 @@
 // the cost line above the question box. Assistant articles carry data-status = the message
 // status. Asking and streaming live in answer-stream.js; turns and versions in turns.js.
 // A stored answer's Markdown is drawn only when it comes near the screen (lazy-bodies.js).
+// A chat opens with its newest turns; earlier ones are loaded, a page at a time, as the log is
+// scrolled near its top (or down to a search hit), and put above with the view kept in place.
 
 import * as ipc from './ipc.js';
 import { t, formatNumber } from './i18n.js';
@@ -39,8 +41,69 @@ let hooks = {
 
 export function init(h) {
   hooks = { ...hooks, ...h };
-  interceptLinks($('conversation'), confirmLink, (url) => ipc.openLink(url).catch(() => {}));
-  lazy.init($('conversation'), drawBody);
+  const log = $('conversation');
+  interceptLinks(log, confirmLink, (url) => ipc.openLink(url).catch(() => {}));
+  lazy.init(log, drawBody);
+  log.addEventListener('scroll', () => {
+    if (chat && chat.earlier && log.scrollTop < 2 * log.clientHeight) loadEarlier().catch(() => {});
+  }, { passive: true });
+}
+
+let loading = null; // the earlier page being loaded
+
+/** The oldest turn loaded (a turn's id is its first question's). */
+function oldestTurn() {
+  return chat.messages.reduce((t, m) => Math.min(t, m.turn_id ?? m.id), Infinity);
+}
+
+/**
+ * Loads the turns before those shown (a page, or all down to `downTo`, a message id) and puts
+ * them above, keeping what is on screen where it is.
+ */
+function loadEarlier(downTo = null) {
+  if (loading) return loading.then(() => (downTo != null ? loadEarlier(downTo) : undefined));
+  if (!chat || !chat.earlier) return Promise.resolve();
+  const c = chat;
+  loading = ipc.earlierMessages(c.summary.id, oldestTurn(), downTo).then((page) => {
+    if (chat !== c) return;
+    const before = oldestTurn();
+    chat.messages = page.messages.concat(chat.messages);
+    chat.earlier = page.earlier;
+    setTurns(buildTurns(chat.messages));
+    const log = $('conversation');
+    const anchor = log.querySelector(':scope > .turn');
+    const top = anchor ? anchor.getBoundingClientRect().top : 0;
+    const all = document.createDocumentFragment();
+    for (const turn of turns) if (turn.turnId < before) all.appendChild(turnElement(turn));
+    if (anchor) anchor.before(all);
+    else log.appendChild(all);
+    if (anchor) log.scrollTop += anchor.getBoundingClientRect().top - top;
+    showEarlier();
+    lazy.update();
+  }).finally(() => { loading = null; });
+  return loading;
+}
+
+/** The line at the top of the log while earlier turns are not loaded. */
+function showEarlier() {
+  const log = $('conversation');
+  log.dataset.earlier = String(chat ? chat.earlier : 0);
+  let line = log.querySelector(':scope > .log-earlier');
+  if (!chat || !chat.earlier) {
+    if (line) line.remove();
+    return;
+  }
+  if (!line) {
+    line = el('div', 'log-earlier');
+    line.appendChild(button(t('conv.earlier'), 'btn-ghost btn-small', () => loadEarlier().catch(() => {})));
+    log.prepend(line);
+  }
+}
+
+/** Makes sure a message of the shown chat is in the log (loading earlier turns down to it). */
+export async function ensureMessage(id) {
+  if (!chat || byMessage.has(id) || !chat.earlier) return;
+  await loadEarlier(id);
 }
 
 function setTurns(list) {
@@ -64,7 +127,7 @@ export function currentChatId() {
 
 /** True when the current chat has no messages yet (a fresh "New conversation"). */
 export function isEmpty() {
-  return !!chat && chat.messages.length === 0;
+  return !!chat && chat.messages.length === 0 && !chat.earlier;
 }
 
 export function setChat(c) {
@@ -76,11 +139,18 @@ export function setChat(c) {
   updateCostNote();
 }
 
-/** Keeps our copy of the chat in step without redrawing (after an answer). */
+/**
+ * Keeps our copy of the chat in step without redrawing (after an answer): `c` holds the
+ * newest turns; the earlier ones loaded here stay.
+ */
 export function replaceChat(c) {
   if (chat && c && chat.summary.id === c.summary.id) {
-    chat = c;
+    const from = c.messages.reduce((t, m) => Math.min(t, m.turn_id ?? m.id), Infinity);
+    const older = chat.messages.filter((m) => (m.turn_id ?? m.id) < from);
+    const earlier = older.length ? chat.earlier : c.earlier;
+    chat = { ...c, messages: older.concat(c.messages), earlier };
     setTurns(buildTurns(chat.messages));
+    showEarlier();
   }
   updateCostNote();
 }
@@ -115,22 +185,26 @@ function renderAll() {
   log.replaceChildren();
   lazy.reset();
   setTurns([]);
+  log.dataset.earlier = '0';
   if (!chat || chat.messages.length === 0) {
     renderEmpty();
     return;
   }
   setTurns(buildTurns(chat.messages));
   const all = document.createDocumentFragment();
-  for (const turn of turns) {
-    const wrap = el('div', 'turn');
-    wrap.dataset.turnId = String(turn.turnId);
-    fillTurn(wrap, turn);
-    all.appendChild(wrap);
-  }
+  for (const turn of turns) all.appendChild(turnElement(turn));
   log.appendChild(all);
+  showEarlier();
   log.scrollTop = log.scrollHeight;
   lazy.update();
   scrollToEnd(true);
+}
+
+function turnElement(turn) {
+  const wrap = el('div', 'turn');
+  wrap.dataset.turnId = String(turn.turnId);
+  fillTurn(wrap, turn);
+  return wrap;
 }
 
 function shownIndex(turn) {

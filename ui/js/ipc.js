@@ -59,6 +59,8 @@ export const testConnection = () => call('test_connection');
 export const listChats = () => call('list_chats');
 /** `chatId` null creates a new chat. */
 export const openChat = (chatId) => call('open_chat', { chatId: chatId ?? null });
+export const earlierMessages = (chatId, beforeTurn, downTo = null) =>
+  call('earlier_messages', { chatId, beforeTurn, downTo });
 export const deleteChat = (chatId) => call('delete_chat', { chatId });
 export const renameChat = (chatId, title) => call('rename_chat', { chatId, title });
 /** `SearchHit[]`, best first: `{chat_id, chat_title, message_id, field, snippet: [{text, mark}]}`. */

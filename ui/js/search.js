@@ -18,6 +18,8 @@ let lastHits = [];
 let hooks = {
   /** Opens `hit.chat_id` through the app's openChat; resolves when it is shown. */
   openChat: async () => null,
+  /** Loads the shown chat's earlier turns down to a message, when they are not loaded yet. */
+  ensureMessage: async () => {},
   isHidden: () => false,
 };
 
@@ -161,6 +163,7 @@ function hitRow(h) {
 async function openHit(h) {
   const c = await hooks.openChat(h.chat_id);
   if (!c || h.message_id == null) return;
+  await hooks.ensureMessage(h.message_id).catch(() => {});
   reveal(h.message_id);
 }
 

@@ -16,13 +16,17 @@ use crate::session::Sessions;
 use crate::settings::Settings;
 use crate::store::{self, chats, messages, Store};
 use crate::types::{
-    Answer, AskRequest, Chat, ChatId, ChatSummary, CloudFiles, Costs, Document, DocumentId, Job,
-    JobId, LibraryItem, Limits, Message, MessageId, QuestionEstimate, TextEstimate,
+    Answer, AskRequest, Chat, ChatId, ChatPage, ChatSummary, CloudFiles, Costs, Document,
+    DocumentId, Job, JobId, LibraryItem, Limits, Message, MessageId, QuestionEstimate,
+    TextEstimate,
 };
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
+
+/// Turns a chat opens with, and turns each step back loads (a screenful or more of each).
+const RECENT_TURNS: usize = 20;
 
 /// What an export is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
@@ -368,28 +372,33 @@ impl Engine {
     pub fn chats(&self) -> Result<Vec<ChatSummary>> {
         self.inner.store.with(|c| chats::list(c))
     }
+    /// The chat with every message.
     pub fn chat(&self, id: ChatId) -> Result<Chat> {
+        self.open_chat(id, None)
+    }
+    /// The chat with its newest `RECENT_TURNS` turns (`earlier` counts the messages before
+    /// them; `earlier_messages` gives them): a chat of a thousand questions opens at once.
+    pub fn recent_chat(&self, id: ChatId) -> Result<Chat> {
+        self.open_chat(id, Some(RECENT_TURNS))
+    }
+    fn open_chat(&self, id: ChatId, turns: Option<usize>) -> Result<Chat> {
         self.inner.answers.recover_streaming()?;
         let hint = self.inner.sessions.account_hint();
-        self.inner.store.with(|c| {
-            let summary = chats::summary(c, id)?;
-            let ids = chats::attached(c, id)?;
-            let documents = store::documents::by_ids(c, &ids, hint.as_ref())?;
-            let messages = messages::list(c, id)?;
-            let mut read: Vec<DocumentId> = messages
-                .iter()
-                .flat_map(|m| m.document_ids.iter().copied())
-                .collect();
-            read.sort_unstable();
-            read.dedup();
-            let documents_read = store::documents::by_ids(c, &read, hint.as_ref())?;
-            Ok(Chat {
-                summary,
-                documents,
-                messages,
-                documents_read,
-            })
-        })
+        self.inner
+            .store
+            .with(|c| chats::open(c, id, hint.as_ref(), turns))
+    }
+    /// The `RECENT_TURNS` turns before turn `before`, or all of them from the turn of
+    /// `down_to` when it is further back.
+    pub fn earlier_messages(
+        &self,
+        id: ChatId,
+        before: MessageId,
+        down_to: Option<MessageId>,
+    ) -> Result<ChatPage> {
+        self.inner
+            .store
+            .with(|c| chats::earlier(c, id, before, RECENT_TURNS, down_to))
     }
     pub fn message(&self, id: MessageId) -> Result<Message> {
         self.inner.store.with(|c| messages::load(c, id))

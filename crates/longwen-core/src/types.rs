@@ -158,6 +158,17 @@ pub struct Chat {
     pub messages: Vec<Message>,
     /// Every document an answer of this chat read, attached or not any more (to name them).
     pub documents_read: Vec<Document>,
+    /// How many of the chat's messages come before `messages` (0: they are all here).
+    #[serde(default)]
+    pub earlier: usize,
+}
+
+/// Earlier turns of a chat (every version of each), oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChatPage {
+    pub messages: Vec<Message>,
+    /// How many of the chat's messages come before these.
+    pub earlier: usize,
 }
 
 /// One question. Documents listed here are attached to the chat (and stay attached).

@@ -4,7 +4,9 @@
 use crate::answers;
 use crate::error::CmdResult;
 use crate::state::AppState;
-use longwen_core::types::{Answer, AnswerEvent, AskRequest, Chat, ChatId, ChatSummary, MessageId};
+use longwen_core::types::{
+    Answer, AnswerEvent, AskRequest, Chat, ChatId, ChatPage, ChatSummary, MessageId,
+};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -13,14 +15,28 @@ pub async fn list_chats(state: State<'_, AppState>) -> CmdResult<Vec<ChatSummary
     Ok(state.engine.chats()?)
 }
 
-/// Opens a chat; `null` creates an empty one.
+/// Opens a chat with its newest turns (`earlier` counts the messages before them); `null`
+/// creates an empty one.
 #[tauri::command]
 pub async fn open_chat(state: State<'_, AppState>, chat_id: Option<ChatId>) -> CmdResult<Chat> {
     let id = match chat_id {
         Some(id) => id,
         None => state.engine.create_chat()?.id,
     };
-    Ok(state.engine.chat(id)?)
+    Ok(state.engine.recent_chat(id)?)
+}
+
+/// The turns before turn `before_turn` (a page of them, or all from the turn of `down_to`).
+#[tauri::command]
+pub async fn earlier_messages(
+    state: State<'_, AppState>,
+    chat_id: ChatId,
+    before_turn: MessageId,
+    down_to: Option<MessageId>,
+) -> CmdResult<ChatPage> {
+    Ok(state
+        .engine
+        .earlier_messages(chat_id, before_turn, down_to)?)
 }
 
 #[tauri::command]

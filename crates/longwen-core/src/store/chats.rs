@@ -1,8 +1,9 @@
 //! `chats` and `chat_documents`: conversations and the documents attached to them.
 
-use super::{documents, now, now_ms};
+use super::documents::AccountRef;
+use super::{documents, messages, now, now_ms};
 use crate::error::{Entity, Error, Result};
-use crate::types::{ChatId, ChatSummary, DocumentId};
+use crate::types::{Chat, ChatId, ChatPage, ChatSummary, DocumentId, MessageId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// The document names come as one JSON array, in the order they were attached.
@@ -152,4 +153,56 @@ pub fn set_sends_text(conn: &Connection, chat: ChatId, on: bool) -> Result<()> {
 pub fn clear_sends_text(conn: &Connection) -> Result<()> {
     conn.execute("UPDATE chats SET send_text = 0 WHERE send_text <> 0", [])?;
     Ok(())
+}
+
+/// A chat with its attached documents and its messages: all of them, or the newest `turns`
+/// turns (every version of each) with the count of the messages before them.
+pub fn open(
+    conn: &Connection,
+    id: ChatId,
+    account: Option<&AccountRef>,
+    turns: Option<usize>,
+) -> Result<Chat> {
+    let summary = summary(conn, id)?;
+    let ids = attached(conn, id)?;
+    let documents = documents::by_ids(conn, &ids, account)?;
+    let from = match turns {
+        Some(n) => messages::newest_turns_start(conn, id, MessageId::MAX, n)?,
+        None => None,
+    }
+    .unwrap_or(MessageId::MIN);
+    let list = messages::list_turns(conn, id, from..MessageId::MAX)?;
+    let read = messages::documents_read_in_chat(conn, id)?;
+    Ok(Chat {
+        summary,
+        documents,
+        messages: list,
+        documents_read: documents::by_ids(conn, &read, account)?,
+        earlier: messages::count_before_turn(conn, id, from)?,
+    })
+}
+
+/// The turns before turn `before`: the newest `turns` of them, or every one from the turn of
+/// `down_to` when that is further back (a search hit far up the chat).
+pub fn earlier(
+    conn: &Connection,
+    id: ChatId,
+    before: MessageId,
+    turns: usize,
+    down_to: Option<MessageId>,
+) -> Result<ChatPage> {
+    let Some(newest) = messages::newest_turns_start(conn, id, before, turns)? else {
+        return Ok(ChatPage {
+            messages: Vec::new(),
+            earlier: 0,
+        });
+    };
+    let from = match down_to {
+        Some(m) => newest.min(messages::turn_of(conn, m)?),
+        None => newest,
+    };
+    Ok(ChatPage {
+        messages: messages::list_turns(conn, id, from..before)?,
+        earlier: messages::count_before_turn(conn, id, from)?,
+    })
 }

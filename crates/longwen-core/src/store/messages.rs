@@ -6,6 +6,8 @@ use crate::client::Usage;
 use crate::error::{Entity, Error, Result};
 use crate::types::{ChatId, DocumentId, Message, MessageId, MessageStatus};
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::collections::HashMap;
+use std::ops::Range;
 
 const MESSAGE_SELECT: &str = "SELECT id, chat_id, role, text, status, error_data, error_detail,
         request_id, model, prompt_tokens, completion_tokens, total_tokens, cost_cny,
@@ -73,14 +75,83 @@ pub fn load(conn: &Connection, id: MessageId) -> Result<Message> {
 
 /// The chat's messages, oldest first.
 pub fn list(conn: &Connection, chat: ChatId) -> Result<Vec<Message>> {
-    let mut stmt = conn.prepare(&format!("{MESSAGE_SELECT} WHERE chat_id = ?1 ORDER BY id"))?;
+    list_turns(conn, chat, MessageId::MIN..MessageId::MAX)
+}
+
+/// The messages of the chat's turns whose ids (a turn's id is its first question's) are in
+/// `turns`, every version of each, oldest first.
+pub fn list_turns(
+    conn: &Connection,
+    chat: ChatId,
+    turns: Range<MessageId>,
+) -> Result<Vec<Message>> {
+    let mut stmt = conn.prepare(&format!(
+        "{MESSAGE_SELECT} WHERE chat_id = ?1 AND COALESCE(turn_id, id) >= ?2
+           AND COALESCE(turn_id, id) < ?3 ORDER BY id"
+    ))?;
     let mut messages: Vec<Message> = stmt
-        .query_map([chat], message_from_row)?
+        .query_map(params![chat, turns.start, turns.end], message_from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    for m in &mut messages {
-        m.document_ids = document_ids(conn, m.id)?;
+    // One query for every message's documents (one per message took most of a long chat's open).
+    let at: HashMap<MessageId, usize> = messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id, i))
+        .collect();
+    let mut stmt = conn.prepare(
+        "SELECT md.message_id, md.document_id FROM message_documents md
+           JOIN messages m ON m.id = md.message_id
+         WHERE m.chat_id = ?1 AND COALESCE(m.turn_id, m.id) >= ?2
+           AND COALESCE(m.turn_id, m.id) < ?3
+         ORDER BY md.rowid",
+    )?;
+    let links = stmt.query_map(params![chat, turns.start, turns.end], |r| {
+        Ok((r.get::<_, MessageId>(0)?, r.get::<_, DocumentId>(1)?))
+    })?;
+    for link in links {
+        let (message, document) = link?;
+        if let Some(&i) = at.get(&message) {
+            messages[i].document_ids.push(document);
+        }
     }
     Ok(messages)
+}
+
+/// Where the newest `count` turns before turn `before` start (None: no turn before it).
+pub fn newest_turns_start(
+    conn: &Connection,
+    chat: ChatId,
+    before: MessageId,
+    count: usize,
+) -> Result<Option<MessageId>> {
+    Ok(conn.query_row(
+        "SELECT MIN(t) FROM (SELECT DISTINCT COALESCE(turn_id, id) AS t FROM messages
+           WHERE chat_id = ?1 AND COALESCE(turn_id, id) < ?2 ORDER BY t DESC LIMIT ?3)",
+        params![chat, before, count as i64],
+        |r| r.get(0),
+    )?)
+}
+
+/// How many of the chat's messages belong to turns before turn `turn`.
+pub fn count_before_turn(conn: &Connection, chat: ChatId, turn: MessageId) -> Result<usize> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM messages WHERE chat_id = ?1 AND COALESCE(turn_id, id) < ?2",
+        params![chat, turn],
+        |r| r.get::<_, i64>(0),
+    )? as usize)
+}
+
+/// Every document an answer of the chat read, by id.
+pub fn documents_read_in_chat(conn: &Connection, chat: ChatId) -> Result<Vec<DocumentId>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT md.document_id FROM message_documents md
+           JOIN messages m ON m.id = md.message_id
+         WHERE m.chat_id = ?1 ORDER BY md.document_id",
+    )?;
+    let ids = stmt
+        .query_map([chat], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 pub fn document_ids(conn: &Connection, message: MessageId) -> Result<Vec<DocumentId>> {
