@@ -55,6 +55,28 @@ fn xpath_literal(s: &str) -> String {
 }
 
 impl App {
+    /// Types into the question box (by id: its label is translated) and sends with Enter.
+    pub async fn type_into_question(&self, question: &str) -> Result<()> {
+        let before = self.assistant_count().await?;
+        let q = self
+            .wait_xpath("the question box", "//textarea[@id='question']")
+            .await?;
+        q.send_keys(question)
+            .await
+            .map_err(|e| anyhow::anyhow!("typing the question: {e}"))?;
+        self.js("document.getElementById('send').click(); return true;")
+            .await?;
+        self.wait_js(
+            "the answer to start",
+            Duration::from_secs(10),
+            &format!(
+                "return document.querySelectorAll('[role=log] article[data-role=assistant]').length > {before};"
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Ends the session (closes the app) and stops tauri-driver.
     pub async fn quit(mut self) -> Result<()> {
         let client = self.client.clone();

@@ -4,9 +4,10 @@
 //! under the profile's HOME, not in the log the driver and the app write, not in the page, and
 //! not in any reply of any command the UI can call (nor in the events of its channels).
 
+use crate::desktop::{window_named, xdotool};
 use crate::harness::{files_containing, Suite};
 use crate::xss::ask_raw;
-use crate::{window_named, with_key, xdotool, KEY};
+use crate::{with_key, KEY};
 use anyhow::{ensure, Result};
 use mock_dashscope::{Fault, Target};
 use serde_json::Value;

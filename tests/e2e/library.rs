@@ -5,7 +5,6 @@ use crate::harness::{App, Launch, Suite, STEP};
 use crate::{empty_keyring, launch_with_document, uploads, KEY};
 use anyhow::{ensure, Context, Result};
 use serde_json::Value;
-use std::path::PathBuf;
 use std::time::Duration;
 
 const NOTES: &str = "meeting-notes.md";
@@ -464,99 +463,4 @@ pub async fn removing_a_document_offers_undo(suite: &Suite) -> Result<()> {
         "the document is still attached after reopening ({left})"
     );
     app.quit().await
-}
-
-/// The library, the cloud files and the welcome steps, for `shoot()` in main.rs: `app` has
-/// documents in the current chat; `welcome_profile` is reused for a launch with no key.
-pub async fn shoot_library(app: &App, shot: &dyn Fn(&str) -> PathBuf) -> Result<()> {
-    let before = app
-        .js("return document.querySelector('#chat-list li.current')?.dataset.chatId ?? null;")
-        .await?;
-    // A new chat, so that the library's documents can be chosen for it.
-    app.js("document.getElementById('new-chat').click(); return true;")
-        .await?;
-    app.wait_js(
-        "a new chat",
-        Duration::from_secs(10),
-        "return document.querySelectorAll('#doc-list [data-state]').length === 0;",
-    )
-    .await?;
-    app.js("document.getElementById('open-library').click(); return true;")
-        .await?;
-    app.wait_js(
-        "the library, checked with the cloud",
-        STEP,
-        "return document.querySelectorAll('#lib-rows tr').length >= 2 && document.getElementById('lib-status').textContent === '' && [...document.querySelectorAll('#lib-rows tr')].every(r => r.dataset.cloud !== 'unknown');",
-    )
-    .await?;
-    app.js("const c = [...document.querySelectorAll('#lib-rows input')].find(i => !i.disabled); if (c) c.click(); return true;")
-        .await?;
-    app.screenshot(&shot("library")).await?;
-    app.js("document.getElementById('lib-tab-cloud').click(); return true;")
-        .await?;
-    app.wait_js(
-        "the cloud files",
-        STEP,
-        "return document.querySelectorAll('#cloud-rows tr').length >= 2 && document.getElementById('cloud-status').textContent === '';",
-    )
-    .await?;
-    app.js("document.querySelector('#cloud-rows input').click(); return true;")
-        .await?;
-    app.screenshot(&shot("cloud")).await?;
-    app.js("document.getElementById('library-close').click(); return true;")
-        .await?;
-    // Back to the conversation shown before (later shots start from a chat with questions).
-    if let Some(id) = before.as_str() {
-        app.js(&format!(
-            "document.querySelector('#chat-list li[data-chat-id=\"{id}\"] .chat-open').click(); return true;"
-        ))
-        .await?;
-        app.wait_js(
-            "the earlier conversation",
-            Duration::from_secs(10),
-            &format!(
-                "const li = document.querySelector('#chat-list li.current'); return li && li.dataset.chatId === '{id}' && !!document.querySelector('[role=log] article');"
-            ),
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// The welcome steps, in a launch without a key (same profile: language and theme kept).
-pub async fn shoot_welcome(
-    suite: &Suite,
-    profile: std::sync::Arc<tempfile::TempDir>,
-    name: &str,
-    shot: &dyn Fn(&str) -> PathBuf,
-) -> Result<()> {
-    let entry = empty_keyring()?;
-    let app = suite
-        .launch(
-            name,
-            Launch {
-                profile: Some(profile),
-                ..Launch::default()
-            },
-        )
-        .await?;
-    // The profile has conversations by now (the sidebar shots): the welcome is in an empty one.
-    app.wait_js(
-        "the app shown",
-        Duration::from_secs(10),
-        "return !document.getElementById('app').hidden;",
-    )
-    .await?;
-    app.js("if (!document.getElementById('welcome-key')) document.getElementById('new-chat').click(); return true;")
-        .await?;
-    app.wait_js(
-        "the welcome steps",
-        Duration::from_secs(10),
-        "return !!document.getElementById('welcome-key');",
-    )
-    .await?;
-    app.screenshot(&shot("welcome")).await?;
-    app.quit().await?;
-    entry.delete_credential().ok();
-    Ok(())
 }

@@ -2,18 +2,19 @@
 //! the message, rename (double-click and menu), delete with Undo, export through the menu, and
 //! its screenshots.
 
+use crate::desktop::{window_named, xdotool};
 use crate::harness::{App, Launch, Suite};
-use crate::{launch_with_document, window_named, with_key, xdotool, CONTRACT, KEY};
+use crate::{launch_with_document, with_key, CONTRACT, KEY};
 use anyhow::{ensure, Context, Result};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::time::Duration;
 
-const ENTER: &str = "\u{E007}";
-const ESCAPE: &str = "\u{E00C}";
+pub const ENTER: &str = "\u{E007}";
+pub const ESCAPE: &str = "\u{E00C}";
 
 /// `[{id, title, docs, current}]` of the conversation list, top to bottom.
-async fn rows(app: &App) -> Result<Vec<Value>> {
+pub async fn rows(app: &App) -> Result<Vec<Value>> {
     let v = app
         .js("return [...document.querySelectorAll('[role=list][aria-label] li[role=listitem][data-chat-id]')]
                .filter(li => li.closest('#chat-list'))
@@ -25,7 +26,7 @@ async fn rows(app: &App) -> Result<Vec<Value>> {
 }
 
 /// The chat ids in the database (what `list_chats` answers), newest first.
-async fn stored_chats(app: &App) -> Result<Vec<i64>> {
+pub async fn stored_chats(app: &App) -> Result<Vec<i64>> {
     let v = app
         .js("return await window.__TAURI__.core.invoke('list_chats').then(l => l.map(c => c.id));")
         .await?;
@@ -38,7 +39,7 @@ fn ids(rows: &[Value]) -> Vec<i64> {
     rows.iter().filter_map(|r| r["id"].as_i64()).collect()
 }
 
-async fn current_chat(app: &App) -> Result<i64> {
+pub async fn current_chat(app: &App) -> Result<i64> {
     let v = app
         .wait_js(
             "a current chat",
@@ -51,7 +52,7 @@ async fn current_chat(app: &App) -> Result<i64> {
 
 /// Ctrl+N, as a person presses it: a new, empty conversation is shown (or the one shown is
 /// kept when it is already empty, without documents: the app does not pile up empty chats).
-async fn new_chat_by_keyboard(app: &App) -> Result<i64> {
+pub async fn new_chat_by_keyboard(app: &App) -> Result<i64> {
     let before = current_chat(app).await?;
     let untouched = app
         .js("return !document.querySelector('[role=log] article') && !document.querySelector('#doc-list [data-state]');")
@@ -227,7 +228,7 @@ pub async fn sidebar_search_finds_chats_after_a_restart(suite: &Suite) -> Result
 }
 
 /// Asks one question in a new conversation; returns its id.
-async fn chat_with_question(app: &App, question: &str, new: bool) -> Result<i64> {
+pub async fn chat_with_question(app: &App, question: &str, new: bool) -> Result<i64> {
     if new {
         new_chat_by_keyboard(app).await?;
     }
@@ -237,7 +238,7 @@ async fn chat_with_question(app: &App, question: &str, new: bool) -> Result<i64>
 }
 
 /// Opens the row's "⋯" menu (the row is opened first: the button shows on the current row).
-async fn menu_item(app: &App, chat: i64, item: &str) -> Result<()> {
+pub async fn menu_item(app: &App, chat: i64, item: &str) -> Result<()> {
     app.wait_xpath(
         "the row",
         &format!("//li[@data-chat-id='{chat}']//button[contains(@class,'chat-open')]"),
@@ -262,7 +263,7 @@ async fn menu_item(app: &App, chat: i64, item: &str) -> Result<()> {
     Ok(())
 }
 
-async fn title_of(app: &App, chat: i64) -> Result<String> {
+pub async fn title_of(app: &App, chat: i64) -> Result<String> {
     let t = app
         .js(&format!(
             "const li = document.querySelector('#chat-list li[data-chat-id=\"{chat}\"]'); return li ? li.querySelector('.chat-title').textContent : null;"
@@ -459,153 +460,5 @@ pub async fn sidebar_export_markdown_through_the_menu(suite: &Suite) -> Result<(
         ensure!(text.contains(needle), "export lacks {needle:?}:\n{text}");
     }
     ensure!(!text.contains(KEY), "the key in the export");
-    app.quit().await
-}
-
-/// Moves chats' `updated_at` back (the app has quit), so the groups can be seen.
-fn age_chats(profile: &std::path::Path, days: &[(i64, i64)]) -> Result<()> {
-    let conn = rusqlite::Connection::open(profile.join("data").join(crate::crashkit::DB))?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64;
-    for (chat, d) in days {
-        conn.execute(
-            "UPDATE chats SET updated_at = ?1 WHERE id = ?2",
-            rusqlite::params![now - d * 86_400, chat],
-        )?;
-    }
-    Ok(())
-}
-
-/// The grouped list and the search results, for the screenshots (`shot` names the file).
-pub async fn shoot_sidebar(
-    suite: &Suite,
-    app: App,
-    lang: &str,
-    shot: &dyn Fn(&str) -> PathBuf,
-) -> Result<()> {
-    let zh = lang == "zh";
-    let questions: [&str; 3] = if zh {
-        [
-            "季度销售报告的要点",
-            "供应商付款条件有哪些？",
-            "员工手册里的年假规定",
-        ]
-    } else {
-        [
-            "Key points of the quarterly sales report",
-            "What are the supplier payment terms?",
-            "Annual leave rules in the handbook",
-        ]
-    };
-    let mut made = Vec::new();
-    for q in questions {
-        new_chat_by_keyboard(&app).await?;
-        // By id: the question box's label is translated.
-        app.type_into_question(q).await?;
-        app.wait_answer(&["complete"]).await?;
-        made.push(current_chat(&app).await?);
-    }
-    let profile = app.profile.clone();
-    app.quit().await?;
-    age_chats(profile.path(), &[(made[0], 1), (made[1], 3), (made[2], 20)])?;
-    let app = suite
-        .launch(
-            &format!("shots-sidebar-{lang}"),
-            Launch {
-                profile: Some(profile),
-                env_key: Some(KEY.into()),
-                ..Launch::default()
-            },
-        )
-        .await?;
-    app.wait_js(
-        "four groups",
-        Duration::from_secs(10),
-        "return document.querySelectorAll('#chat-list [role=group]').length === 4;",
-    )
-    .await?;
-    app.screenshot(&shot("sidebar-groups")).await?;
-    let query = if zh { "付款" } else { "payment" };
-    app.wait_xpath("the search box", "//input[@id='chat-search']")
-        .await?
-        .send_keys(query)
-        .await?;
-    app.wait_js(
-        "search results",
-        Duration::from_secs(10),
-        &format!(
-            "const l = document.getElementById('search-results'); return l.dataset.query === {} && l.children.length > 0;",
-            serde_json::to_string(query)?
-        ),
-    )
-    .await?;
-    app.screenshot(&shot("sidebar-search")).await?;
-    app.quit().await
-}
-
-/// Below 760 px the sidebar is hidden, and the menu button shows it over the conversation;
-/// choosing a conversation (or Escape) hides it again.
-pub async fn sidebar_toggle_in_a_narrow_window(suite: &Suite) -> Result<()> {
-    let app = suite.launch("sidebar-narrow", with_key()).await?;
-    let first = chat_with_question(&app, "What does clause 7 say?", false).await?;
-    chat_with_question(&app, "Who signs the contract?", true).await?;
-    app.client.set_window_size(700, 800).await?;
-    app.wait_js(
-        "a narrow window",
-        Duration::from_secs(10),
-        "return window.innerWidth <= 760;",
-    )
-    .await?;
-    let hidden = app
-        .js("return getComputedStyle(document.getElementById('sidebar')).display;")
-        .await?;
-    ensure!(hidden == "none", "sidebar display: {hidden}");
-    app.screenshot(&suite.artifacts.join("sidebar-narrow-closed.png"))
-        .await?;
-    app.click("Show conversations").await?;
-    app.field("Search conversations").await?;
-    app.screenshot(&suite.artifacts.join("sidebar-narrow-open.png"))
-        .await?;
-    ensure!(
-        app.js("return document.activeElement.id;").await? == "chat-search",
-        "the search box has the focus"
-    );
-    app.wait_xpath(
-        "the first chat's row",
-        &format!("//li[@data-chat-id='{first}']//button[contains(@class,'chat-open')]"),
-    )
-    .await?
-    .click()
-    .await?;
-    app.wait_js(
-        "the overlay closed on the chat chosen",
-        Duration::from_secs(5),
-        &format!(
-            "const li = document.querySelector('#chat-list li.current');
-             return li && Number(li.dataset.chatId) === {first}
-               && getComputedStyle(document.getElementById('sidebar')).display === 'none';"
-        ),
-    )
-    .await?;
-    // Ctrl+K opens it at the search box; Escape closes it.
-    app.js("document.getElementById('question').dispatchEvent(new KeyboardEvent('keydown', {key: 'k', ctrlKey: true, bubbles: true, cancelable: true})); return true;")
-        .await?;
-    app.wait_js(
-        "the overlay open at the search box",
-        Duration::from_secs(5),
-        "return document.activeElement.id === 'chat-search' && getComputedStyle(document.getElementById('sidebar')).display !== 'none';",
-    )
-    .await?;
-    app.field("Search conversations")
-        .await?
-        .send_keys(ESCAPE)
-        .await?;
-    app.wait_js(
-        "the overlay closed by Escape",
-        Duration::from_secs(5),
-        "return getComputedStyle(document.getElementById('sidebar')).display === 'none';",
-    )
-    .await?;
     app.quit().await
 }
