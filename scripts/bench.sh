@@ -177,7 +177,8 @@ throughput compared.
 **Search.** `cargo bench -p longwen-core --bench search`: 100,000 messages (50,000 questions and
 answers, Chinese and English sentences, 500 chats) written through the store API, then
 `Engine::search` as `longwen chats search` calls it (50 hits), median of 5 per query. Three or
-more characters go through FTS5's trigram index; two (a common Chinese word) fall back to `LIKE`.
+more characters go through FTS5's trigram index, newest first so that it stops at 50; two (a common
+Chinese word) fall back to a scan of every message with a substring search (`contains_text`).
 
 **`.deb`.** `npx @tauri-apps/cli@^2 build --bundles deb`, then `dpkg-deb -c` checks that PDFium is
 at `/usr/lib/longwen/libpdfium.so` (the app looks in `../lib/longwen` beside

@@ -108,7 +108,7 @@ fn main() {
     let queries = [
         ("违约金", "Chinese, 3 characters, common"),
         ("千分之三", "Chinese, rare"),
-        ("合同", "Chinese, 2 characters (LIKE)"),
+        ("合同", "Chinese, 2 characters (text scan)"),
         ("熊猫", "Chinese, 2 characters, no match: a full scan"),
         ("late delivery", "English, common"),
         ("liquidated damages", "English, rare"),

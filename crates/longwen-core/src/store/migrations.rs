@@ -156,6 +156,7 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(turns, [(1, 1), (2, 1)]);
+        crate::store::search::register(&conn).unwrap();
         let hits = crate::store::search::search(&conn, "千分之三", 10).unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].message_id, Some(2));

@@ -43,6 +43,7 @@ pub fn open(data_dir: &Path) -> Result<Connection> {
         .map_err(damaged)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    search::register(&conn)?;
     if found > 0 && found < known {
         guard::back_up(&conn, data_dir, found)?;
     }

@@ -1,10 +1,17 @@
 //! Search over conversations: questions, answers, chat titles and the names of the documents
-//! attached. Three characters or more go through SQLite FTS5 with the trigram tokenizer (any
-//! substring, Chinese included, ranked by bm25); shorter queries (two Chinese characters are a
-//! common word) fall back to LIKE, newest first.
+//! attached, newest first. Three characters or more go through SQLite FTS5 with the trigram
+//! tokenizer (any substring, Chinese included); shorter queries (two Chinese characters are a
+//! common word) scan the text with `contains_text`.
+//!
+//! Newest first, not by relevance: FTS5 can then stop at the limit instead of ranking every
+//! match (bm25 over the 19,000 messages holding "late delivery" in the search bench took
+//! 130 ms, newest first 2 ms), and both paths order alike.
 
 use crate::error::Result;
 use crate::types::{ChatId, MessageId};
+use aho_corasick::AhoCorasick;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
@@ -110,17 +117,35 @@ fn phrase(query: &str) -> String {
     format!("\"{}\"", query.replace('"', "\"\""))
 }
 
-/// The query as a LIKE pattern matching it anywhere (`\` escapes `%`, `_` and itself).
-fn like(query: &str) -> String {
-    let escaped = query
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+/// Adds `contains_text(text, needle)` to the connection: whether `needle` occurs in `text`, ASCII
+/// letters in any case (what `LIKE '%needle%'` answers, several times faster: LIKE decodes every
+/// character, and its full scan of 100,000 messages took 90 ms).
+pub fn register(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "contains_text",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            // Built once per statement: SQLite keeps it with the constant argument.
+            let finder = ctx.get_or_create_aux(1, |needle| {
+                let needle = match needle {
+                    ValueRef::Text(b) | ValueRef::Blob(b) => b,
+                    _ => &[],
+                };
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build([needle])
+            })?;
+            Ok(match ctx.get_raw(0) {
+                ValueRef::Text(b) | ValueRef::Blob(b) => finder.is_match(b),
+                _ => false,
+            })
+        },
+    )
 }
 
-/// Hits for `query`, best first: chat titles, then document names, then questions and answers
-/// (by relevance with FTS, newest first with LIKE).
+/// Hits for `query`: chat titles, then document names, then questions and answers, each
+/// newest first.
 pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
     let query = query.trim();
     if query.is_empty() {
@@ -135,24 +160,30 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Search
     };
     let sql_titles = if fts {
         "SELECT c.id, c.title, NULL, c.title FROM chats_fts f JOIN chats c ON c.id = f.rowid
-         WHERE chats_fts MATCH ?1 ORDER BY bm25(chats_fts), c.activity_ms DESC LIMIT ?2"
+         WHERE chats_fts MATCH ?1 ORDER BY c.activity_ms DESC LIMIT ?2"
     } else {
         "SELECT c.id, c.title, NULL, c.title FROM chats c
-         WHERE c.title LIKE ?1 ESCAPE '\\' ORDER BY c.activity_ms DESC LIMIT ?2"
+         WHERE contains_text(c.title, ?1) ORDER BY c.activity_ms DESC LIMIT ?2"
     };
     let sql_docs = "SELECT c.id, c.title, NULL, d.name FROM chat_documents cd
          JOIN documents d ON d.id = cd.document_id JOIN chats c ON c.id = cd.chat_id
-         WHERE d.name LIKE ?1 ESCAPE '\\' ORDER BY c.activity_ms DESC LIMIT ?2";
+         WHERE contains_text(d.name, ?1) ORDER BY c.activity_ms DESC LIMIT ?2";
+    // Ordered by the FTS rowid (the message id), so that FTS5 walks its matches from the newest
+    // and stops at the limit.
     let sql_messages = if fts {
         "SELECT m.chat_id, c.title, m.id, m.text, m.role FROM messages_fts f
          JOIN messages m ON m.id = f.rowid JOIN chats c ON c.id = m.chat_id
-         WHERE messages_fts MATCH ?1 ORDER BY bm25(messages_fts), m.id DESC LIMIT ?2"
+         WHERE messages_fts MATCH ?1 ORDER BY f.rowid DESC LIMIT ?2"
     } else {
         "SELECT m.chat_id, c.title, m.id, m.text, m.role FROM messages m
          JOIN chats c ON c.id = m.chat_id
-         WHERE m.text LIKE ?1 ESCAPE '\\' ORDER BY m.id DESC LIMIT ?2"
+         WHERE contains_text(m.text, ?1) ORDER BY m.id DESC LIMIT ?2"
     };
-    let pattern = if fts { phrase(query) } else { like(query) };
+    let pattern = if fts {
+        phrase(query)
+    } else {
+        query.to_string()
+    };
     let limit = limit as i64;
     let mut rows = Vec::new();
     rows.extend(
@@ -162,7 +193,7 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Search
     );
     rows.extend(
         conn.prepare(sql_docs)?
-            .query_map(params![like(query), limit], row_hit(HitField::Document))?
+            .query_map(params![query, limit], row_hit(HitField::Document))?
             .collect::<rusqlite::Result<Vec<_>>>()?,
     );
     let messages = conn
@@ -227,7 +258,27 @@ mod tests {
         let long = format!("{}needle{}", "a".repeat(100), "b".repeat(100));
         let s = snippet(&long, "needle");
         assert!(s[0].text.starts_with('…') && s[2].text.ends_with('…'));
-        assert_eq!(like("50%_\\"), "%50\\%\\_\\\\%");
         assert_eq!(phrase("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn contains_text_answers_like_like() {
+        let conn = Connection::open_in_memory().unwrap();
+        register(&conn).unwrap();
+        let contains = |text: &str, needle: &str| -> bool {
+            conn.query_row("SELECT contains_text(?1, ?2)", [text, needle], |r| r.get(0))
+                .unwrap()
+        };
+        assert!(contains("乙方逾期交货的违约金", "违约"));
+        assert!(!contains("乙方逾期交货的违约金", "熊猫"));
+        // ASCII letters in any case, as LIKE; `%` and `_` are plain characters.
+        assert!(contains("The PENALTY clause", "Pe"));
+        assert!(contains("about 50% off", "0%"));
+        assert!(!contains("about 500 off", "5%"));
+        assert!(!contains("a_b", "ab"));
+        let null: bool = conn
+            .query_row("SELECT contains_text(NULL, 'a') IS 0", [], |r| r.get(0))
+            .unwrap();
+        assert!(null);
     }
 }
