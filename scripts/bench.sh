@@ -132,7 +132,8 @@ if npx --yes @tauri-apps/cli@^2 build --bundles deb > "$work/deb.log" 2>&1; then
   deb_mb=$(calc "round($deb_bytes / 1e6, 1)")
   listing=$(dpkg-deb -c "$deb")
   ships=no
-  if grep -q ' \./usr/lib/longwen/libpdfium\.so$' <<<"$listing" && grep -q 'pdfium/LICENSE\|pdfium/.*\.txt$' <<<"$listing"; then ships=yes; fi
+  # dpkg-deb lists paths with or without a leading "./" (the Tauri CLI writes them without).
+  if grep -q ' \(\./\)\?usr/lib/longwen/libpdfium\.so$' <<<"$listing" && grep -q 'pdfium/LICENSE\|pdfium/.*\.txt$' <<<"$listing"; then ships=yes; fi
   row "\`.deb\` size (\`tauri build --bundles deb\`; ships PDFium at /usr/lib/longwen and its licences: $ships)" \
     "${deb_mb} MB" "–" "–" "≤ 20 MB" "$(calc "'yes' if $deb_bytes <= 20e6 and '$ships' == 'yes' else 'NO'")" >> "$work/engine.rows"
 else
