@@ -14,7 +14,7 @@ import { renderInto, interceptLinks } from './markdown.js';
 import { errorBox, detailsBlock, confirmLink } from './dialogs.js';
 import { errorText, storedError } from './errors.js';
 import { welcomeView, keyBanner } from './welcome.js';
-import { buildTurns, indexTurns, documentIndex } from './turns.js';
+import { buildTurns, indexTurns, documentIndex, turnOf, oldestTurn } from './turns.js';
 import { documentChips, versionNav, copyButton, tableTools } from './answer-tools.js';
 import { startersBlock } from './starters.js';
 import * as quotes from './quotes.js';
@@ -51,11 +51,6 @@ export function init(h) {
 
 let loading = null; // the earlier page being loaded
 
-/** The oldest turn loaded (a turn's id is its first question's). */
-function oldestTurn() {
-  return chat.messages.reduce((t, m) => Math.min(t, m.turn_id ?? m.id), Infinity);
-}
-
 /**
  * Loads the turns before those shown (a page, or all down to `downTo`, a message id) and puts
  * them above, keeping what is on screen where it is.
@@ -64,9 +59,9 @@ function loadEarlier(downTo = null) {
   if (loading) return loading.then(() => (downTo != null ? loadEarlier(downTo) : undefined));
   if (!chat || !chat.earlier) return Promise.resolve();
   const c = chat;
-  loading = ipc.earlierMessages(c.summary.id, oldestTurn(), downTo).then((page) => {
+  loading = ipc.earlierMessages(c.summary.id, oldestTurn(c.messages), downTo).then((page) => {
     if (chat !== c) return;
-    const before = oldestTurn();
+    const before = oldestTurn(chat.messages);
     chat.messages = page.messages.concat(chat.messages);
     chat.earlier = page.earlier;
     setTurns(buildTurns(chat.messages));
@@ -145,8 +140,8 @@ export function setChat(c) {
  */
 export function replaceChat(c) {
   if (chat && c && chat.summary.id === c.summary.id) {
-    const from = c.messages.reduce((t, m) => Math.min(t, m.turn_id ?? m.id), Infinity);
-    const older = chat.messages.filter((m) => (m.turn_id ?? m.id) < from);
+    const from = oldestTurn(c.messages);
+    const older = chat.messages.filter((m) => turnOf(m) < from);
     const earlier = older.length ? chat.earlier : c.earlier;
     chat = { ...c, messages: older.concat(c.messages), earlier };
     setTurns(buildTurns(chat.messages));

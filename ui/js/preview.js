@@ -458,7 +458,8 @@ function offsetAtTop() {
   const body = $('preview-body');
   const box = body.getBoundingClientRect();
   // Just inside the top line (a jump puts its line 8 px down; a line is about 23 px).
-  const at = document.caretRangeFromPoint(box.left + 24, box.top + 16);
+  const y = box.top + 16;
+  const at = document.caretRangeFromPoint(box.left + 24, y);
   const c = at && chunks.find((x) => x.node.contains(at.startContainer));
   if (c) {
     const before = document.createRange();
@@ -469,8 +470,8 @@ function offsetAtTop() {
   // Between lines or in the padding: estimate from the window at the top.
   for (const x of chunks) {
     const r = x.node.getBoundingClientRect();
-    if (r.bottom < box.top + 16) continue;
-    const frac = r.height > 0 ? Math.max(0, (box.top + 16 - r.top) / r.height) : 0;
+    if (r.bottom < y) continue;
+    const frac = r.height > 0 ? Math.max(0, (y - r.top) / r.height) : 0;
     return x.start + Math.floor(frac * (x.end - x.start));
   }
   return lo();

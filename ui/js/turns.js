@@ -14,7 +14,7 @@ export function buildTurns(messages) {
   const turns = new Map();
   const sorted = [...(messages || [])].sort((a, b) => a.id - b.id);
   for (const m of sorted) {
-    const turnId = m.turn_id ?? m.id;
+    const turnId = turnOf(m);
     let turn = turns.get(turnId);
     if (!turn) {
       turn = { turnId, versions: [] };
@@ -32,6 +32,16 @@ export function buildTurns(messages) {
     else turn.versions.push({ question: byId.get(qid) || null, answer: m });
   }
   return [...turns.values()].sort((a, b) => a.turnId - b.turnId);
+}
+
+/** The turn a message belongs to (a turn's id is its first question's; older rows have none). */
+export function turnOf(m) {
+  return m.turn_id ?? m.id;
+}
+
+/** The oldest turn among `messages` (Infinity for none). */
+export function oldestTurn(messages) {
+  return messages.reduce((t, m) => Math.min(t, turnOf(m)), Infinity);
 }
 
 function lastQuestionId(turn) {

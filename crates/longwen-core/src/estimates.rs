@@ -179,12 +179,7 @@ impl Estimates {
         if let Some(known) = self.lock().get(&key) {
             return Ok(*known);
         }
-        let tokens = match previews.extracted(doc).await? {
-            Ok(e) => tokio::task::spawn_blocking(move || expected_tokens(&e.text))
-                .await
-                .ok(),
-            Err(_) => None,
-        };
+        let tokens = previews.tokens(doc).await?.ok();
         self.lock().insert(key, tokens);
         Ok(tokens)
     }

@@ -153,21 +153,7 @@ impl Previews {
     pub(crate) async fn preview(&self, doc: &Document) -> Result<PreviewState> {
         Ok(match self.entry(doc).await? {
             Ok(r) => {
-                let (chars, tokens) = match r.counts.get() {
-                    Some(c) => *c,
-                    None => {
-                        let r = r.clone();
-                        tokio::task::spawn_blocking(move || {
-                            let text = &r.extracted.text;
-                            *r.counts.get_or_init(|| {
-                                let tokens = crate::checks::expected_tokens(text) as usize;
-                                (text.chars().count(), tokens)
-                            })
-                        })
-                        .await
-                        .map_err(Error::internal)?
-                    }
-                };
+                let (chars, tokens) = r.counts().await?;
                 let e = &r.extracted;
                 PreviewState::Ready(Preview {
                     document_id: doc.id,
@@ -187,6 +173,15 @@ impl Previews {
                 name: doc.name.clone(),
                 reason,
             },
+        })
+    }
+
+    /// The document's expected tokens (`checks::expected_tokens`), counted once per extraction
+    /// in memory: the preview's count and the cost line's are the same number.
+    pub(crate) async fn tokens(&self, doc: &Document) -> Result<Result<u64, NoPreview>> {
+        Ok(match self.entry(doc).await? {
+            Ok(r) => Ok(r.counts().await?.1 as u64),
+            Err(reason) => Err(reason),
         })
     }
 
@@ -266,5 +261,22 @@ impl Remembered {
             extracted: Arc::new(extracted),
             counts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// (characters, expected tokens), counted on the blocking pool the first time.
+    async fn counts(self: &Arc<Self>) -> Result<(usize, usize)> {
+        if let Some(c) = self.counts.get() {
+            return Ok(*c);
+        }
+        let r = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let text = &r.extracted.text;
+            *r.counts.get_or_init(|| {
+                let tokens = crate::checks::expected_tokens(text) as usize;
+                (text.chars().count(), tokens)
+            })
+        })
+        .await
+        .map_err(Error::internal)
     }
 }
