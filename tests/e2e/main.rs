@@ -26,6 +26,7 @@ mod perf_list;
 mod perf_stream;
 mod preview;
 mod preview_pages;
+mod races;
 mod seed;
 mod shots;
 mod sidebar;
@@ -77,6 +78,7 @@ use preview::{
     quotes_link_to_the_clause_and_flag_made_up_ones, scanned_pdf_says_why_there_is_no_preview,
 };
 use preview_pages::many_pages_get_a_page_field;
+use races::a_late_chat_list_keeps_the_new_chat;
 use serde_json::Value;
 use shots::screenshots_in_both_languages_and_themes;
 use sidebar::{
@@ -138,6 +140,7 @@ fn main() {
             sidebar_search_finds_chats_after_a_restart,
             sidebar_rename_and_delete_with_undo,
             sidebar_export_markdown_through_the_menu,
+            a_late_chat_list_keeps_the_new_chat,
             sidebar_toggle_in_a_narrow_window,
             xss_in_answers_titles_and_errors,
             xss_in_document_names,

@@ -72,9 +72,15 @@ export function setCurrent(id) {
   }
 }
 
+// Lists can come back out of order: only the newest request's answer is drawn (an older one
+// may predate a chat just made, which would vanish from the list).
+let asked = 0;
+
 export async function refresh() {
+  const mine = ++asked;
   try {
-    setChats(await ipc.listChats());
+    const list = await ipc.listChats();
+    if (mine === asked) setChats(list);
   } catch { /* keep the list we have */ }
 }
 
