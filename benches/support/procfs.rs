@@ -1,4 +1,5 @@
-//! The app's processes from /proc: its pid, and the PSS of it and its WebKit processes.
+//! The app's processes from /proc: its pid, its WebKit processes and their PSS (shared by the
+//! benches and the e2e suite).
 
 use std::path::Path;
 
@@ -16,6 +17,25 @@ pub fn app_pid(app: &Path) -> Option<u32> {
 
 /// PSS in kB of a process and all its descendants (the app and its WebKit processes).
 pub fn pss_tree_kb(root: u32) -> u64 {
+    tree(root).iter().map(|pid| pss_kb(*pid)).sum()
+}
+
+/// "app 80 MB, WebKitWebProcess 700 MB, …": where the tree's PSS is (by process name).
+#[allow(dead_code)]
+pub fn pss_by_process(root: u32) -> String {
+    tree(root)
+        .iter()
+        .map(|pid| {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            let name = if *pid == root { "app" } else { name.trim() };
+            format!("{name} {} MB", pss_kb(*pid) / 1024)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The process and all its descendants.
+pub fn tree(root: u32) -> Vec<u32> {
     let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
@@ -37,7 +57,7 @@ pub fn pss_tree_kb(root: u32) -> u64 {
         tree.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
         i += 1;
     }
-    tree.iter().map(|pid| pss_kb(*pid)).sum()
+    tree
 }
 
 pub fn pss_kb(pid: u32) -> u64 {

@@ -2,6 +2,7 @@
 //! loopback speed, rendering cost as the answer grows, and memory over 50 long answers.
 
 use super::harness::{Launch, Suite};
+use super::procfs::pss_by_process;
 use super::{app_pid, pss_tree_kb, row, yes, KEY};
 use anyhow::{Context, Result};
 use serde_json::Value;
@@ -209,6 +210,22 @@ pub async fn many_answers(suite: &Suite, answers: usize) -> Result<()> {
         .await?;
         if i == 20 {
             at20 = pss_tree_kb(pid);
+        }
+        if i % PER_CHAT == 0 {
+            eprintln!("bench: after {i} answers: {}", pss_by_process(pid));
+            if std::env::var_os("BENCH_SMAPS").is_some() {
+                let web = std::process::Command::new("pgrep")
+                    .arg("WebKitWebProces")
+                    .output()?;
+                for w in String::from_utf8_lossy(&web.stdout).split_whitespace() {
+                    let _ = std::process::Command::new("bash")
+                        .arg("-c")
+                        .arg(format!("cp /proc/{w}/smaps /tmp/smaps-{i}-{w}"))
+                        .status();
+                }
+                let v = app.js("const l=document.querySelector('[role=log]'); return {html: l.innerHTML.length, text: l.textContent.length, arts: l.querySelectorAll('article').length};").await?;
+                eprintln!("bench: log {v}");
+            }
         }
     }
     let nodes = app
