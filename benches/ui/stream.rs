@@ -213,25 +213,13 @@ pub async fn many_answers(suite: &Suite, answers: usize) -> Result<()> {
         }
         if i % PER_CHAT == 0 {
             eprintln!("bench: after {i} answers: {}", pss_by_process(pid));
-            if std::env::var_os("BENCH_SMAPS").is_some() {
-                let web = std::process::Command::new("pgrep")
-                    .arg("WebKitWebProces")
-                    .output()?;
-                for w in String::from_utf8_lossy(&web.stdout).split_whitespace() {
-                    let _ = std::process::Command::new("bash")
-                        .arg("-c")
-                        .arg(format!("cp /proc/{w}/smaps /tmp/smaps-{i}-{w}"))
-                        .status();
-                }
-                let v = app.js("const l=document.querySelector('[role=log]'); return {html: l.innerHTML.length, text: l.textContent.length, arts: l.querySelectorAll('article').length};").await?;
-                eprintln!("bench: log {v}");
-            }
         }
     }
     let nodes = app
         .js("return document.querySelector('[role=log]').getElementsByTagName('*').length;")
         .await?;
     let end = pss_tree_kb(pid);
+    let split = pss_by_process(pid);
     let mb = |kb: u64| kb as f64 / 1024.0;
     let grew = mb(end) - mb(rest);
     row(
@@ -246,6 +234,14 @@ pub async fn many_answers(suite: &Suite, answers: usize) -> Result<()> {
         &format!("growth from the 20th to the {answers}th answer"),
         &format!("+{:.0} MB", mb(end) - mb(at20)),
         &format!("after 20: {:.0} MB", mb(at20)),
+        "–",
+        "–",
+        "–",
+    );
+    row(
+        &format!("where that memory is after {answers} answers (PSS by process)"),
+        &split,
+        "–",
         "–",
         "–",
         "–",
