@@ -26,9 +26,6 @@ mod perf_list;
 mod perf_stream;
 mod preview;
 mod preview_pages;
-#[allow(dead_code)]
-#[path = "../../benches/support/procfs.rs"]
-mod procfs;
 mod races;
 mod seed;
 mod shots;
@@ -60,7 +57,6 @@ use crash::{
 };
 use desktop::{
     picker_adds_a_document, real_drop_of_a_folder_and_a_file, sidebar_toggle_in_a_narrow_window,
-    webkit_draws_without_its_compositor_when_there_is_no_gpu,
 };
 use flows::{
     failed_upload_is_retried_from_its_row, links_in_answers_ask_before_opening,
@@ -145,7 +141,6 @@ fn main() {
             sidebar_rename_and_delete_with_undo,
             sidebar_export_markdown_through_the_menu,
             a_late_chat_list_keeps_the_new_chat,
-            webkit_draws_without_its_compositor_when_there_is_no_gpu,
             sidebar_toggle_in_a_narrow_window,
             xss_in_answers_titles_and_errors,
             xss_in_document_names,
