@@ -239,13 +239,17 @@ pub async fn chat_with_question(app: &App, question: &str, new: bool) -> Result<
 
 /// Opens the row's "⋯" menu (the row is opened first: the button shows on the current row).
 pub async fn menu_item(app: &App, chat: i64, item: &str) -> Result<()> {
-    app.wait_xpath(
-        "the row",
-        &format!("//li[@data-chat-id='{chat}']//button[contains(@class,'chat-open')]"),
-    )
-    .await?
-    .click()
-    .await?;
+    let row = format!("//li[@data-chat-id='{chat}']//button[contains(@class,'chat-open')]");
+    // A refresh redraws the list: a row found just before it is gone; find it once more.
+    if app
+        .wait_xpath("the row", &row)
+        .await?
+        .click()
+        .await
+        .is_err()
+    {
+        app.wait_xpath("the row", &row).await?.click().await?;
+    }
     let title = app
         .js(&format!(
             "return document.querySelector('#chat-list li[data-chat-id=\"{chat}\"] .chat-title').textContent;"
