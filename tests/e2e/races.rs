@@ -1,9 +1,9 @@
 //! Answers from the shell that arrive out of order: a late one must not undo a newer state.
 
 use crate::harness::Suite;
-use crate::sidebar::{current_chat, rows};
+use crate::sidebar::{current_chat, new_chat_by_keyboard, rows};
 use crate::with_key;
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
 use std::time::Duration;
 
 /// Holds back the answer to the next `list_chats` until `window.__held[0]()` (the call itself
@@ -42,22 +42,7 @@ pub async fn a_late_chat_list_keeps_the_new_chat(suite: &Suite) -> Result<()> {
         "return window.__held.length === 1;",
     )
     .await?;
-    app.js("document.getElementById('question').focus();
-            document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'n', ctrlKey: true, bubbles: true, cancelable: true}));
-            return true;")
-        .await?;
-    let new = app
-        .wait_js(
-            "the new chat, current",
-            Duration::from_secs(10),
-            &format!(
-                "const li = document.querySelector('#chat-list li.current');
-                 return li && Number(li.dataset.chatId) !== {first} ? Number(li.dataset.chatId) : null;"
-            ),
-        )
-        .await?
-        .as_i64()
-        .context("new chat id")?;
+    let new = new_chat_by_keyboard(&app).await?;
     // The late list lands; a macrotask later its continuation has run.
     app.js("window.__held[0](); await new Promise((r) => setTimeout(r, 0)); return true;")
         .await?;
