@@ -199,7 +199,10 @@ appears in the Preview panel.
 
 **The desktop app.** `cargo bench -p longwen-desktop --bench ui` and `--bench conversation`: the
 release app in its real webview against the in-process mock, memory as the PSS summed over the app
-and its WebKit processes; each bench describes its rows in its own source (`benches/`).
+and its WebKit processes; each bench describes its rows in its own source (`benches/`). On a machine
+without a GPU render node (this one, under Xvfb) the app draws without WebKit's compositor
+(`src-tauri/src/drawing.rs`), and the bare Tauri window is started the same way, so both sides
+of each ratio draw alike.
 MD
   if ((${#notes[@]})); then
     printf '\n## Not measured in this run\n\n'

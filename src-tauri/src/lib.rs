@@ -4,6 +4,7 @@
 //! - [`jobs`], [`answers`]: document jobs and running answers on the async runtime.
 //! - [`state`]: the managed state (engine, document channel, cancel handles, pending paths).
 //! - [`error`]: the error every command rejects with (the core's, as data).
+//! - [`drawing`]: how WebKitGTK draws (without its compositor when there is no GPU).
 //!
 //! Documents named by the operating system (a drop on the window, "Open with") wait in
 //! `AppState` until the UI says which chat they go to (`add_pending_documents`); picked files
@@ -12,6 +13,7 @@
 pub mod answers;
 pub mod command_names;
 pub mod commands;
+pub mod drawing;
 mod endpoint;
 pub mod error;
 pub mod fatal;

@@ -133,7 +133,9 @@ impl App {
                 }
             })
             .collect();
-        if let Ok(png) = self.client.screenshot().await {
+        // Bounded: a screenshot that never returns must not hold up the failure it records.
+        let shot = tokio::time::timeout(Duration::from_secs(10), self.client.screenshot()).await;
+        if let Ok(Ok(png)) = shot {
             std::fs::write(dir.join(format!("{stem}.png")), png)?;
         }
         if let Ok(html) = self.client.source().await {
@@ -147,10 +149,11 @@ impl App {
         self.js("return await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));")
             .await
             .ok();
-        let png = self
-            .client
-            .screenshot()
+        let png = tokio::time::timeout(Duration::from_secs(30), self.client.screenshot())
             .await
+            .map_err(|_| {
+                anyhow!("the screenshot did not return in 30 s (a modal dialog with WebKit's compositor off?)")
+            })?
             .map_err(|e| anyhow!("screenshot: {e}"))?;
         std::fs::write(path, png)?;
         Ok(())

@@ -265,3 +265,63 @@ pub async fn sidebar_toggle_in_a_narrow_window(suite: &Suite) -> Result<()> {
     .await?;
     app.quit().await
 }
+
+/// Without a GPU render node the app draws without WebKit's compositor (it runs on software
+/// GL there, slow and large); with one, WebKit's default stays. Read from the environment
+/// the web process was started with, unless the person running the suite set the switch.
+/// The other scenarios run with the compositor on (see `main`), so this one also drives the
+/// app in its own mode: the settings dialog, and a streamed answer.
+pub async fn webkit_draws_without_its_compositor_when_there_is_no_gpu(suite: &Suite) -> Result<()> {
+    use longwen_desktop::drawing::{has_render_node, COMPOSITING_OFF};
+    let launch = crate::harness::Launch {
+        own_drawing: true,
+        ..with_key()
+    };
+    let app = suite.launch("drawing", launch).await?;
+    app.field("Question").await?;
+    let pid = crate::procfs::app_pid(&suite.app).context("the app's process")?;
+    let web: Vec<u32> = crate::procfs::tree(pid)
+        .into_iter()
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/comm"))
+                .is_ok_and(|c| c.starts_with("WebKitWebProces"))
+        })
+        .collect();
+    ensure!(!web.is_empty(), "no WebKitWebProcess under the app ({pid})");
+    let environ = std::fs::read(format!("/proc/{}/environ", web[0]))?;
+    let value = environ
+        .split(|b| *b == 0)
+        .find_map(|kv| kv.strip_prefix(format!("{COMPOSITING_OFF}=").as_bytes()))
+        .map(|v| String::from_utf8_lossy(v).into_owned());
+    let expected = match std::env::var(COMPOSITING_OFF) {
+        Ok(set) => Some(set),
+        Err(_) if has_render_node(std::path::Path::new("/dev/dri")) => None,
+        Err(_) => Some("1".into()),
+    };
+    ensure!(
+        value == expected,
+        "the web process has {COMPOSITING_OFF}={value:?}; expected {expected:?}"
+    );
+    app.click("Settings").await?;
+    app.wait_js(
+        "the settings dialog",
+        Duration::from_secs(5),
+        "return document.getElementById('settings-dialog').open;",
+    )
+    .await?;
+    app.js("document.getElementById('settings-close').click(); return true;")
+        .await?;
+    app.wait_js(
+        "the settings dialog closed",
+        Duration::from_secs(5),
+        "return !document.getElementById('settings-dialog').open;",
+    )
+    .await?;
+    chat_with_question(
+        &app,
+        "What does the contract say about late delivery?",
+        false,
+    )
+    .await?;
+    app.quit().await
+}

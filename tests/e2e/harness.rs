@@ -29,6 +29,9 @@ pub struct Suite {
     pub fixtures: PathBuf,
     pub screenshots: PathBuf,
     pub artifacts: PathBuf,
+    /// `WEBKIT_DISABLE_COMPOSITING_MODE` for every launch without `own_drawing` (None: the
+    /// app chooses, as it does for a person; the benches measure that).
+    pub compositing_off: Option<&'static str>,
 }
 
 /// What one app launch gets.
@@ -47,6 +50,8 @@ pub struct Launch {
     pub base_url: Option<String>,
     /// Another program than the app (the benches' bare window).
     pub application: Option<PathBuf>,
+    /// The app chooses how WebKit draws even when the suite sets `compositing_off`.
+    pub own_drawing: bool,
 }
 
 fn find_program(name: &str, extra: &[PathBuf]) -> Option<PathBuf> {
@@ -148,6 +153,7 @@ impl Suite {
             fixtures,
             screenshots,
             artifacts,
+            compositing_off: None,
         })
     }
 
@@ -342,6 +348,17 @@ impl Suite {
         ];
         if let Some(k) = &launch.env_key {
             env.push(("DASHSCOPE_API_KEY".into(), k.into()));
+        }
+        use longwen_desktop::drawing::{chosen, COMPOSITING_OFF};
+        match self.compositing_off {
+            Some(value) if !launch.own_drawing => env.push((COMPOSITING_OFF.into(), value.into())),
+            // The bare reference window draws the way the app would on this machine.
+            None if launch.application.is_some() => {
+                if let Some(value) = chosen() {
+                    env.push((COMPOSITING_OFF.into(), value.into()));
+                }
+            }
+            _ => {}
         }
         // PDF previews need PDFium: the one scripts/fetch-pdfium.sh put in the repo, unless set.
         let pdfium = std::env::var_os("LONGWEN_PDFIUM")
