@@ -415,7 +415,8 @@ pub async fn sidebar_export_markdown_through_the_menu(suite: &Suite) -> Result<(
     app.wait_answer(&["complete"]).await?;
     let chat = current_chat(&app).await?;
     let dir = tempfile::tempdir()?;
-    let target: PathBuf = dir.path().join("违约金-export.md");
+    // ASCII: xdotool types CJK by remapping a spare key, and drops characters under load.
+    let target: PathBuf = dir.path().join("penalty-export.md");
 
     menu_item(&app, chat, "Export").await?;
     let heading = app
