@@ -208,6 +208,19 @@ impl App {
             .map_err(|e| anyhow!("clicking {name:?}: {e}"))
     }
 
+    /// Closes the settings dialog with its close button and waits until it is closed.
+    pub async fn close_settings(&self) -> Result<()> {
+        self.js("document.getElementById('settings-close').click(); return true;")
+            .await?;
+        self.wait_js(
+            "the settings dialog closed",
+            Duration::from_secs(5),
+            "return !document.getElementById('settings-dialog').open;",
+        )
+        .await
+        .map(|_| ())
+    }
+
     pub async fn type_into(&self, label: &str, text: &str) -> Result<()> {
         let f = self.field(label).await?;
         f.clear().await.ok();

@@ -309,14 +309,7 @@ pub async fn webkit_draws_without_its_compositor_when_there_is_no_gpu(suite: &Su
         "return document.getElementById('settings-dialog').open;",
     )
     .await?;
-    app.js("document.getElementById('settings-close').click(); return true;")
-        .await?;
-    app.wait_js(
-        "the settings dialog closed",
-        Duration::from_secs(5),
-        "return !document.getElementById('settings-dialog').open;",
-    )
-    .await?;
+    app.close_settings().await?;
     chat_with_question(
         &app,
         "What does the contract say about late delivery?",

@@ -44,14 +44,7 @@ pub async fn shoot(suite: &Suite, lang: &str, theme: &str) -> Result<()> {
     )
     .await?;
     app.screenshot(&shot("settings")).await?;
-    app.js("document.getElementById('settings-close').click(); return true;")
-        .await?;
-    app.wait_js(
-        "settings closed",
-        Duration::from_secs(5),
-        "return !document.getElementById('settings-dialog').open;",
-    )
-    .await?;
+    app.close_settings().await?;
     app.screenshot(&shot("empty")).await?;
     let profile = app.profile.clone();
     let welcome_profile = profile.clone();
