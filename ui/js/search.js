@@ -7,12 +7,13 @@ import * as ipc from './ipc.js';
 import { t } from './i18n.js';
 import { $, el } from './dom.js';
 import { errorText } from './errors.js';
+import { latestOnly } from './latest.js';
 
 const DEBOUNCE_MS = 150;
 const FOUND_MS = 2400;
 
 let timer = 0;
-let seq = 0;
+const searches = latestOnly();
 let lastQuery = '';
 let lastHits = [];
 let hooks = {
@@ -77,7 +78,7 @@ export function active() {
 /** Empties the box and shows the conversation list again. */
 export function clear() {
   clearTimeout(timer);
-  seq++;
+  searches.drop();
   $('chat-search').value = '';
   lastQuery = '';
   lastHits = [];
@@ -97,19 +98,19 @@ function schedule() {
 }
 
 async function run(q) {
-  const mine = ++seq;
+  const newest = searches.next();
   let hits;
   try {
     hits = await ipc.searchChats(q);
   } catch (e) {
-    if (mine !== seq) return;
+    if (!newest()) return;
     show(true);
     $('search-results').replaceChildren();
     $('search-status').textContent = errorText(e);
     return;
   }
   // A later keystroke has asked again (or the search was cleared): this answer is stale.
-  if (mine !== seq || $('chat-search').value.trim() !== q) return;
+  if (!newest() || $('chat-search').value.trim() !== q) return;
   lastQuery = q;
   lastHits = hits;
   render();

@@ -8,6 +8,7 @@ import { t } from './i18n.js';
 import { errorBox } from './dialogs.js';
 import { $, el, iconButton } from './dom.js';
 import * as menu from './chat-menu.js';
+import { latestOnly } from './latest.js';
 
 let chats = [];
 let currentId = null;
@@ -72,15 +73,14 @@ export function setCurrent(id) {
   }
 }
 
-// Lists can come back out of order: only the newest request's answer is drawn (an older one
-// may predate a chat just made, which would vanish from the list).
-let asked = 0;
+// Only the newest list is drawn: an older one may predate a chat just made, which would vanish.
+const lists = latestOnly();
 
 export async function refresh() {
-  const mine = ++asked;
+  const newest = lists.next();
   try {
     const list = await ipc.listChats();
-    if (mine === asked) setChats(list);
+    if (newest()) setChats(list);
   } catch { /* keep the list we have */ }
 }
 

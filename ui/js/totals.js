@@ -4,8 +4,9 @@
 import * as ipc from './ipc.js';
 import { formatYuan as yuan } from './i18n.js';
 import { $ } from './dom.js';
+import { latestOnly } from './latest.js';
 
-let seq = 0;
+const asks = latestOnly();
 let last = null;
 
 /** Unix seconds of the first day of this month, 00:00 local time. */
@@ -15,10 +16,10 @@ export function monthStart(now = new Date()) {
 
 /** Asks again for `chatId` (null: only the month). Stale answers are dropped. */
 export async function refresh(chatId) {
-  const mine = ++seq;
+  const newest = asks.next();
   try {
     const c = await ipc.costs(chatId ?? null, monthStart());
-    if (mine !== seq) return;
+    if (!newest()) return;
     last = c;
     draw();
   } catch { /* keep what is shown */ }
