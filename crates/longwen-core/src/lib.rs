@@ -26,6 +26,7 @@ pub mod render;
 pub mod secrets;
 mod session;
 pub mod settings;
+pub mod stamp;
 pub mod store;
 pub mod types;
 

@@ -7,12 +7,15 @@
 mod engine_support;
 
 use engine_support::*;
+use longwen_core::stamp::FileStamp;
 use longwen_core::types::{Document, DocumentProgress};
+use longwen_core::Engine;
 use longwen_core::{CancellationToken, Error};
-use mock_dashscope::{Fault, Target};
+use mock_dashscope::{Fault, MockConfig, MockServer, Target};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// `(documents, remote_files, upload_claims)` rows.
 fn rows(dir: &Path) -> (i64, i64, i64) {
@@ -231,7 +234,7 @@ async fn a_file_that_grows_mid_upload_is_refused_and_leaves_nothing() {
         let mut f = std::fs::OpenOptions::new().append(true).open(p).unwrap();
         f.write_all(&[b'+'; 4096]).unwrap();
     };
-    changed_mid_upload("grown", grow, Some("service_error")).await;
+    changed_mid_upload(setup().await, "grown", grow, Some("service_error")).await;
 }
 
 /// A file that shrinks while it is sent: the body ends before its announced length.
@@ -241,7 +244,7 @@ async fn a_file_that_shrinks_mid_upload_fails_as_network_and_leaves_nothing() {
         let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
         f.set_len(1 << 20).unwrap();
     };
-    changed_mid_upload("shrunk", shrink, Some("network")).await;
+    changed_mid_upload(setup().await, "shrunk", shrink, Some("network")).await;
 }
 
 /// A file changed between hashing and uploading (overwritten in place, same size): what
@@ -275,10 +278,10 @@ async fn a_file_changed_before_its_upload_is_not_registered_under_the_old_hash()
 /// the `kind` given and nothing registered (`None`: or a registration of exactly what
 /// arrived); then the retry works. Should the whole file have gone before the change (a
 /// slow machine), the add is simply whole.
-async fn changed_mid_upload(what: &str, change: fn(&Path), kind: Option<&str>) {
-    let env = setup().await;
-    let tmp = tempfile::tempdir().unwrap();
+async fn changed_mid_upload(env: Env, what: &str, change: fn(&Path), kind: Option<&str>) {
+    let tmp = temp_dir_beside_the_build();
     let path = write_file(tmp.path(), "报价.txt", 8, 8);
+    file_clock_moves_past(&path);
     let hashed = sha256(&path);
     let r = add_acting(&env, &path, mid_upload, || change(&path)).await;
     let late = attempts(&env) == vec![Some(hashed)];
@@ -299,5 +302,97 @@ async fn changed_mid_upload(what: &str, change: fn(&Path), kind: Option<&str>) {
 
 #[tokio::test]
 async fn a_file_rewritten_mid_upload_is_not_registered_under_the_old_hash() {
-    changed_mid_upload("rewritten", rewrite_same_size, Some("input_changed")).await;
+    changed_mid_upload(
+        setup().await,
+        "rewritten",
+        rewrite_same_size,
+        Some("input_changed"),
+    )
+    .await;
+}
+
+/// An engine that trusts a file's stamp once the file has been left alone for `settle` (by
+/// default a few seconds): zero makes the stamp, not a second hash, check what the upload sent.
+async fn setup_settling(settle: Duration) -> Env {
+    let mock = MockServer::start(MockConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(dir.path(), &mock);
+    c.client.file_settle = settle;
+    let engine = Engine::open(c).unwrap();
+    Env { mock, dir, engine }
+}
+
+/// Returns once the file system's clock has ticked past `path`'s change time (file times are
+/// coarse), so that a change made now gives `path` another one.
+#[cfg(unix)]
+fn file_clock_moves_past(path: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let changed = |p: &Path| {
+        let m = std::fs::metadata(p).unwrap();
+        (m.ctime(), m.ctime_nsec())
+    };
+    let before = changed(path);
+    let probe = path.with_extension("probe");
+    loop {
+        std::fs::write(&probe, "").unwrap();
+        if changed(&probe) > before {
+            break;
+        }
+        std::thread::yield_now();
+    }
+    std::fs::remove_file(&probe).unwrap();
+}
+
+#[cfg(not(unix))]
+fn file_clock_moves_past(_path: &Path) {}
+
+/// Whether the file's stamp can vouch for it where it is (a local disk file system): the
+/// build's own directory, rather than /tmp, which may be a tmpfs.
+fn stamped(path: &Path) -> bool {
+    FileStamp::of(&std::fs::File::open(path).unwrap()).is_some()
+}
+
+fn temp_dir_beside_the_build() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
+}
+
+#[tokio::test]
+async fn a_settled_file_rewritten_mid_upload_is_caught_by_its_stamp() {
+    let env = setup_settling(Duration::ZERO).await;
+    let what = "rewritten, stamp";
+    changed_mid_upload(env, what, rewrite_same_size, Some("input_changed")).await;
+}
+
+/// Writing the same bytes again leaves the hash as it was but moves the change time: a stamp
+/// that vouched for the file no longer does (the upload is refused and nothing is kept),
+/// while a file too fresh for its stamp is hashed as it is sent, and goes.
+#[tokio::test]
+async fn a_stamp_vouches_only_for_an_untouched_file_and_a_fresh_file_is_hashed_as_sent() {
+    let same_bytes_again = |path: &Path| {
+        let bytes = std::fs::read(path).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    for trusting in [true, false] {
+        let settle = match trusting {
+            true => Duration::ZERO,
+            false => Duration::from_secs(86_400),
+        };
+        let env = setup_settling(settle).await;
+        let tmp = temp_dir_beside_the_build();
+        let path = write_file(tmp.path(), "报价.txt", 1, 9);
+        let by_stamp = trusting && stamped(&path);
+        if trusting && !by_stamp {
+            eprintln!("no stamp on this file system: the upload hashes what it sends");
+        }
+        file_clock_moves_past(&path);
+        let r = add_acting(&env, &path, before_upload, || same_bytes_again(&path)).await;
+        if by_stamp {
+            let e = r.unwrap_err();
+            assert_eq!(e.kind(), "input_changed", "{e:?}");
+            assert!(attempts(&env).is_empty(), "refused before sending");
+            nothing_registered(&env, "touched, stamp").await;
+        } else {
+            registered_once(&env, &r.unwrap(), "touched, hashed as sent").await;
+        }
+    }
 }

@@ -42,6 +42,10 @@ pub struct ClientConfig {
     /// (a server that stopped reading), or no answer after the last byte of the body.
     /// Generous, because a busy gateway may be slow to answer a 150 MB upload.
     pub upload_stall_timeout: Duration,
+    /// How long a file must have been left alone before it was hashed for its stamp (device,
+    /// inode, size, change times) to vouch that the upload sent those bytes; a file changed
+    /// more recently is hashed again as it is sent. File times are coarse: two seconds on FAT.
+    pub file_settle: Duration,
     /// The longest line, and the longest event, of the answer stream; past it the answer is
     /// cut (`StreamCut { cause: Oversized }`) and the rest is not read.
     pub max_stream_event_bytes: usize,
@@ -70,6 +74,7 @@ impl Default for ClientConfig {
             poll_interval: Duration::from_millis(500),
             request_timeout: Duration::from_secs(60),
             upload_stall_timeout: Duration::from_secs(120),
+            file_settle: Duration::from_secs(3),
             max_stream_event_bytes: 1 << 20,
             max_error_body_bytes: 64 << 10,
             max_json_bytes: 1 << 20,

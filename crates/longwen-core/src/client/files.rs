@@ -6,6 +6,7 @@ use super::transport::body_write_failed;
 use super::types::RemoteFile;
 use super::{cancellable, Client};
 use crate::error::{Error, Problem, Result, ServiceInfo, Waited};
+use crate::stamp::FileStamp;
 use futures_util::StreamExt;
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
@@ -33,6 +34,15 @@ fn hash_chunks(mut rx: tokio::sync::mpsc::Receiver<bytes::Bytes>, total: u64) ->
         hasher.update(&b);
     }
     hex::encode(hasher.finalize())
+}
+
+/// How an upload proves that it sent the bytes that were hashed.
+#[derive(Clone, Copy)]
+enum SentCheck<'a> {
+    /// Hash what is sent and compare.
+    Hash(&'a str),
+    /// The file, settled when it was hashed, is the same once the body is sent.
+    Stamp(FileStamp),
 }
 
 /// Called with (bytes sent, total bytes).
@@ -132,18 +142,26 @@ impl Client {
             .map_err(|e| self.scrub(e))
     }
 
-    /// `upload`, checking that the bytes sent have this SHA-256 (hex): a file changed between
-    /// hashing and sending fails with `InputChanged`, and the copy that arrived is deleted
-    /// (best effort), so it is never recorded under the old hash.
+    /// `upload`, checking that the bytes sent are the ones hashed to `sha256` (hex): a file
+    /// changed between hashing and sending fails with `InputChanged`, and the copy that arrived
+    /// is deleted (best effort), so it is never recorded under the old hash. `stamp`, the file
+    /// as the hashing found it, proves it when the file had settled (`ClientConfig::file_settle`)
+    /// and is the same after sending; otherwise what is sent is hashed again as it goes.
     pub async fn upload_checked(
         &self,
         path: &Path,
         filename: &str,
         sha256: &str,
+        stamp: Option<FileStamp>,
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
-        upload_attempts(|| self.upload_once(path, filename, Some(sha256), progress, cancel))
+        let settle = self.inner.config.file_settle;
+        let check = match stamp.filter(|s| s.settled(settle)) {
+            Some(stamp) => SentCheck::Stamp(stamp),
+            None => SentCheck::Hash(sha256),
+        };
+        upload_attempts(|| self.upload_once(path, filename, Some(check), progress, cancel))
             .await
             .map_err(|e| self.scrub(e))
     }
@@ -152,7 +170,7 @@ impl Client {
         &self,
         path: &Path,
         filename: &str,
-        expected_sha256: Option<&str>,
+        sent_check: Option<SentCheck<'_>>,
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile, Attempt> {
@@ -167,24 +185,41 @@ impl Client {
             return Err(Error::input_is_directory(path).into());
         }
         let total = meta.len();
+        // The file as opened to be sent, stamped again once the body is; a file that already
+        // changed since its hashing is refused before anything is sent.
+        let sent_file = match sent_check {
+            Some(SentCheck::Stamp(before)) => {
+                let same = file
+                    .try_clone()
+                    .await
+                    .map_err(|_| Error::input_missing(path))?
+                    .into_std()
+                    .await;
+                if !before.matches(&same) {
+                    return Err(Error::input_changed(path).into());
+                }
+                Some(same)
+            }
+            _ => None,
+        };
 
         // The queue: every upload of this client waits its turn here.
         cancellable(cancel, self.inner.upload_limiter.until_ready()).await?;
         progress(0, total);
 
-        // Streamed from disk, counting what hyper has pulled. When a hash is expected, each
-        // chunk is hashed on a thread of its own, beside the sending rather than before it.
+        // Streamed from disk, counting what hyper has pulled. When the hash is to be checked,
+        // each chunk is hashed on a thread of its own, beside the sending rather than before it.
         let (tx, sent) = watch::channel(0u64);
         let mut read = 0u64;
-        let (chunks, hashing) = match expected_sha256 {
-            Some(_) => {
+        let (chunks, hashing) = match sent_check {
+            Some(SentCheck::Hash(_)) => {
                 let (chunks, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(32);
                 (
                     Some(chunks),
                     Some(tokio::task::spawn_blocking(move || hash_chunks(rx, total))),
                 )
             }
-            None => (None, None),
+            _ => (None, None),
         };
         let body = tokio_util::io::ReaderStream::with_capacity(file, UPLOAD_CHUNK)
             .map(move |r| {
@@ -249,12 +284,17 @@ impl Client {
         let file: RemoteFile = transfer
             .run(read_json(resp, cfg.max_json_bytes, |e| self.net_error(e)))
             .await??;
-        if let (Some(expected), Some(hashing)) = (expected_sha256, hashing) {
-            let sent = hashing.await.map_err(Error::internal)?;
-            if sent != expected {
-                let _ = self.delete_file(&file.id).await;
-                return Err(Error::input_changed(path).into());
+        let same = match (sent_check, hashing, sent_file) {
+            (Some(SentCheck::Hash(expected)), Some(hashing), _) => {
+                hashing.await.map_err(Error::internal)? == expected
             }
+            (Some(SentCheck::Stamp(before)), _, Some(f)) => before.matches(&f),
+            (None, _, _) => true,
+            _ => false,
+        };
+        if !same {
+            let _ = self.delete_file(&file.id).await;
+            return Err(Error::input_changed(path).into());
         }
         Ok(file)
     }

@@ -11,6 +11,7 @@ use crate::checks::{self, TEXT_TOKEN_LIMIT};
 use crate::error::{Error, Result, StorageOp};
 use crate::names;
 use crate::session::{Session, Sessions};
+use crate::stamp::FileStamp;
 use crate::store::documents::{self as docs, NewFile};
 use crate::store::{now_ms, Store};
 use crate::types::{Document, DocumentProgress};
@@ -50,8 +51,19 @@ pub async fn hash_file(
     on_progress: ProgressFn<'_>,
     cancel: &CancellationToken,
 ) -> Result<String> {
+    Ok(hash_and_stamp(path, total, on_progress, cancel).await?.0)
+}
+
+/// `hash_file`, with the file's stamp as it was when the reading began.
+async fn hash_and_stamp(
+    path: &Path,
+    total: u64,
+    on_progress: ProgressFn<'_>,
+    cancel: &CancellationToken,
+) -> Result<(String, Option<FileStamp>)> {
     const REPORT_EVERY: u64 = 8 << 20;
     let mut file = checks::open_regular(path)?;
+    let stamp = FileStamp::of(&file);
     let (tx, mut read) = tokio::sync::watch::channel(0u64);
     let stop = cancel.clone();
     let mut work = tokio::task::spawn_blocking(move || -> std::io::Result<Option<String>> {
@@ -101,7 +113,7 @@ pub async fn hash_file(
     if reported != done {
         on_progress(DocumentProgress::Hashing { done, total });
     }
-    Ok(sha)
+    Ok((sha, stamp))
 }
 
 impl Documents {
@@ -139,7 +151,7 @@ impl Documents {
         on_progress(DocumentProgress::Checking);
         let checked = checks::check_file(path)?;
         let session = self.sessions.current()?;
-        let sha = hash_file(path, checked.size, on_progress, cancel).await?;
+        let (sha, stamp) = hash_and_stamp(path, checked.size, on_progress, cancel).await?;
         let name = match name {
             Some(n) => n.to_string(),
             None => path
@@ -149,6 +161,7 @@ impl Documents {
         };
         let content = Content {
             sha256: &sha,
+            stamp,
             path,
             filename: &name,
             size: checked.size,
@@ -187,13 +200,14 @@ impl Documents {
             .ok_or_else(|| Error::input_missing(Path::new(&document.name)))?;
         on_progress(DocumentProgress::Checking);
         let checked = checks::check_file(&path)?;
-        let sha = hash_file(&path, checked.size, on_progress, cancel).await?;
+        let (sha, stamp) = hash_and_stamp(&path, checked.size, on_progress, cancel).await?;
         if sha != document.sha256 {
             // The file changed on disk since it was added: its content is no longer this document.
             return Err(Error::input_missing(&path));
         }
         let content = Content {
             sha256: &sha,
+            stamp,
             path: &path,
             filename: &document.name,
             size: checked.size,

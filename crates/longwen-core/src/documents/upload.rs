@@ -6,6 +6,7 @@ use super::claims::{claim_or_find, Claimed};
 use super::{Documents, ProgressFn};
 use crate::error::{Error, Result};
 use crate::session::Session;
+use crate::stamp::FileStamp;
 use crate::store::documents::{self as docs, Uploaded};
 use crate::store::now;
 use crate::types::DocumentProgress;
@@ -18,6 +19,8 @@ const PROCESSED: &str = "processed";
 /// What to upload: a file's content, under a name.
 pub(crate) struct Content<'a> {
     pub sha256: &'a str,
+    /// The file as its hashing found it (None: no stamp on this platform, or not a file).
+    pub stamp: Option<FileStamp>,
     pub path: &'a Path,
     pub filename: &'a str,
     pub size: u64,
@@ -94,6 +97,7 @@ impl Documents {
                             content.path,
                             content.filename,
                             content.sha256,
+                            content.stamp,
                             &progress,
                             cancel,
                         );
