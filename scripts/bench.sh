@@ -210,7 +210,9 @@ release app in its real webview against the in-process mock, memory as the PSS s
 and its WebKit processes; each bench describes its rows in its own source (`benches/`). On a machine
 without a GPU render node (this one, under Xvfb) the app draws without WebKit's compositor
 (`src-tauri/src/drawing.rs`), and the bare Tauri window is started the same way, so both sides
-of each ratio draw alike.
+of each ratio draw alike. The streaming latency compares the mock's wall-clock stamp in each chunk
+with the page's clock (`performance.timeOrigin + performance.now()`), which WebKit coarsens to a
+millisecond: a latency under a millisecond can come out slightly below zero.
 MD
   if ((${#notes[@]})); then
     printf '\n## Not measured in this run\n\n'
