@@ -3,16 +3,28 @@
 
 use std::path::Path;
 
-/// The newest process running the app binary.
+/// The newest process running the app binary: the last started, not the highest pid (pids
+/// wrap, at 32768 on some machines, so a long run's newest app can have the lowest pid).
 pub fn app_pid(app: &Path) -> Option<u32> {
     let app = app.canonicalize().ok()?;
-    let mut found: Vec<u32> = std::fs::read_dir("/proc")
+    std::fs::read_dir("/proc")
         .ok()?
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
-        .collect();
-    found.sort();
-    found.pop()
+        .filter_map(|pid| Some((started(pid)?, pid)))
+        .max()
+        .map(|(_, pid)| pid)
+}
+
+/// When a process started (clock ticks since boot), from /proc/PID/stat.
+fn started(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the name's closing parenthesis: state is field 3, starttime field 22.
+    stat[stat.rfind(')')? + 2..]
+        .split_whitespace()
+        .nth(19)?
+        .parse()
+        .ok()
 }
 
 /// PSS in kB of a process and all its descendants (the app and its WebKit processes).
