@@ -9,8 +9,10 @@ import { StreamRenderer } from './markdown.js';
 import { confirmDialog } from './dialogs.js';
 import * as view from './conversation.js';
 import * as edit from './composer-edit.js';
+import { latestOnly } from './latest.js';
 
 let running = null; // the answer in flight
+const settles = latestOnly(); // the chat read again once an answer ends
 let hooks = {
   ensureChat: async () => null,
   documents: () => [],
@@ -188,6 +190,7 @@ async function stream(chatId, a, start, question, wrap) {
     detached: false,
   };
   running = run;
+  settles.drop();
   // Screen readers: announce the answer once it is complete, not every frame of it.
   a.setAttribute('aria-busy', 'true');
   renderer.onRender = () => view.scrollToEnd(false);
@@ -232,11 +235,13 @@ async function stream(chatId, a, start, question, wrap) {
   await finish(run, answer, error, question);
   running = null;
   updateComposer();
-  // Keep our copy of the chat in step, then let the sidebar refresh.
+  // Keep our copy of the chat in step, then let the sidebar refresh. A copy asked for before
+  // the next answer started (a Regenerate pressed at once) is older than what that answer shows.
+  const newest = settles.next();
   try {
     const fresh = await ipc.openChat(run.chatId);
     // When nothing was stored (refused), the refusal stays in view instead of the turn.
-    if (!running) view.settleTurn(fresh, answer ? wrap : null);
+    if (!running && newest()) view.settleTurn(fresh, answer ? wrap : null);
   } catch { /* the view we have is good enough */ }
   hooks.onAnswered();
 }

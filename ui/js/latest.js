@@ -1,5 +1,6 @@
-// Answers to repeated requests (a list, a search, the totals) can come back out of order: only
-// the newest request's answer may be drawn, or an older one would overwrite a newer state.
+// Answers to repeated requests (a list, a search, the totals, the chat read again after an
+// answer) can come back out of order: only the newest request's answer may be drawn, or an
+// older one would overwrite a newer state.
 
 /**
  * `next()` starts a request and returns a check that stays true while no later request has
