@@ -7,22 +7,31 @@ use std::path::Path;
 /// wrap, at 32768 on some machines, so a long run's newest app can have the lowest pid).
 pub fn app_pid(app: &Path) -> Option<u32> {
     let app = app.canonicalize().ok()?;
-    std::fs::read_dir("/proc")
-        .ok()?
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+    pids()
         .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
-        .filter_map(|pid| Some((started(pid)?, pid)))
+        .filter_map(|pid| Some((stat_field(pid, STARTTIME)?, pid)))
         .max()
         .map(|(_, pid)| pid)
 }
 
-/// When a process started (clock ticks since boot), from /proc/PID/stat.
-fn started(pid: u32) -> Option<u64> {
+/// Every process's pid.
+fn pids() -> impl Iterator<Item = u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+}
+
+/// Fields of /proc/PID/stat, counted from the state (field 3) after the name's closing
+/// parenthesis: the parent's pid, and the start in clock ticks since boot (field 22).
+const PPID: usize = 1;
+const STARTTIME: usize = 19;
+
+fn stat_field(pid: u32, field: usize) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // After the name's closing parenthesis: state is field 3, starttime field 22.
     stat[stat.rfind(')')? + 2..]
         .split_whitespace()
-        .nth(19)?
+        .nth(field)?
         .parse()
         .ok()
 }
@@ -48,19 +57,8 @@ pub fn pss_by_process(root: u32) -> String {
 
 /// The process and all its descendants.
 pub fn tree(root: u32) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let ppid = stat[stat.rfind(')')? + 2..]
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()?;
-            Some((pid, ppid))
-        })
+    let parents: Vec<(u32, u32)> = pids()
+        .filter_map(|pid| Some((pid, u32::try_from(stat_field(pid, PPID)?).ok()?)))
         .collect();
     let mut tree = vec![root];
     let mut i = 0;
