@@ -119,7 +119,7 @@ ui_bench() {
     return
   fi
   if ! "${benches[@]}" --bench "$name" --no-run; then
-    notes+=("\`cargo bench -p longwen-desktop --bench $name\` did not build: skipped.")
+    notes+=("\`cargo bench --workspace --bench $name\` did not build: skipped.")
     return
   fi
   bench "$name" "$section" xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- bash -c '
