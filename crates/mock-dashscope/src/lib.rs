@@ -156,7 +156,8 @@ pub struct RecordedRequest {
     pub query: Option<String>,
     /// Lower-case header names; `authorization` is recorded as `Bearer <fingerprint>`.
     pub headers: Vec<(String, String)>,
-    /// JSON body for chat; for uploads a summary `{filename, bytes, sha256, purpose, content_length, chunked}`.
+    /// JSON body for chat; for uploads a summary `{filename, bytes, sha256, purpose, content_length,
+    /// chunked}` (`sha256` null unless the file part arrived whole).
     pub body: serde_json::Value,
 }
 

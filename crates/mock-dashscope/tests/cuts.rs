@@ -119,6 +119,43 @@ async fn an_upload_cut_breaks_the_connection_and_registers_nothing() {
     assert!(id.starts_with("file-fe-"));
 }
 
+/// A client that gives up mid-body: the upload is recorded without a hash (it did not arrive
+/// whole), and nothing is kept.
+#[tokio::test]
+async fn an_upload_the_client_abandons_is_recorded_without_a_hash() {
+    let m = server().await;
+    // A MiB first, more than the client buffers, so that the request is surely under way.
+    let mut chunks: Vec<std::io::Result<bytes::Bytes>> = Vec::new();
+    for _ in 0..16 {
+        chunks.push(Ok(bytes::Bytes::from(vec![b'a'; 64 << 10])));
+    }
+    chunks.push(Err(std::io::Error::other("gave up")));
+    let chunks = futures_util::stream::iter(chunks);
+    let part =
+        Part::stream_with_length(reqwest::Body::wrap_stream(chunks), 4 << 20).file_name("left.txt");
+    let form = Form::new()
+        .text("purpose", "file-extract")
+        .part("file", part);
+    let sent = client()
+        .post(format!("{}/files", m.base_url()))
+        .bearer_auth(KEY)
+        .multipart(form)
+        .send()
+        .await;
+    assert!(sent.is_err(), "{sent:?}");
+    // The server records the upload once it sees the connection close.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while m.requests().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "never recorded");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let reqs = m.requests();
+    assert_eq!(reqs[0].body["filename"], "left.txt");
+    assert!(reqs[0].body["sha256"].is_null(), "{}", reqs[0].body);
+    let list = list_files(&m, KEY).await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 0);
+}
+
 #[tokio::test]
 async fn an_upload_cut_is_only_for_uploads() {
     let m = server().await;

@@ -137,7 +137,7 @@ impl Client {
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
-        upload_attempts(|| self.upload_once(path, filename, None, progress, cancel))
+        upload_attempts(|| self.upload_once(path, filename, None, None, progress, cancel))
             .await
             .map_err(|e| self.scrub(e))
     }
@@ -161,9 +161,31 @@ impl Client {
             Some(stamp) => SentCheck::Stamp(stamp),
             None => SentCheck::Hash(sha256),
         };
-        upload_attempts(|| self.upload_once(path, filename, Some(check), progress, cancel))
+        upload_attempts(|| self.upload_once(path, filename, Some(check), None, progress, cancel))
             .await
             .map_err(|e| self.scrub(e))
+    }
+
+    /// `upload_checked` of a settled file whose hash is still being taken: all but the body's
+    /// last chunk goes at once, and the last waits until `gate` turns true. Dropping the upload
+    /// (or the gate's sender) before then abandons it: the service never holds a whole copy,
+    /// so nothing can be left in the account that no claim accounts for.
+    pub async fn upload_gated(
+        &self,
+        path: &Path,
+        filename: &str,
+        stamp: FileStamp,
+        gate: watch::Receiver<bool>,
+        progress: UploadProgress<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<RemoteFile> {
+        let check = Some(SentCheck::Stamp(stamp));
+        upload_attempts(|| {
+            let gate = Some(gate.clone());
+            self.upload_once(path, filename, check, gate, progress, cancel)
+        })
+        .await
+        .map_err(|e| self.scrub(e))
     }
 
     async fn upload_once(
@@ -171,6 +193,7 @@ impl Client {
         path: &Path,
         filename: &str,
         sent_check: Option<SentCheck<'_>>,
+        gate: Option<watch::Receiver<bool>>,
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile, Attempt> {
@@ -211,6 +234,7 @@ impl Client {
         // each chunk is hashed on a thread of its own, beside the sending rather than before it.
         let (tx, sent) = watch::channel(0u64);
         let mut read = 0u64;
+        let mut passed = 0u64;
         let (chunks, hashing) = match sent_check {
             Some(SentCheck::Hash(_)) => {
                 let (chunks, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(32);
@@ -231,7 +255,15 @@ impl Client {
             })
             .then(move |r| {
                 let chunks = chunks.clone();
+                passed += r.as_ref().map_or(0, |b| b.len() as u64);
+                // The chunk that completes the body waits for the gate.
+                let gate = gate.clone().filter(|_| passed >= total);
                 async move {
+                    if let (Ok(_), Some(mut gate)) = (&r, gate) {
+                        if gate.wait_for(|go| *go).await.is_err() {
+                            return Err(std::io::Error::other("upload abandoned"));
+                        }
+                    }
                     if let (Ok(b), Some(chunks)) = (&r, chunks) {
                         let _ = chunks.send(b.clone()).await;
                     }

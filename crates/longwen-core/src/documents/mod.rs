@@ -2,6 +2,7 @@
 //! desktop app. Identical content is uploaded once per account, whatever it is called.
 
 mod adopt;
+mod ahead;
 mod claims;
 pub(crate) mod jobs;
 mod library;
@@ -151,7 +152,6 @@ impl Documents {
         on_progress(DocumentProgress::Checking);
         let checked = checks::check_file(path)?;
         let session = self.sessions.current()?;
-        let (sha, stamp) = hash_and_stamp(path, checked.size, on_progress, cancel).await?;
         let name = match name {
             Some(n) => n.to_string(),
             None => path
@@ -159,14 +159,27 @@ impl Documents {
                 .map(|n| names::upload_name(&n.to_string_lossy()))
                 .unwrap_or_else(|| format!("document.{}", checked.file_type)),
         };
+        let sending = |sent, total| on_progress(DocumentProgress::Uploading { sent, total });
+        let hashed = self
+            .hash_sending(
+                &session,
+                path,
+                &name,
+                checked.size,
+                on_progress,
+                &sending,
+                cancel,
+            )
+            .await?;
+        let sha = hashed.sha256;
         let content = Content {
             sha256: &sha,
-            stamp,
+            stamp: hashed.stamp,
             path,
             filename: &name,
             size: checked.size,
         };
-        self.ensure_uploaded(&session, &content, on_progress, cancel)
+        self.ensure_uploaded(&session, &content, hashed.ahead, on_progress, cancel)
             .await?;
         let account = session.account_ref();
         let document = self.store.with(|c| {
@@ -212,7 +225,7 @@ impl Documents {
             filename: &document.name,
             size: checked.size,
         };
-        self.ensure_uploaded(session, &content, on_progress, cancel)
+        self.ensure_uploaded(session, &content, None, on_progress, cancel)
             .await
     }
 

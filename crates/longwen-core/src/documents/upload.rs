@@ -2,6 +2,7 @@
 //! this process by a lock per content, across processes by a claim), then waiting until the
 //! service has read it.
 
+use super::ahead::{Ahead, Upload};
 use super::claims::{claim_or_find, Claimed};
 use super::{Documents, ProgressFn};
 use crate::error::{Error, Result};
@@ -54,6 +55,7 @@ impl Documents {
         &self,
         session: &Session,
         content: &Content<'_>,
+        ahead: Option<Ahead<'_>>,
         on_progress: ProgressFn<'_>,
         cancel: &CancellationToken,
     ) -> Result<String> {
@@ -70,7 +72,9 @@ impl Documents {
 
         let find = |c: &rusqlite::Connection| docs::remote_lookup(c, content.sha256, &account);
         let (file_id, status) = match claim_or_find(&self.store, &key, find, cancel).await? {
+            // An upload sent ahead is dropped before its last chunk: nothing stays remotely.
             Claimed::Found((id, status)) => {
+                drop(ahead);
                 on_progress(DocumentProgress::AlreadyUploaded {
                     remote_id: id.clone(),
                 });
@@ -84,23 +88,31 @@ impl Documents {
                     false => None,
                 };
                 let started = now();
+                let progress =
+                    |sent, total| on_progress(DocumentProgress::Uploading { sent, total });
                 let file = match earlier {
-                    Some(file) => file,
+                    Some(file) => {
+                        drop(ahead);
+                        file
+                    }
                     None => {
-                        on_progress(DocumentProgress::Uploading {
-                            sent: 0,
-                            total: content.size,
-                        });
-                        let progress =
-                            |sent, total| on_progress(DocumentProgress::Uploading { sent, total });
-                        let upload = session.client.upload_checked(
-                            content.path,
-                            content.filename,
-                            content.sha256,
-                            content.stamp,
-                            &progress,
-                            cancel,
-                        );
+                        let upload = match ahead.and_then(Ahead::go) {
+                            Some(upload) => upload,
+                            None => {
+                                on_progress(DocumentProgress::Uploading {
+                                    sent: 0,
+                                    total: content.size,
+                                });
+                                Box::pin(session.client.upload_checked(
+                                    content.path,
+                                    content.filename,
+                                    content.sha256,
+                                    content.stamp,
+                                    &progress,
+                                    cancel,
+                                )) as Upload<'_>
+                            }
+                        };
                         match claim.hold_while(upload).await {
                             Ok(file) => file,
                             // The answer was lost, not necessarily the upload.

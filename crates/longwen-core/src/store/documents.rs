@@ -200,6 +200,18 @@ pub fn remote_lookup(
         .optional()?)
 }
 
+/// Whether the account holds a copy of some content of exactly `bytes` bytes.
+pub fn has_remote_of_size(conn: &Connection, bytes: u64, account: &AccountRef) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM remote_files WHERE bytes = ?1 AND endpoint = ?2 AND account = ?3 LIMIT 1",
+            params![bytes as i64, account.0, account.1],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 /// What the service answered to an upload.
 pub struct Uploaded<'a> {
     pub sha256: &'a str,

@@ -6,7 +6,7 @@ use super::{auth, bad_param, error, now_secs, record, ReqId, Shared, Shr};
 use crate::{Fault, Target};
 use axum::extract::multipart::Field;
 use axum::extract::{FromRequest, Multipart, OriginalUri, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
@@ -248,6 +248,27 @@ async fn break_connection() -> ! {
     std::panic::resume_unwind(Box::new("mock: upload cut"))
 }
 
+/// An upload not recorded yet. A client that closes its connection mid-body can make the server
+/// drop the handler where it waits for the body: it is recorded then, as not arrived whole.
+struct Unrecorded {
+    s: Shr,
+    at: Option<(Method, Uri, HeaderMap)>,
+}
+
+impl Unrecorded {
+    fn record(&mut self, summary: Value) {
+        if let Some((method, uri, headers)) = self.at.take() {
+            record(&self.s, &method, &uri, &headers, summary);
+        }
+    }
+}
+
+impl Drop for Unrecorded {
+    fn drop(&mut self) {
+        self.record(json!({"filename": null, "bytes": null, "sha256": null, "abandoned": true}));
+    }
+}
+
 pub(super) async fn upload(
     State(s): State<Shr>,
     Extension(ReqId(rid)): Extension<ReqId>,
@@ -274,10 +295,14 @@ pub(super) async fn upload(
         }
     };
 
+    let mut log = Unrecorded {
+        s: s.clone(),
+        at: Some((method, uri, headers)),
+    };
     let mut mp = match Multipart::from_request(req, &()).await {
         Ok(m) => m,
         Err(e) => {
-            record(&s, &method, &uri, &headers, Value::Null);
+            log.record(Value::Null);
             return bad_param(&rid, &format!("Expected a multipart/form-data body: {e}"));
         }
     };
@@ -307,7 +332,7 @@ pub(super) async fn upload(
                         let summary = json!({"filename": filename, "bytes": null,
                             "sha256": null, "purpose": purpose, "content_length": content_length,
                             "chunked": false, "cut": true});
-                        record(&s, &method, &uri, &headers, summary);
+                        log.record(summary);
                         break_connection().await;
                     }
                 };
@@ -322,12 +347,13 @@ pub(super) async fn upload(
     let summary = json!({
         "filename": file.as_ref().map(|f| &f.filename),
         "bytes": file.as_ref().map(|f| f.bytes),
-        "sha256": file.as_ref().filter(|_| !too_large).map(|f| &f.sha256),
+        // Only a whole part has a hash: a body that broke off (the client gave up) has none.
+        "sha256": file.as_ref().filter(|_| !too_large && parse_error.is_none()).map(|f| &f.sha256),
         "purpose": purpose,
         "content_length": content_length,
         "chunked": false,
     });
-    record(&s, &method, &uri, &headers, summary);
+    log.record(summary);
 
     if let Some(e) = parse_error {
         return bad_param(&rid, &format!("Malformed multipart body: {e}"));
