@@ -178,13 +178,29 @@ const UPLOAD_MIB: usize = 24;
 /// Uploads a 24 MiB file (taken by the service at 16 MiB/s), killing the CLI at `moment`;
 /// then uploads it again with the CLI. Returns how many whole uploads the service had at the
 /// kill, and how many more the second run made.
-fn upload_trial(mock: &MockServer, moment: UploadMoment, ctx: &str) -> (usize, usize) {
+/// `settled`: the file is left alone until its stamp can vouch for it, so that it is sent
+/// while it is hashed (`documents/ahead.rs`).
+fn upload_trial(
+    mock: &MockServer,
+    moment: UploadMoment,
+    settled: bool,
+    ctx: &str,
+) -> (usize, usize) {
     let data = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let path = files.path().join("年度报告.txt");
     let line = format!("{ctx}: 年度报告，收入与支出明细。\n");
     std::fs::write(&path, line.repeat((UPLOAD_MIB << 20) / line.len())).unwrap();
     let path = path.canonicalize().unwrap();
+    if settled {
+        // The CLI trusts a file's stamp once it has been left alone for 3 s (file_settle).
+        let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let age = |t: std::time::SystemTime| t.elapsed().unwrap_or_default();
+        let settle = Duration::from_millis(3_500);
+        if age(written) < settle {
+            std::thread::sleep(settle - age(written));
+        }
+    }
     let size = std::fs::metadata(&path).unwrap().len() as f64;
     let upload = || {
         let mut c = cli(data.path(), &mock.base_url(), KEY);
@@ -255,14 +271,16 @@ async fn killed_while_uploading_the_same_content_is_never_uploaded_twice() {
                 Stored,
                 Printed,
             ][i as usize];
-            // The second "stored" trial kills while the service is still reading the file.
-            (i, seed, moment, i == 5)
+            // The second "stored" trial kills while the service is still reading the file;
+            // the second "uploading", "received" and "printed" send a settled file while it
+            // is hashed.
+            (i, seed, moment, i == 5, matches!(i, 2 | 3 | 6))
         })
         .collect();
     // One at a time would spend most of its time waiting out the claims of the dead uploads
     // (15 s each): the trials run side by side, each with its own mock and data dir.
     let mut tasks = Vec::new();
-    for (index, seed, moment, reading) in trials {
+    for (index, seed, moment, reading, settled) in trials {
         let config = MockConfig {
             report_parsing: reading,
             parse_delay: Duration::from_secs(if reading { 3 } else { 0 }),
@@ -271,11 +289,12 @@ async fn killed_while_uploading_the_same_content_is_never_uploaded_twice() {
         let mock = MockServer::start(config).await.unwrap();
         tasks.push(tokio::task::spawn_blocking(move || {
             let ctx = format!(
-                "upload trial {index}, seed {seed}: kill at {moment:?} (reading: {reading})"
+                "upload trial {index}, seed {seed}: kill at {moment:?} (reading: {reading}, \
+                 settled: {settled})"
             );
             println!("{ctx}");
             let started = Instant::now();
-            let (had, more) = upload_trial(&mock, moment, &ctx);
+            let (had, more) = upload_trial(&mock, moment, settled, &ctx);
             println!("{ctx}: {more} more upload(s), {:?}", started.elapsed());
             match moment {
                 // Nothing had gone: the second run uploads it, once.
