@@ -459,7 +459,10 @@ export default {
     "next": "Next match",
     "position": "{n}/{count}",
     "noMatches": "No matches",
-    "rough": "The preview may be rough: the PDF reader is missing on this computer, so the layout of the text may be off. The service reads the file itself.",
+    "rough": {
+      "pdf_reader_missing": "The preview may be rough: the PDF reader that comes with Longwen is missing on this computer, so a simpler one read the text; spacing and order may be off, and some text may be missing. The service reads the file itself. Installing Longwen again brings the reader back.",
+      "docx_reader_refused": "The preview may be rough: this Word file is damaged or unusual, so only the text of its body could be read; headers, footers and the layout of tables may be missing. The service reads the file itself; if its answers look wrong too, open the file in Word or WPS, save it again as .docx and add that copy."
+    },
     "truncated": "Only the beginning of this document is shown: it is too long to preview in full.",
     "scannedSome": {
       "one": "{count} page is scanned: the service will read it, the preview cannot.",

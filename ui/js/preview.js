@@ -157,7 +157,8 @@ function drawHead() {
     chars: formatNumber(info.chars), tokens: formatNumber(info.tokens),
   });
   const notes = [];
-  if (info.rough) notes.push(t('preview.rough'));
+  // `rough` names which fallback read the file; each has its own cause and next step.
+  if (info.rough) notes.push(t(`preview.rough.${info.rough}`));
   if (info.scanned_pages && info.scanned_pages.length) notes.push(t('preview.scannedSome', { count: info.scanned_pages.length }));
   if (info.truncated) notes.push(t('preview.truncated'));
   const note = $('preview-note');

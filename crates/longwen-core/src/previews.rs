@@ -3,7 +3,7 @@
 
 use crate::documents::hash_file;
 use crate::error::{Entity, Error, Result};
-use crate::extract::{ExtractCache, Extracted, NoPreview, Section};
+use crate::extract::{ExtractCache, Extracted, NoPreview, Rough, Section};
 use crate::quotes::{quotes_in, Folded};
 use crate::store::{documents as docs, Store};
 use crate::types::{Document, DocumentId, DocumentSource};
@@ -28,7 +28,8 @@ pub struct Preview {
     pub tokens: usize,
     pub sections: Vec<Section>,
     pub scanned_pages: Vec<u32>,
-    pub rough: bool,
+    /// Set when a fallback reader read the file, and why.
+    pub rough: Option<Rough>,
     pub truncated: bool,
     pub encoding: Option<String>,
 }

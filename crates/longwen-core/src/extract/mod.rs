@@ -52,9 +52,8 @@ pub struct Extracted {
     /// Pages (from 1) with images and almost no text: the service may read them, the preview
     /// cannot.
     pub scanned_pages: Vec<u32>,
-    /// A fallback reader was used (PDFium missing, or the main reader refused the file): the
-    /// text may be rough.
-    pub rough: bool,
+    /// Set when a fallback reader read the file, and why: the text may be rough.
+    pub rough: Option<Rough>,
     /// The text was longer than `MAX_TEXT_BYTES` and is cut there.
     pub truncated: bool,
     /// For text files: the encoding found (`UTF-8`, `GBK`, …).
@@ -68,6 +67,24 @@ impl Extracted {
             ..Extracted::default()
         }
     }
+}
+
+/// Why a fallback reader read the file. Data for the faces to word: the cause differs, and
+/// so does what a person can do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rough {
+    /// PDFium is missing on this machine, so `lopdf` read the PDF (spacing and order may be
+    /// off, some text missing).
+    PdfReaderMissing,
+    /// The Word reader refused the DOCX, so only its body's text was read (no headers or
+    /// footers; table cells one per line).
+    DocxReaderRefused,
+}
+
+impl Rough {
+    /// Every kind, for the faces' tests that each is worded.
+    pub const ALL: [Rough; 2] = [Rough::PdfReaderMissing, Rough::DocxReaderRefused];
 }
 
 /// Why there is no preview. Data for the faces to word; never an error of the document itself.
@@ -173,6 +190,15 @@ fn cap(mut e: Extracted) -> Result<Extracted, NoPreview> {
         e.truncated = true;
     }
     Ok(e)
+}
+
+/// A file of the shared fixtures (`LONGWEN_FIXTURES`, else `../shared/fixtures` beside the repo).
+#[cfg(test)]
+pub(crate) fn test_fixture(name: &str) -> std::path::PathBuf {
+    std::env::var_os("LONGWEN_FIXTURES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"))
+        .join(name)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! text is the fallback where PDFium is missing, marked rough. A page with images and almost no
 //! text is counted as scanned.
 
-use super::{Extracted, NoPreview, Section, SectionKind};
+use super::{Extracted, NoPreview, Rough, Section, SectionKind};
 use pdfium_render::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -78,7 +78,7 @@ fn with_pdfium(pdfium: &Pdfium, path: &Path) -> Result<Extracted, NoPreview> {
 fn with_lopdf(path: &Path) -> Result<Extracted, NoPreview> {
     let doc = lopdf::Document::load(path).map_err(|_| NoPreview::Damaged)?;
     let mut out = Extracted {
-        rough: true,
+        rough: Some(Rough::PdfReaderMissing),
         ..Extracted::default()
     };
     for (n, _) in doc.get_pages() {
@@ -103,5 +103,42 @@ fn push_page(out: &mut Extracted, n: usize, text: &str, has_images: impl FnOnce(
     out.text.push_str(&text);
     if !out.text.ends_with('\n') {
         out.text.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::test_fixture;
+    use crate::quotes::fold;
+
+    /// The fallback runs only where PDFium is missing, so it is called directly here.
+    #[test]
+    fn lopdf_reads_the_contract_and_marks_it_rough() {
+        let e = with_lopdf(&test_fixture("采购合同-2026-华东.pdf")).unwrap();
+        assert_eq!(e.rough, Some(Rough::PdfReaderMissing));
+        let pages: Vec<&str> = e.sections.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(pages, ["1", "2", "3", "4", "5", "6"]);
+        assert!(e.scanned_pages.is_empty(), "{:?}", e.scanned_pages);
+        let text = fold(&e.text);
+        for fact in [
+            "HD-CG-2026-0317",
+            "人民币474,860.00元",
+            "肆拾柒万肆仟捌佰陆拾元整",
+            "应按逾期交付货物金额的0.5%向甲方支付违约金",
+            "47,486.00",
+            "2026年6月30日",
+            "上海仲裁委员会",
+            "PLC控制器HT-PLC-X200套1012,600.00126,000.00",
+        ] {
+            assert!(text.contains(&fold(fact)), "no {fact:?} in\n{}", e.text);
+        }
+    }
+
+    #[test]
+    fn lopdf_counts_a_page_without_text_as_scanned() {
+        let e = with_lopdf(&test_fixture("scanned-notice.pdf")).unwrap();
+        assert_eq!(e.scanned_pages, [1]);
+        assert_eq!(e.rough, Some(Rough::PdfReaderMissing));
     }
 }
