@@ -43,7 +43,9 @@ fn main() {
         "报价单.xlsx",
         "policy-handbook.epub",
         "员工手册-节选.txt",
+        "meeting-notes.md",
         "customers.csv",
+        "config-export.json",
     ];
     for name in names {
         let path = fixtures.join(name);
