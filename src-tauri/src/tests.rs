@@ -325,6 +325,20 @@ fn every_error_kind_has_ui_words() {
     }
 }
 
+/// Every reason a preview may be rough is worded in both UI languages (preview.js words
+/// `rough` by its kind; a kind without words would show the key).
+#[test]
+fn every_rough_preview_kind_has_ui_words() {
+    for file in ["en.js", "zh-CN.js"] {
+        let rough = &ui_strings(file)["preview"]["rough"];
+        for kind in longwen_core::extract::Rough::ALL {
+            let kind = serde_json::to_value(kind).unwrap();
+            let kind = kind.as_str().unwrap();
+            assert!(rough[kind].is_string(), "{file}: no words for rough {kind}");
+        }
+    }
+}
+
 /// The start-up error is worded from the UI's own strings (the shell holds no sentence).
 #[test]
 fn the_start_up_error_reads_the_ui_strings() {
