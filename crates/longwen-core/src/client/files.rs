@@ -23,17 +23,27 @@ use tokio_util::sync::CancellationToken;
 /// 64 KiB, still a fine-grained progress).
 const UPLOAD_CHUNK: usize = 256 * 1024;
 
-/// SHA-256 of what was sent: the chunks until `total` bytes (what a complete upload sends) or
-/// until the body is dropped.
-fn hash_chunks(mut rx: tokio::sync::mpsc::Receiver<bytes::Bytes>, total: u64) -> String {
+/// SHA-256 of what was sent: the first `total` bytes of the chunks (what a complete upload
+/// sends); None when the body was dropped before.
+fn hash_chunks(mut rx: tokio::sync::mpsc::Receiver<bytes::Bytes>, total: u64) -> Option<String> {
     let mut hasher = Sha256::new();
     let mut hashed = 0u64;
     while hashed < total {
-        let Some(b) = rx.blocking_recv() else { break };
-        hashed += b.len() as u64;
-        hasher.update(&b);
+        let b = rx.blocking_recv()?;
+        let take = b.len().min((total - hashed) as usize);
+        hashed += take as u64;
+        hasher.update(&b[..take]);
     }
-    hex::encode(hasher.finalize())
+    Some(hex::encode(hasher.finalize()))
+}
+
+/// What holds a gated upload's last chunk back, and where its hash goes once the rest is read.
+#[derive(Clone)]
+pub struct Gate {
+    /// True lets the last chunk go; a dropped sender abandons the upload.
+    pub opens: watch::Receiver<bool>,
+    /// The hash of the file as this upload read it, published before the gate is waited on.
+    pub hashed: std::sync::Arc<watch::Sender<Option<String>>>,
 }
 
 /// How an upload proves that it sent the bytes that were hashed.
@@ -166,16 +176,17 @@ impl Client {
             .map_err(|e| self.scrub(e))
     }
 
-    /// `upload_checked` of a settled file whose hash is still being taken: all but the body's
-    /// last chunk goes at once, and the last waits until `gate` turns true. Dropping the upload
-    /// (or the gate's sender) before then abandons it: the service never holds a whole copy,
-    /// so nothing can be left in the account that no claim accounts for.
+    /// `upload_checked` of a settled file whose hash is not known yet: the upload hashes what
+    /// it reads and publishes the hash (`Gate::hashed`) before the body's last chunk, which waits
+    /// until `Gate::opens` turns true. Dropping the upload (or the gate's sender) before then
+    /// abandons it: the service never holds a whole copy, so nothing can be left in the account
+    /// that no claim accounts for. The stamp proves the file did not change meanwhile.
     pub async fn upload_gated(
         &self,
         path: &Path,
         filename: &str,
         stamp: FileStamp,
-        gate: watch::Receiver<bool>,
+        gate: Gate,
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile> {
@@ -193,7 +204,7 @@ impl Client {
         path: &Path,
         filename: &str,
         sent_check: Option<SentCheck<'_>>,
-        gate: Option<watch::Receiver<bool>>,
+        gate: Option<Gate>,
         progress: UploadProgress<'_>,
         cancel: &CancellationToken,
     ) -> Result<RemoteFile, Attempt> {
@@ -230,21 +241,27 @@ impl Client {
         cancellable(cancel, self.inner.upload_limiter.until_ready()).await?;
         progress(0, total);
 
-        // Streamed from disk, counting what hyper has pulled. When the hash is to be checked,
-        // each chunk is hashed on a thread of its own, beside the sending rather than before it.
+        // Streamed from disk, counting what hyper has pulled. When the hash is to be checked
+        // or given out, each chunk is hashed on a thread of its own, beside the sending.
         let (tx, sent) = watch::channel(0u64);
         let mut read = 0u64;
         let mut passed = 0u64;
-        let (chunks, hashing) = match sent_check {
-            Some(SentCheck::Hash(_)) => {
+        let (chunks, hashing) = match (sent_check, &gate) {
+            (Some(SentCheck::Hash(_)), _) | (_, Some(_)) => {
                 let (chunks, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(32);
-                (
-                    Some(chunks),
-                    Some(tokio::task::spawn_blocking(move || hash_chunks(rx, total))),
-                )
+                let publish = gate.as_ref().map(|g| g.hashed.clone());
+                let hashing = tokio::task::spawn_blocking(move || {
+                    let sha = hash_chunks(rx, total);
+                    if let (Some(to), Some(sha)) = (publish, &sha) {
+                        to.send_replace(Some(sha.clone()));
+                    }
+                    sha
+                });
+                (Some(chunks), Some(hashing))
             }
             _ => (None, None),
         };
+        let gate = gate.map(|g| g.opens);
         let body = tokio_util::io::ReaderStream::with_capacity(file, UPLOAD_CHUNK)
             .map(move |r| {
                 if let Ok(b) = &r {
@@ -259,13 +276,14 @@ impl Client {
                 // The chunk that completes the body waits for the gate.
                 let gate = gate.clone().filter(|_| passed >= total);
                 async move {
+                    // Hashed first: the gate waits on a claim named by the hash.
+                    if let (Ok(b), Some(chunks)) = (&r, chunks) {
+                        let _ = chunks.send(b.clone()).await;
+                    }
                     if let (Ok(_), Some(mut gate)) = (&r, gate) {
                         if gate.wait_for(|go| *go).await.is_err() {
                             return Err(std::io::Error::other("upload abandoned"));
                         }
-                    }
-                    if let (Ok(b), Some(chunks)) = (&r, chunks) {
-                        let _ = chunks.send(b.clone()).await;
                     }
                     r
                 }
@@ -318,7 +336,7 @@ impl Client {
             .await??;
         let same = match (sent_check, hashing, sent_file) {
             (Some(SentCheck::Hash(expected)), Some(hashing), _) => {
-                hashing.await.map_err(Error::internal)? == expected
+                hashing.await.map_err(Error::internal)?.as_deref() == Some(expected)
             }
             (Some(SentCheck::Stamp(before)), _, Some(f)) => before.matches(&f),
             (None, _, _) => true,

@@ -2,12 +2,14 @@
 //! and names the upload's claim, but it takes a while on a big file (0.1 s for 150 MB at
 //! SHA-NI speed, far longer from a slow disk), and most adds upload anyway. So a file that has
 //! settled on a file system its stamp can vouch for, of a size that no copy in the account has
-//! (the hash cannot find one then), starts to go at once. Its last chunk waits until the claim
-//! is held (`Client::upload_gated`): until then the upload can be dropped, and the service
-//! never holds a whole copy that no claim accounts for (a crash leaves nothing behind either).
+//! (the hash cannot find one then), starts to go at once, hashed as it is read for sending (one
+//! read of the file, not two). Its last chunk waits until the claim is held
+//! (`Client::upload_gated`): until then the upload can be dropped, and the service never holds
+//! a whole copy that no claim accounts for (a crash leaves nothing behind either).
 
 use super::{hash_and_stamp, Documents};
 use crate::checks;
+use crate::client::files::Gate;
 use crate::client::files::UploadProgress;
 use crate::client::RemoteFile;
 use crate::error::{Error, Result};
@@ -18,6 +20,7 @@ use futures_util::FutureExt;
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
+use std::sync::Arc;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -97,20 +100,28 @@ impl Documents {
             });
         };
         let (gate, opens) = watch::channel(false);
+        let (hashed, mut hash) = watch::channel(None);
+        let gate_of = Gate {
+            opens,
+            hashed: Arc::new(hashed),
+        };
         let client = &session.client;
+        // The upload reads the file once, hashing what it sends (not a second read beside it).
         let mut upload: Upload<'a> =
-            Box::pin(client.upload_gated(path, filename, stamp, opens, sending, cancel));
-        let hashing = hash_and_stamp(path, size, &|_| {}, cancel);
-        let (sha256, seen) = tokio::select! {
-            hashed = hashing => hashed?,
+            Box::pin(client.upload_gated(path, filename, stamp, gate_of, sending, cancel));
+        let sha256 = tokio::select! {
+            sha = hash.wait_for(Option::is_some) => sha.ok().and_then(|sha| sha.clone()),
             // It cannot pass its gate: it ended in an error (refused, changed, cut for good).
             ended = &mut upload => {
                 return Err(ended.err().unwrap_or_else(|| Error::internal("upload passed its gate")));
             }
         };
-        if !seen.is_some_and(|seen| stamp.unchanged(&seen)) {
-            return Err(Error::input_changed(path));
-        }
+        let Some(sha256) = sha256 else {
+            return Err(upload
+                .await
+                .err()
+                .unwrap_or_else(|| Error::internal("no hash")));
+        };
         Ok(Hashed {
             sha256,
             stamp: Some(stamp),
