@@ -60,6 +60,8 @@ cargo build --release -p longwen-cli -p mock-dashscope -p bare-window
 # own set and compiled a second copy: 7 of the run's minutes).
 benches=(cargo bench --workspace)
 "${benches[@]}" --no-run
+built=$(date +%s)
+echo "builds: $((built - began)) s" >&2
 
 # --- the engine through the CLI, against the mock ---------------------------------------------
 exec 3< <(exec "$target/release/mock-dashscope" --port 0)
@@ -148,10 +150,15 @@ else
   notes+=("the \`.deb\` did not build: $(tail -n 3 "$work/deb.log" | tr '\n' ' ')")
   tail -n 30 "$work/deb.log" >&2
 fi
-echo "deb: $((SECONDS - t0)) s" >&2
+deb_took=$((SECONDS - t0))
+echo "deb: $deb_took s" >&2
 
 # --- docs/benchmarks.md ------------------------------------------------------------------------
 took=$(( ($(date +%s) - began + 59) / 60 ))
+# minutes, one decimal
+mins() { python3 -c "print(round($1 / 60, 1))"; }
+built_took=$((built - began))
+measured=$(mins "$(($(date +%s) - began - built_took - deb_took))")
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 ram=$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo)
 os=$(. /etc/os-release && echo "$PRETTY_NAME")
@@ -160,7 +167,9 @@ touch "$work/engine.rows" "$work/extract.rows" "$work/app.rows"
   cat <<MD
 # Benchmarks
 
-Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) in ${took} min (builds included): $(nproc) cores
+Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) in ${took} min: $(mins "$built_took") min building the
+workspace's release binaries and benches, $(mins "$deb_took") min building the \`.deb\` (the Tauri CLI's own
+release build, which resolves features without the benches' dev-dependencies), ${measured} min measuring. $(nproc) cores
 ($cpu), $ram RAM, $os, Linux $(uname -r). Release builds; the mock service on loopback. Each
 ratio is against its reference measured in the same run, on the same machine, at the same moment.
 The targets are issue 10's (and issue 9's for the preview).
