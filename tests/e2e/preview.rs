@@ -161,6 +161,21 @@ pub async fn preview_finds_in_the_contract_pdf(suite: &Suite) -> Result<()> {
         "p.pos.startsWith('2/') && p.markInView",
     )
     .await?;
+    // The Previous button goes back too, and from the first match round to the last.
+    app.click("Previous match").await?;
+    panel_when(
+        &app,
+        "the first match by the Previous button",
+        "p.pos.startsWith('1/') && p.markInView",
+    )
+    .await?;
+    app.click("Previous match").await?;
+    panel_when(
+        &app,
+        "round to the last match",
+        &format!("p.pos === '{count}/{count}' && p.markInView"),
+    )
+    .await?;
     // A page marker jumps there; Escape closes the panel and gives the focus back.
     app.js("[...document.querySelectorAll('#preview-sections button')].find(b => b.textContent === 'Page 2').click(); return true;")
         .await?;

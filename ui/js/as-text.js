@@ -17,7 +17,8 @@ export function offerButton(chatId, retry) {
 
 async function offer(chatId, retry) {
   if (chatId == null) return;
-  const e = await ipc.estimateQuestion(chatId, '').catch(() => null);
+  // The cost of the text path itself: no correction learnt from uploaded files applies.
+  const e = await ipc.estimateQuestion(chatId, '', true).catch(() => null);
   const body = e
     ? t('asText.body', { n: formatTokens(e.tokens), cost: formatYuan(e.cost_cny) })
     : t('asText.bodyUnknown');

@@ -145,5 +145,6 @@ export const previewText = (documentId, start, end) => call('preview_text', { do
 export const findInDocument = (documentId, query) => call('find_in_document', { documentId, query });
 /** `[{quote, span, found: {document_id, range} | null}]` for an answer. */
 export const answerQuotes = (messageId) => call('answer_quotes', { messageId });
-export const estimateQuestion = (chatId, question) => call('estimate_question', { chatId, question });
+export const estimateQuestion = (chatId, question, asText = null) =>
+  call('estimate_question', { chatId, question, asText });
 export const sendTextInstead = (chatId, on) => call('send_text_instead', { chatId, on });

@@ -450,16 +450,16 @@ impl Engine {
         Ok(self.with_estimate(answer).await)
     }
     /// What `question` would read if asked now in `chat` (the cost line), corrected by how far
-    /// earlier estimates for the same file types were off.
+    /// earlier estimates for the same file types were off; `as_text`: see `before_asking`.
     pub async fn estimate_question(
         &self,
         chat: ChatId,
         question: &str,
+        as_text: Option<bool>,
     ) -> Result<QuestionEstimate> {
-        let inner = &self.inner;
-        inner
-            .estimates
-            .before_asking(&inner.previews, chat, question)
+        let (estimates, previews) = (&self.inner.estimates, &self.inner.previews);
+        estimates
+            .before_asking(previews, chat, question, as_text)
             .await
     }
     /// Keeps the estimate beside the service's count and learns from it. Best effort: the

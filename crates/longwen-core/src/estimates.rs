@@ -59,18 +59,23 @@ impl Estimates {
         }
     }
 
-    /// What `question` would read if asked now in `chat`.
+    /// What `question` would read if asked now in `chat`; `as_text` says how its documents go
+    /// (None: as the chat sends them).
     pub(crate) async fn before_asking(
         &self,
         previews: &Previews,
         chat: ChatId,
         question: &str,
+        as_text: Option<bool>,
     ) -> Result<QuestionEstimate> {
         let input = self.store.with(|c| {
             let ids = chats::attached(c, chat)?;
             Ok(Input {
                 documents: docs::by_ids(c, &ids, None)?,
-                as_text: chats::sends_text(c, chat)?,
+                as_text: match as_text {
+                    Some(as_text) => as_text,
+                    None => chats::sends_text(c, chat)?,
+                },
                 history: messages::history(c, chat, i64::MAX)?,
                 question: question.trim().to_string(),
             })

@@ -14,7 +14,7 @@ fn off(estimate: u64, real: u64) -> f64 {
 
 /// Asks `q` in `chat` after estimating it; (estimate, what the service counted, stored estimate).
 async fn estimate_and_ask(env: &Env, chat: i64, q: &str) -> (QuestionEstimate, u64, Option<u64>) {
-    let before = env.engine.estimate_question(chat, q).await.unwrap();
+    let before = env.engine.estimate_question(chat, q, None).await.unwrap();
     let answer = env
         .ask(AskRequest {
             chat_id: Some(chat),
@@ -118,7 +118,7 @@ async fn a_scanned_pdf_is_not_counted_but_said() {
     let chat = chat_with(&env, &["scanned-notice.pdf", "meeting-notes.md"]).await;
     let e = env
         .engine
-        .estimate_question(chat, "What is it about?")
+        .estimate_question(chat, "What is it about?", None)
         .await
         .unwrap();
     assert_eq!((e.documents, e.unknown_documents), (1, 1));
@@ -147,14 +147,21 @@ async fn a_key_without_file_access_sends_the_text_instead() {
     };
     let refused = env.ask(ask()).await.0.unwrap_err();
     assert_eq!(refused.kind(), "file_invalid");
+    // What the confirmation shows before the switch: the text path's own estimate.
+    let offered = env
+        .engine
+        .estimate_question(chat, "合同总金额是多少？", Some(true))
+        .await
+        .unwrap();
 
     env.engine.set_chat_sends_text(chat, true).unwrap();
     let before = env
         .engine
-        .estimate_question(chat, "合同总金额是多少？")
+        .estimate_question(chat, "合同总金额是多少？", None)
         .await
         .unwrap();
     assert!(before.as_text && !before.corrected, "{before:?}");
+    assert_eq!(offered, before, "the offer counted what will be sent");
     let answer = env.ask(ask()).await.0.unwrap();
     let sent = env.chats_sent().pop().unwrap();
     let messages = sent["messages"].as_array().unwrap();

@@ -62,8 +62,12 @@ pub async fn estimate_question(
     state: State<'_, AppState>,
     chat_id: ChatId,
     question: String,
+    as_text: Option<bool>,
 ) -> CmdResult<QuestionEstimate> {
-    Ok(state.engine.estimate_question(chat_id, &question).await?)
+    let engine = &state.engine;
+    Ok(engine
+        .estimate_question(chat_id, &question, as_text)
+        .await?)
 }
 
 /// Sends the chat's documents as their text, extracted here, instead of file ids (a key that
