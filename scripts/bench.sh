@@ -205,8 +205,10 @@ at `/usr/lib/longwen/libpdfium.so` (the app looks in `../lib/longwen` beside
 **Extraction.** `cargo bench -p longwen-core --bench extract`: each fixture through the extractor
 the preview uses (PDFium for PDF, office_oxide for Office files, rbook for EPUB), median of 5; the
 small fixtures are dominated by opening the file. Then the preview bench's two big documents,
-written on the spot (`benches/support/big_docs.rs`), once each. Quotes: one quotation looked up in
-2 million characters of contract text.
+written on the spot (`benches/support/big_docs.rs`), once each. The XLSX reader was chosen by
+measurement: a 100,000-row price list (`benches/support/big_xlsx.rs`) through office_oxide, the
+preview's reader, and through calamine, once each. Quotes: one quotation looked up in 2 million
+characters of contract text.
 
 **Preview.** `cargo bench -p longwen-desktop --bench preview`: the release app in its webview
 (tauri-driver, WebKitWebDriver, Xvfb) opens a 5,832-page PDF and a 486-page DOCX once (extracting

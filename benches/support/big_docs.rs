@@ -177,12 +177,17 @@ pub fn write_docx(path: &Path, pages: usize) {
         ),
         ("word/document.xml", document),
     ];
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).expect("DOCX created"));
+    write_zip(path, &files);
+}
+
+/// An Office file: these parts, deflated.
+pub fn write_zip(path: &Path, files: &[(&str, String)]) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).expect("file created"));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     for (name, text) in files {
-        zip.start_file(name, options).expect("zip entry");
+        zip.start_file(*name, options).expect("zip entry");
         zip.write_all(text.as_bytes()).expect("zip written");
     }
-    zip.finish().expect("DOCX written");
+    zip.finish().expect("zip written");
 }

@@ -5,6 +5,8 @@
 
 #[path = "../../../benches/support/big_docs.rs"]
 mod big_docs;
+#[path = "../../../benches/support/big_xlsx.rs"]
+mod big_xlsx;
 
 use longwen_core::extract::{extract_file, pdfium_available};
 use longwen_core::quotes::Folded;
@@ -87,6 +89,8 @@ fn main() {
         extract_row(&what, size, e.text.chars().count(), took, 1);
     }
 
+    xlsx_readers(dir.path());
+
     // 2 million characters of contract text; the quotation sits in the last copy.
     let contract = extract_file(&fixtures.join("采购合同-2026-华东.pdf"))
         .expect("contract")
@@ -142,4 +146,44 @@ fn extract_row(what: &str, size: u64, chars: usize, t: Duration, runs: usize) {
         t.as_secs_f64() * 1e3,
         t.as_secs_f64() * 1e3 / mb
     );
+}
+
+/// The XLSX reader chosen by measurement: office_oxide (the preview's) against calamine on a
+/// 100,000-row price list. office_oxide shows numbers as Excel does (3,980.00, 8%), calamine
+/// gives raw values (3980, 0.08); a row each, one run each.
+fn xlsx_readers(dir: &std::path::Path) {
+    use calamine::{open_workbook_auto, Reader};
+    use std::fmt::Write;
+    let path = dir.join("big.xlsx");
+    big_xlsx::write_xlsx(&path, big_xlsx::XLSX_ROWS);
+    let size = std::fs::metadata(&path).expect("generated").len();
+    let rows = big_xlsx::XLSX_ROWS;
+    let t = Instant::now();
+    let e = extract_file(&path).expect("extracted");
+    let took = t.elapsed();
+    assert!(
+        e.text.contains("3,980.00") && e.text.contains("8%"),
+        "number formats applied"
+    );
+    let what = format!("generated XLSX, {rows} rows: office_oxide (used: number formats applied)");
+    extract_row(&what, size, e.text.chars().count(), took, 1);
+    let t = Instant::now();
+    let mut text = String::new();
+    let mut book = open_workbook_auto(&path).expect("calamine opens it");
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("sheet");
+        for row in range.rows() {
+            for cell in row {
+                let _ = write!(text, "{cell}\t");
+            }
+            text.push('\n');
+        }
+    }
+    let took = t.elapsed();
+    assert!(
+        text.contains("3980") && !text.contains("3,980.00"),
+        "raw values"
+    );
+    let what = "the same XLSX: calamine 0.38 (not used: raw values, 3980 and 0.08)";
+    extract_row(what, size, text.chars().count(), took, 1);
 }
