@@ -129,13 +129,17 @@ export function tableTools(article) {
     b._table = table;
     layer.appendChild(b);
   });
+  // All positions are read before any is written: a write between reads would lay out the
+  // whole answer again for every table (hundreds in a long answer).
   const place = () => {
     const base = article.getBoundingClientRect();
-    for (const b of layer.children) {
-      const r = b._table.getBoundingClientRect();
-      b.style.top = `${Math.round(r.top - base.top - b.offsetHeight - 4)}px`;
+    const buttons = [...layer.children];
+    const at = buttons.map((b) => [b._table.getBoundingClientRect(), b.offsetHeight]);
+    buttons.forEach((b, i) => {
+      const [r, h] = at[i];
+      b.style.top = `${Math.round(r.top - base.top - h - 4)}px`;
       b.style.left = `${Math.round(r.left - base.left)}px`;
-    }
+    });
   };
   place();
   requestAnimationFrame(place);
