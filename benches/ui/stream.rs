@@ -44,8 +44,8 @@ window.__stampObserver.observe(document.querySelector('[role=log]'), { childList
 return true;
 "#;
 
-/// Keeps the article the next answer streams into, to know when it is settled (replaced by the
-/// stored message's article).
+/// Keeps the article the next answer streams into, to know when it is settled: no longer busy
+/// (kept, or replaced by the stored message's article).
 const WATCH_LIVE: &str = "window.__live = null;
      const before = document.querySelectorAll('[role=log] article[data-role=assistant]').length;
      new MutationObserver((_, o) => {
@@ -55,9 +55,9 @@ const WATCH_LIVE: &str = "window.__live = null;
      return true;";
 
 const SETTLED: &str = "const a = window.__live;
-     if (!a || a.isConnected) return null;
      const now = [...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop();
-     return now && now.dataset.status === 'complete';";
+     if (!a || !now || (a.isConnected && a !== now) || now.hasAttribute('aria-busy')) return null;
+     return now.dataset.status === 'complete';";
 
 /// Asks, and waits until the answer is complete and settled.
 async fn answer(app: &super::harness::App, question: &str, timeout: Duration) -> Result<()> {

@@ -23,15 +23,15 @@ pub async fn streaming_parses_each_finished_block_once(suite: &Suite) -> Result<
     .await?;
     app.ask("Parse counts [[mock:long=10000]] [[mock:stamp=50]]")
         .await?;
-    // Settled: the streamed article is replaced by the stored message's (its body moved over).
+    // Settled: no longer busy, the streamed article kept with the stored message in it.
     let stats = app
         .wait_js(
             "the answer to settle",
             Duration::from_secs(120),
             "const a = window.__live;
-             if (!a || a.isConnected) return null;
              const now = [...document.querySelectorAll('[role=log] article[data-role=assistant]')].pop();
-             if (!now || now.dataset.status !== 'complete') return null;
+             if (!a || now !== a || a.hasAttribute('aria-busy')) return null;
+             if (now.dataset.status !== 'complete') return null;
              const body = now.querySelector('.msg-body').textContent;
              const stamps = body.match(/\\{t=\\d+\\.\\d+\\}/g) || [];
              return { ...window.__longwenRender, textLength: now._message.text.length,

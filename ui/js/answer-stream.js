@@ -230,8 +230,10 @@ async function stream(chatId, a, start, question, wrap) {
     error = e;
   }
   clearInterval(run.timer);
-  a.removeAttribute('aria-busy');
-  if (run.detached) return;
+  if (run.detached) {
+    a.removeAttribute('aria-busy');
+    return;
+  }
   await finish(run, answer, error, question);
   running = null;
   updateComposer();
@@ -243,6 +245,8 @@ async function stream(chatId, a, start, question, wrap) {
     // When nothing was stored (refused), the refusal stays in view instead of the turn.
     if (!running && newest()) view.settleTurn(fresh, answer ? wrap : null);
   } catch { /* the view we have is good enough */ }
+  // Busy until the answer is final: its last blocks are drawn in slices after the stream ends.
+  a.removeAttribute('aria-busy');
   hooks.onAnswered();
 }
 

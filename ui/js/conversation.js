@@ -43,7 +43,7 @@ export function init(h) {
   hooks = { ...hooks, ...h };
   const log = $('conversation');
   interceptLinks(log, confirmLink, (url) => ipc.openLink(url).catch(() => {}));
-  lazy.init(log, drawBody);
+  lazy.init(log, drawBody, tableTools);
   log.addEventListener('scroll', () => {
     if (chat && chat.earlier && log.scrollTop < 2 * log.clientHeight) loadEarlier().catch(() => {});
   }, { passive: true });
@@ -209,9 +209,22 @@ function shownIndex(turn) {
 
 function fillTurn(wrap, turn) {
   const v = turn.versions[shownIndex(turn)];
+  const drawn = v.answer ? drawnBody(wrap, v.answer) : null;
+  if (drawn) {
+    // The answer just drawn stays in place: taking it out of the page, even to put it back,
+    // would lay a long answer out again from the start (hundreds of ms).
+    const a = drawn.closest('article');
+    const q = v.question ? userArticle(v.question.text, v.question) : null;
+    const oldQ = wrap.querySelector('article[data-role=user]');
+    if (oldQ && q) oldQ.replaceWith(q);
+    else if (oldQ) oldQ.remove();
+    else if (q) wrap.prepend(q);
+    fillAssistant(a, v.answer, { keepBody: true });
+    return;
+  }
   const parts = [];
   if (v.question) parts.push(userArticle(v.question.text, v.question));
-  if (v.answer) parts.push(assistantArticle(v.answer, drawnBody(wrap, v.answer)));
+  if (v.answer) parts.push(assistantArticle(v.answer));
   wrap.replaceChildren(...parts);
 }
 
@@ -220,7 +233,8 @@ function drawnBody(wrap, m) {
   const a = wrap.querySelector('article[data-role=assistant]');
   const drawn = a && a._message;
   if (!drawn || drawn.id !== m.id || drawn.text !== m.text) return null;
-  return a.querySelector('.msg-body');
+  const body = a.querySelector('.msg-body');
+  return body.dataset.md === 'pending' ? null : body;
 }
 
 /** A new turn at the end of the log for a question being asked: `{wrap, answer}`. */
@@ -314,8 +328,8 @@ export function userArticle(text, m = null) {
   return a;
 }
 
-/** An assistant article for a stored message (`drawn`: its body, already rendered). */
-function assistantArticle(m, drawn = null) {
+/** An assistant article for a stored message. */
+function assistantArticle(m) {
   const a = el('article', 'msg msg-assistant');
   a.dataset.role = 'assistant';
   const head = el('div', 'msg-head');
@@ -326,10 +340,10 @@ function assistantArticle(m, drawn = null) {
   status.setAttribute('role', 'status');
   status.hidden = true;
   a.append(
-    head, status, drawn || el('div', 'msg-body markdown'), el('div', 'msg-table-tools'),
+    head, status, el('div', 'msg-body markdown'), el('div', 'msg-table-tools'),
     el('div', 'msg-extra'), el('div', 'msg-docs'), el('footer', 'msg-foot'),
   );
-  fillAssistant(a, m, { keepBody: !!drawn });
+  fillAssistant(a, m);
   return a;
 }
 
@@ -356,7 +370,6 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
     bodyTools(a, index);
   } else if (m.text && m.status !== 'streaming') {
     lazy.defer(a);
-    tableTools(a);
   } else {
     renderInto(body, m.text || '');
     if (m.status !== 'streaming') tableTools(a);

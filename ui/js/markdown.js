@@ -154,7 +154,7 @@ export function lastBlockBoundary(text, from = 0) {
 // step's time budget, so a burst of text (a fast stream, a long stored answer) never freezes
 // the window: WebKitGTK parses 12 KB of Markdown in 50-100 ms on a slow machine.
 const SLICE = 2 * 1024;
-const BUDGET_MS = 8;
+const BUDGET_MS = 4;
 // Elements that cannot show text put inside them.
 const VOID = new Set(['BR', 'HR', 'IMG', 'INPUT', 'WBR']);
 
