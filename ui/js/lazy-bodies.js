@@ -12,6 +12,7 @@ const FAR = 3; // screens away before a drawn answer is emptied again
 
 let log = null;
 let draw = () => {};
+let undraw = () => {};
 let pxPerChar = 0.5; // learnt from the answers drawn
 let drawnChars = 0;
 let drawnPx = 0;
@@ -19,10 +20,14 @@ const drawn = new Set(); // articles whose body was drawn here
 const heights = new Map(); // message id → measured body height (px)
 let aheadTimer = 0;
 
-/** `draw(article)` renders an answer's body (and what depends on it). */
-export function init(root, drawBody) {
+/**
+ * `draw(article)` renders an answer's body (and what depends on it); `undraw(article)` lets go
+ * of what depends on it once it is emptied.
+ */
+export function init(root, drawBody, undrawBody) {
   log = root;
   draw = drawBody;
+  undraw = undrawBody;
   log.addEventListener('scroll', () => update(), { passive: true });
   window.addEventListener('resize', () => update());
 }
@@ -42,6 +47,8 @@ export function defer(article) {
   const known = heights.get(m.id);
   body.style.height = `${known || Math.max(40, Math.round((m.text || '').length * pxPerChar))}px`;
   drawn.delete(article);
+  // Tools left pointing at the emptied text would keep it alive (and float over nothing).
+  undraw(article);
 }
 
 /** The body of `article` was drawn by someone else (a streamed answer). */
@@ -148,16 +155,25 @@ export function update() {
   aheadTimer = setTimeout(drawAhead, 0);
 }
 
+// One answer per task, the nearest first: a frame (or a click) can come between two, so
+// drawing the screens around never holds the page for several answers at once.
 function drawAhead() {
   if (!log || !log.isConnected || !log.children.length) return;
   const view = log.getBoundingClientRect();
   const h = view.height || 1;
   const todo = pendingIn(view.top - NEAR * h, view.bottom + NEAR * h);
   if (!todo.length) return;
+  const mid = (view.top + view.bottom) / 2;
+  const away = (a) => {
+    const r = a.getBoundingClientRect();
+    return Math.min(Math.abs(r.top - mid), Math.abs(r.bottom - mid));
+  };
+  const next = todo.reduce((best, a) => (away(a) < away(best) ? a : best));
   keepPlace(() => {
-    for (const a of todo) drawOne(a);
-    learn(todo);
+    drawOne(next);
+    learn([next]);
   });
+  aheadTimer = setTimeout(drawAhead, 0);
 }
 
 /** Runs `change`, then scrolls so that the top, the end, or the turn in the middle stays put. */
