@@ -209,17 +209,12 @@ function shownIndex(turn) {
 
 function fillTurn(wrap, turn) {
   const v = turn.versions[shownIndex(turn)];
-  const drawn = v.answer ? drawnBody(wrap, v.answer) : null;
+  const drawn = v.answer ? drawnAnswer(wrap, v.answer) : null;
   if (drawn) {
     // The answer just drawn stays in place: taking it out of the page, even to put it back,
     // would lay a long answer out again from the start (hundreds of ms).
-    const a = drawn.closest('article');
-    const q = v.question ? userArticle(v.question.text, v.question) : null;
-    const oldQ = wrap.querySelector('article[data-role=user]');
-    if (oldQ && q) oldQ.replaceWith(q);
-    else if (oldQ) oldQ.remove();
-    else if (q) wrap.prepend(q);
-    fillAssistant(a, v.answer, { keepBody: true });
+    setQuestion(wrap, v.question ? userArticle(v.question.text, v.question) : null);
+    fillAssistant(drawn, v.answer, { keepBody: true });
     return;
   }
   const parts = [];
@@ -228,13 +223,20 @@ function fillTurn(wrap, turn) {
   wrap.replaceChildren(...parts);
 }
 
-/** The body already drawn for this exact answer (just streamed), so it is not parsed again. */
-function drawnBody(wrap, m) {
+/** The article whose body is already drawn for this exact answer (just streamed), kept as it is. */
+function drawnAnswer(wrap, m) {
   const a = wrap.querySelector('article[data-role=assistant]');
   const drawn = a && a._message;
   if (!drawn || drawn.id !== m.id || drawn.text !== m.text) return null;
-  const body = a.querySelector('.msg-body');
-  return body.dataset.md === 'pending' ? null : body;
+  return a.querySelector('.msg-body').dataset.md === 'pending' ? null : a;
+}
+
+/** Puts question article `q` in the turn in place of the one there (none: removes it). */
+function setQuestion(wrap, q) {
+  const old = wrap.querySelector('article[data-role=user]');
+  if (old && q) old.replaceWith(q);
+  else if (old) old.remove();
+  else if (q) wrap.prepend(q);
 }
 
 /** A new turn at the end of the log for a question being asked: `{wrap, answer}`. */
@@ -253,12 +255,7 @@ export function newTurn(question) {
 export function beginVersion(wrap, question) {
   const answer = liveAssistant();
   const old = wrap.querySelector('article[data-role=assistant]');
-  if (question != null) {
-    const q = userArticle(question);
-    const oldQ = wrap.querySelector('article[data-role=user]');
-    if (oldQ) oldQ.replaceWith(q);
-    else wrap.prepend(q);
-  }
+  if (question != null) setQuestion(wrap, userArticle(question));
   if (old) old.replaceWith(answer);
   else wrap.appendChild(answer);
   return answer;
