@@ -30,8 +30,8 @@ const MEMORY_TARGET_MB: u64 = 150;
 /// Screens measured on the way up, at most: the whole way, with room to spare.
 const MAX_SCREENS: usize = 20000;
 
-/// `__drawn()`: every answer in sight has its text drawn (sampled down the middle of the log,
-/// every 40 px; an answer whose Markdown is not drawn yet has an empty body).
+/// `__drawn()`: every turn in sight is drawn, with its answer's text (sampled down the middle
+/// of the log, every 40 px; a turn not drawn yet is an empty wrap).
 /// `__next(f)`: f at the next animation frame (a timer in case frames stall under Xvfb).
 /// `__painted(f)`: f once the current frame has been painted.
 const PROBE: &str = r#"
@@ -42,6 +42,7 @@ window.__drawn = () => {
   let seen = 0;
   for (let y = box.top + 4; y < box.bottom; y += 40) {
     const hit = document.elementFromPoint(x, y);
+    if (hit && hit.matches('.turn[data-lazy=away]')) return false;
     const a = hit && hit.closest('article[data-role=assistant]');
     if (!a) continue;
     const body = a.querySelector('.msg-body');

@@ -1,6 +1,7 @@
 //! A long conversation stays light: it opens with its newest turns only, the earlier ones come
-//! as it is scrolled up, only the answers near the screen have their Markdown drawn, the top
-//! one is drawn once scrolled to, and a search hit far up still lands on its message.
+//! as it is scrolled up, only the turns near the screen are drawn (the others are empty wraps
+//! holding their height), the top one is drawn once scrolled to, and a search hit far up
+//! still lands on its message.
 
 use crate::harness::{Launch, Suite};
 use crate::{seed, KEY};
@@ -11,12 +12,13 @@ use std::time::Duration;
 const TURNS: usize = 200;
 /// The turns a chat opens with (the engine's `RECENT_TURNS`).
 const OPENED_TURNS: u64 = 20;
-/// Answers drawn at once, at most: a few screens' worth, whatever the length of the chat.
+/// Turns drawn at once, at most: a few screens' worth, whatever the length of the chat.
 const DRAWN_AT_MOST: u64 = 20;
 
 const COUNTS: &str = "const log = document.querySelector('[role=log]');
-  return { answers: log.querySelectorAll('article[data-role=assistant]').length,
-           drawn: log.querySelectorAll('article[data-role=assistant] .msg-body[data-md=drawn]').length,
+  return { turns: log.querySelectorAll(':scope > .turn').length,
+           away: log.querySelectorAll(':scope > .turn[data-lazy=away]:empty').length,
+           drawn: log.querySelectorAll('article[data-role=assistant] .msg-body h1').length,
            earlier: Number(log.dataset.earlier) };";
 
 pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Result<()> {
@@ -51,20 +53,24 @@ pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Re
         &format!(
             "const log = document.querySelector('[role=log]');
              const a = log.querySelector('article[data-message-id=\"{last_answer}\"]');
-             const body = a && a.querySelector('.msg-body[data-md=drawn] h1');
+             const body = a && a.querySelector('.msg-body h1');
              return !!body && log.scrollHeight - log.scrollTop - log.clientHeight < 4;"
         ),
     )
     .await?;
     let open = app.js(COUNTS).await?;
     ensure!(
-        open["answers"] == OPENED_TURNS && open["earlier"] == (TURNS as u64 - OPENED_TURNS) * 2,
+        open["turns"] == OPENED_TURNS && open["earlier"] == (TURNS as u64 - OPENED_TURNS) * 2,
         "the newest turns are in the log, the earlier ones counted: {open}"
     );
     let drawn = open["drawn"].as_u64().context("drawn")?;
     ensure!(
         (1..=DRAWN_AT_MOST).contains(&drawn),
         "answers drawn on open: {open}"
+    );
+    ensure!(
+        open["away"].as_u64().context("away")? + drawn == OPENED_TURNS,
+        "every turn is drawn or an empty wrap: {open}"
     );
 
     // To the top: the first answer is drawn, and those at the end were let go.
@@ -81,7 +87,7 @@ pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Re
              const a = log.querySelector('article[data-message-id=\"{first_answer}\"]');
              if (!a || log.dataset.earlier !== '0') return false;
              const r = a.getBoundingClientRect(), l = log.getBoundingClientRect();
-             return !!a.querySelector('.msg-body[data-md=drawn] h1') && r.top < l.bottom && r.bottom > l.top;"
+             return !!a.querySelector('.msg-body h1') && r.top < l.bottom && r.bottom > l.top;"
         ),
     )
     .await?;
@@ -89,15 +95,20 @@ pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Re
     let drawn = top["drawn"].as_u64().context("drawn")?;
     ensure!(drawn <= DRAWN_AT_MOST, "answers drawn at the top: {top}");
     ensure!(
-        top["answers"] == TURNS as u64,
+        top["turns"] == TURNS as u64 && top["away"].as_u64() == Some(TURNS as u64 - drawn),
         "every turn loaded once scrolled to the top: {top}"
     );
     let end = app
         .js(&format!(
-            "return document.querySelector('article[data-message-id=\"{last_answer}\"] .msg-body').dataset.md;"
+            "const w = document.querySelector('[role=log] > .turn:last-child');
+             return [w.dataset.lazy, w.childElementCount, w.offsetHeight > 40,
+                     !document.querySelector('article[data-message-id=\"{last_answer}\"]')];"
         ))
         .await?;
-    ensure!(end == "pending", "the last answer let go at the top: {end}");
+    ensure!(
+        end == serde_json::json!(["away", 0, true, true]),
+        "the last turn let go at the top, keeping its height: {end}"
+    );
 
     // Another chat, then back (the newest turns only again), then search for a question far
     // up: its turns are loaded, and it is shown, marked, with its answer.
@@ -130,7 +141,7 @@ pub async fn long_conversation_draws_only_what_is_on_screen(suite: &Suite) -> Re
                  const a = log.querySelector('article[data-message-id=\"{answer}\"]');
                  if (!q || !q.classList.contains('msg-found') || !a) return null;
                  const r = q.getBoundingClientRect(), l = log.getBoundingClientRect();
-                 const drawn = !!a.querySelector('.msg-body[data-md=drawn] h1');
+                 const drawn = !!a.querySelector('.msg-body h1');
                  return r.top >= l.top - 1 && r.bottom <= l.bottom + 1 && drawn ? q.textContent : null;",
                 answer = question + 1
             ),

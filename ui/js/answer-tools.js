@@ -1,9 +1,10 @@
 // What sits around an answer's text: the "Documents used" chips, Copy (rich, through Rust),
-// Copy table (tab-separated, one button above each table), and the "‹ 2/3 ›" version switch.
+// Copy table (tab-separated, one button above each table), the "‹ 2/3 ›" version switch, and
+// the tokens and cost an answer used.
 // Names and answer text are untrusted: everything is built from text nodes.
 
 import * as ipc from './ipc.js';
-import { t } from './i18n.js';
+import { t, formatNumber } from './i18n.js';
 import { el, button } from './dom.js';
 
 /** The type tile's text and colour key, as the documents panel draws them. */
@@ -167,4 +168,30 @@ export async function copyText(text) {
   try { ok = document.execCommand('copy'); } catch { ok = false; }
   ta.remove();
   return ok;
+}
+
+/** The tokens and cost an answer used, and how far the estimate was: nodes for its footer. */
+export function usageLine(m) {
+  if (!m.usage || m.usage.total_tokens == null) return [];
+  const cost = m.cost_cny != null ? ` · ¥${formatCost(m.cost_cny)}` : '';
+  const u = el('span', 'msg-usage', `${t('conv.tokens', { n: m.usage.total_tokens })}${cost}`);
+  u.title = t('conv.usageDetail', { prompt: m.usage.prompt_tokens ?? 0, completion: m.usage.completion_tokens ?? 0 });
+  return m.estimated_tokens && m.usage.prompt_tokens ? [u, estimateNote(m)] : [u];
+}
+
+/** How far the cost line's estimate was from what the service read. */
+function estimateNote(m) {
+  const real = m.usage.prompt_tokens;
+  const off = Math.round(((m.estimated_tokens - real) / real) * 100);
+  const words = off === 0 ? t('conv.estimateExact') : t(off > 0 ? 'conv.estimateOver' : 'conv.estimateUnder', { n: Math.abs(off) });
+  const note = el('span', 'msg-estimate', words);
+  note.title = t('conv.estimateDetail', { estimate: formatNumber(m.estimated_tokens), real: formatNumber(real) });
+  return note;
+}
+
+function formatCost(cny) {
+  if (cny === 0) return '0';
+  // Small amounts keep two significant digits (¥0.011, not ¥0.01); larger ones show fen.
+  if (cny < 1) return formatNumber(cny, { maximumSignificantDigits: 2 });
+  return formatNumber(cny, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }

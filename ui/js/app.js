@@ -201,6 +201,7 @@ function initSidebar() {
   search.init({
     openChat: openFound,
     ensureMessage: (id) => conversation.ensureMessage(id),
+    showMessage: (id) => conversation.showMessage(id),
     isHidden: (id) => sidebar.isHidden(id),
   });
   $('sidebar-toggle').addEventListener('click', () => showSidebar(!$('app').classList.contains('sidebar-open')));

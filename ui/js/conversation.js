@@ -3,28 +3,29 @@
 // and errors of answers that ended early, Copy/Regenerate/Edit and the version switch, and
 // the cost line above the question box. Assistant articles carry data-status = the message
 // status. Asking and streaming live in answer-stream.js; turns and versions in turns.js.
-// A stored answer's Markdown is drawn only when it comes near the screen (lazy-bodies.js).
+// Only the turns near the screen are drawn; the others wait as empty wraps (lazy-turns.js).
 // A chat opens with its newest turns; earlier ones are loaded, a page at a time, as the log is
 // scrolled near its top (or down to a search hit), and put above with the view kept in place.
 
 import * as ipc from './ipc.js';
-import { t, formatNumber } from './i18n.js';
+import { t } from './i18n.js';
 import { $, el, button } from './dom.js';
 import { renderInto, interceptLinks } from './markdown.js';
 import { errorBox, detailsBlock, confirmLink } from './dialogs.js';
 import { errorText, storedError } from './errors.js';
 import { welcomeView, keyBanner } from './welcome.js';
 import { buildTurns, indexTurns, documentIndex, turnOf, oldestTurn } from './turns.js';
-import { documentChips, versionNav, copyButton, tableTools } from './answer-tools.js';
+import { documentChips, versionNav, copyButton, tableTools, usageLine } from './answer-tools.js';
 import { startersBlock } from './starters.js';
 import * as quotes from './quotes.js';
 import * as costLine from './cost-line.js';
 import * as asText from './as-text.js';
-import * as lazy from './lazy-bodies.js';
+import * as lazy from './lazy-turns.js';
 
 let chat = null; // {summary, documents, messages, documents_read}
 let turns = []; // buildTurns(chat.messages)
 let byMessage = new Map(); // indexTurns(turns): message id → {turn, index}
+let byTurn = new Map(); // turn id → turn
 const shown = new Map(); // turn id → index of the version shown (absent: the newest)
 let keyPresent = true;
 let keyCheck = null; // {ok, error} right after a key was saved: shown above the empty state
@@ -43,7 +44,10 @@ export function init(h) {
   hooks = { ...hooks, ...h };
   const log = $('conversation');
   interceptLinks(log, confirmLink, (url) => ipc.openLink(url).catch(() => {}));
-  lazy.init(log, drawBody, tableTools);
+  lazy.init(log, (wrap) => {
+    const turn = byTurn.get(Number(wrap.dataset.turnId));
+    if (turn) fillTurn(wrap, turn);
+  }, releaseTurn);
   log.addEventListener('scroll', () => {
     if (chat && chat.earlier && log.scrollTop < 2 * log.clientHeight) loadEarlier().catch(() => {});
   }, { passive: true });
@@ -97,13 +101,22 @@ function showEarlier() {
 
 /** Makes sure a message of the shown chat is in the log (loading earlier turns down to it). */
 export async function ensureMessage(id) {
-  if (!chat || byMessage.has(id) || !chat.earlier) return;
-  await loadEarlier(id);
+  if (chat && !byMessage.has(id) && chat.earlier) await loadEarlier(id);
+}
+
+/** The article of message `id` in the log, its turn drawn if it was away (or null). */
+export function showMessage(id) {
+  const found = byMessage.get(id);
+  const wrap = found && $('conversation').querySelector(`:scope > .turn[data-turn-id="${found.turn.turnId}"]`);
+  if (!wrap) return null;
+  lazy.show(wrap);
+  return wrap.querySelector(`article[data-message-id="${Number(id)}"]`);
 }
 
 function setTurns(list) {
   turns = list;
   byMessage = indexTurns(turns);
+  byTurn = new Map(turns.map((x) => [x.turnId, x]));
 }
 
 export function setKeyPresent(present, check = null) {
@@ -168,6 +181,7 @@ function redrawTurn(wrap, turn, focusAction = null) {
   const active = document.activeElement;
   const action = focusAction || (active && wrap.contains(active) && active.dataset ? active.dataset.action : null);
   fillTurn(wrap, turn);
+  lazy.filled(wrap);
   lazy.update();
   if (!action) return;
   let target = wrap.querySelector(`[data-action="${action}"]:not(:disabled)`);
@@ -179,6 +193,7 @@ function renderAll() {
   const log = $('conversation');
   log.replaceChildren();
   lazy.reset();
+  quotes.forget();
   setTurns([]);
   log.dataset.earlier = '0';
   if (!chat || chat.messages.length === 0) {
@@ -195,11 +210,21 @@ function renderAll() {
   scrollToEnd(true);
 }
 
+/** A turn's wrap, empty until it comes near the screen. */
 function turnElement(turn) {
   const wrap = el('div', 'turn');
   wrap.dataset.turnId = String(turn.turnId);
-  fillTurn(wrap, turn);
+  const v = turn.versions[shownIndex(turn)];
+  lazy.away(wrap, ((v.question && v.question.text) || '').length + ((v.answer && v.answer.text) || '').length);
   return wrap;
+}
+
+/** Lets go of what a turn's answers hold before the turn is emptied (Copy table's observers). */
+function releaseTurn(wrap) {
+  for (const a of wrap.querySelectorAll('article[data-role=assistant]')) {
+    a.querySelector('.msg-body').replaceChildren();
+    tableTools(a);
+  }
 }
 
 function shownIndex(turn) {
@@ -228,7 +253,7 @@ function drawnAnswer(wrap, m) {
   const a = wrap.querySelector('article[data-role=assistant]');
   const drawn = a && a._message;
   if (!drawn || drawn.id !== m.id || drawn.text !== m.text) return null;
-  return a.querySelector('.msg-body').dataset.md === 'pending' ? null : a;
+  return a;
 }
 
 /** Puts question article `q` in the turn in place of the one there (none: removes it). */
@@ -253,6 +278,7 @@ export function newTurn(question) {
  * (returned) replaces the shown answer; an edited question replaces the shown question.
  */
 export function beginVersion(wrap, question) {
+  lazy.show(wrap);
   const answer = liveAssistant();
   const old = wrap.querySelector('article[data-role=assistant]');
   if (question != null) setQuestion(wrap, userArticle(question));
@@ -353,6 +379,9 @@ export function liveAssistant() {
 
 /** Shows a finished (or stored) message in its article; `keepBody` when the text is drawn. */
 export function fillAssistant(a, m, { keepBody = false } = {}) {
+  const prev = a._message;
+  // Settling into the article that already shows this very answer: its tools are in place.
+  const same = keepBody && prev && prev.id === m.id && prev.text === m.text && prev.status === m.status;
   a.dataset.status = m.status;
   a.dataset.messageId = String(m.id);
   a._message = m;
@@ -362,15 +391,8 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
   const docs = a.querySelector('.msg-docs');
   const chips = m.status === 'streaming' ? null : documentChips(m.document_ids, index, hooks.onPreview);
   docs.replaceChildren(...(chips ? [chips] : []));
-  if (keepBody) {
-    lazy.drawnElsewhere(a);
-    bodyTools(a, index);
-  } else if (m.text && m.status !== 'streaming') {
-    lazy.defer(a);
-  } else {
-    renderInto(body, m.text || '');
-    if (m.status !== 'streaming') tableTools(a);
-  }
+  if (!keepBody) renderInto(body, m.text || '');
+  if (!same && m.status !== 'streaming') bodyTools(a, index);
   const status = a.querySelector('.msg-status');
   status.hidden = m.status !== 'streaming';
   if (m.status === 'streaming') status.textContent = t('conv.streamingStored');
@@ -403,17 +425,10 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
   fillFoot(a, m);
 }
 
-/** Draws a stored answer's Markdown (lazy-bodies.js calls it when the answer comes near). */
-function drawBody(a) {
-  renderInto(a.querySelector('.msg-body'), a._message.text || '');
-  bodyTools(a, documentIndex(chat, hooks.documents()));
-}
-
 /** What depends on the drawn text: Copy table, and the quotations. */
 function bodyTools(a, index) {
-  const m = a._message;
-  if (m.status !== 'streaming') tableTools(a);
-  quotes.attach(a, m, { nameOf: (id) => (index.get(id) || {}).name, open: hooks.onPreview });
+  tableTools(a);
+  quotes.attach(a, a._message, { nameOf: (id) => (index.get(id) || {}).name, open: hooks.onPreview });
 }
 
 function fillFoot(a, m) {
@@ -429,13 +444,7 @@ function fillFoot(a, m) {
       if (wrap) redrawTurn(wrap, turn, i < index ? 'previous-version' : 'next-version');
     }));
   }
-  if (m.usage && m.usage.total_tokens != null) {
-    const cost = m.cost_cny != null ? ` · ¥${formatCost(m.cost_cny)}` : '';
-    const u = el('span', 'msg-usage', `${t('conv.tokens', { n: m.usage.total_tokens })}${cost}`);
-    u.title = t('conv.usageDetail', { prompt: m.usage.prompt_tokens ?? 0, completion: m.usage.completion_tokens ?? 0 });
-    foot.appendChild(u);
-    if (m.estimated_tokens && m.usage.prompt_tokens) foot.appendChild(estimateNote(m));
-  }
+  foot.append(...usageLine(m));
   const actions = el('div', 'msg-actions');
   if (m.text) actions.appendChild(copyButton(a));
   const regen = button(t('conv.regenerate'), 'btn-ghost btn-small', () => hooks.onRegenerate(a));
@@ -444,28 +453,11 @@ function fillFoot(a, m) {
   foot.appendChild(actions);
 }
 
-/** How far the cost line's estimate was from what the service read. */
-function estimateNote(m) {
-  const real = m.usage.prompt_tokens;
-  const off = Math.round(((m.estimated_tokens - real) / real) * 100);
-  const words = off === 0 ? t('conv.estimateExact') : t(off > 0 ? 'conv.estimateOver' : 'conv.estimateUnder', { n: Math.abs(off) });
-  const note = el('span', 'msg-estimate', words);
-  note.title = t('conv.estimateDetail', { estimate: formatNumber(m.estimated_tokens), real: formatNumber(real) });
-  return note;
-}
-
 function badge(kind, text) {
   const b = el('p', `badge badge-${kind}`);
   b.appendChild(el('span', 'badge-dot')).setAttribute('aria-hidden', 'true');
   b.appendChild(document.createTextNode(text));
   return b;
-}
-
-function formatCost(cny) {
-  if (cny === 0) return '0';
-  // Small amounts keep two significant digits (¥0.011, not ¥0.01); larger ones show fen.
-  if (cny < 1) return formatNumber(cny, { maximumSignificantDigits: 2 });
-  return formatNumber(cny, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 export function scrollToEnd(force) {

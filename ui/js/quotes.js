@@ -4,7 +4,8 @@
 // highlighted; one that is not found gets `.quote-missing` and the note "not found in the
 // documents". One line under the answer (outside `.msg-body`) counts them.
 // Only <span>s go into the Markdown body (text nodes moved, never markup from data).
-// Looked up only for answers drawn (lazy-bodies.js), once per answer shown.
+// Looked up only for answers drawn (lazy-turns.js), once per answer: the list is kept by
+// message id, since a turn drawn again after it was far off screen has new articles.
 
 import * as ipc from './ipc.js';
 import { t, formatNumber } from './i18n.js';
@@ -12,6 +13,12 @@ import { el } from './dom.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+const looked = new Map(); // message id → {text, list}
+
+/** Forgets the lists looked up (another chat is shown, or the same one afresh). */
+export function forget() {
+  looked.clear();
+}
 
 /**
  * Looks up the quotations of the stored answer `m` shown in `article`. `nameOf(id)` gives a
@@ -19,15 +26,16 @@ const dec = new TextDecoder();
  */
 export function attach(article, m, { nameOf, open }) {
   if (!m || !m.id || m.status !== 'complete' || !m.text) return;
-  // Drawn again after it was far off screen: the list is the one looked up before.
-  if (article._quotes && article._quotes.m === m) {
-    apply(article, m, article._quotes.list, nameOf, open);
+  const known = looked.get(m.id);
+  if (known && known.text === m.text) {
+    apply(article, m, known.list, nameOf, open);
     return;
   }
   ipc.answerQuotes(m.id).then((list) => {
-    if (!article.isConnected || article._message !== m) return;
-    article._quotes = { m, list: list || [] };
-    apply(article, m, article._quotes.list, nameOf, open);
+    looked.set(m.id, { text: m.text, list: list || [] });
+    const now = article._message;
+    if (!article.isConnected || !now || now.id !== m.id || now.text !== m.text) return;
+    apply(article, now, looked.get(m.id).list, nameOf, open);
   }).catch((e) => console.error('answer_quotes', e));
 }
 

@@ -21,6 +21,8 @@ let hooks = {
   openChat: async () => null,
   /** Loads the shown chat's earlier turns down to a message, when they are not loaded yet. */
   ensureMessage: async () => {},
+  /** The shown chat's article of a message, its turn drawn if it was away from the screen. */
+  showMessage: () => null,
   isHidden: () => false,
 };
 
@@ -172,7 +174,7 @@ async function openHit(h) {
 export function reveal(messageId) {
   // After openChat's own scroll to the end (it scrolls again on the next frame).
   requestAnimationFrame(() => requestAnimationFrame(() => {
-    const a = $('conversation').querySelector(`article[data-message-id="${Number(messageId)}"]`);
+    const a = hooks.showMessage(Number(messageId));
     if (!a) return;
     for (const old of $('conversation').querySelectorAll('.msg-found')) old.classList.remove('msg-found');
     a.scrollIntoView({ block: 'center', behavior: 'auto' });
