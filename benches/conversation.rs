@@ -150,7 +150,8 @@ async fn main() -> Result<()> {
            const top = log.scrollTop <= 0 && log.dataset.earlier === '0';
            if (top || times.length >= {MAX_SCREENS}) {{
              const total = Math.ceil(log.scrollHeight / log.clientHeight);
-             window.__steps = {{ times, total, top }}; return;
+             const fills = (window.__longwenTurns || {{ times: [] }}).times.slice().sort((a, b) => a - b);
+             window.__steps = {{ times, total, top, fills }}; return;
            }}
            const t0 = performance.now();
            log.scrollTop = Math.max(0, log.scrollTop - log.clientHeight);
@@ -200,6 +201,21 @@ async fn main() -> Result<()> {
         &format!("< {SCREEN_TARGET_MS:.0} ms each"),
         worst < SCREEN_TARGET_MS && steps["top"] == true,
     );
+
+    let fills: Vec<f64> = steps["fills"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    if !fills.is_empty() {
+        let q = |x: f64| fills[((fills.len() - 1) as f64 * x).round() as usize];
+        println!(
+            "| where a screen's time goes: filling a turn (articles built, Markdown drawn, laid out; median / p95 / worst of {} fills) | {:.0} / {:.0} / {:.0} ms | – | – | – | – |",
+            fills.len(),
+            q(0.5),
+            q(0.95),
+            q(1.0)
+        );
+    }
 
     // Back to the end at once: every screen has now been drawn once.
     app.js(

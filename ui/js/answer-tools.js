@@ -142,11 +142,14 @@ export function tableTools(article) {
       b.style.left = `${Math.round(r.left - base.left)}px`;
     });
   };
-  place();
-  requestAnimationFrame(place);
+  // The observer's first call, after the next layout and before the paint, places them: one
+  // layout for a turn drawn with its tables, not one more here.
   if (typeof ResizeObserver === 'function') {
     article._tablesObserver = new ResizeObserver(() => place());
     article._tablesObserver.observe(body);
+  } else {
+    place();
+    requestAnimationFrame(place);
   }
 }
 

@@ -10,7 +10,7 @@
 import * as ipc from './ipc.js';
 import { t } from './i18n.js';
 import { $, el, button } from './dom.js';
-import { renderInto, interceptLinks } from './markdown.js';
+import { renderInto, renderMarkdown, interceptLinks } from './markdown.js';
 import { errorBox, detailsBlock, confirmLink } from './dialogs.js';
 import { errorText, storedError } from './errors.js';
 import { welcomeView, keyBanner } from './welcome.js';
@@ -26,6 +26,7 @@ let chat = null; // {summary, documents, messages, documents_read}
 let turns = []; // buildTurns(chat.messages)
 let byMessage = new Map(); // indexTurns(turns): message id → {turn, index}
 let byTurn = new Map(); // turn id → turn
+const prepared = new WeakMap(); // stored answer → its Markdown, rendered ahead of its turn
 const shown = new Map(); // turn id → index of the version shown (absent: the newest)
 let keyPresent = true;
 let keyCheck = null; // {ok, error} right after a key was saved: shown above the empty state
@@ -44,10 +45,14 @@ export function init(h) {
   hooks = { ...hooks, ...h };
   const log = $('conversation');
   interceptLinks(log, confirmLink, (url) => ipc.openLink(url).catch(() => {}));
-  lazy.init(log, (wrap) => {
-    const turn = byTurn.get(Number(wrap.dataset.turnId));
-    if (turn) fillTurn(wrap, turn);
-  }, releaseTurn);
+  lazy.init(log, {
+    fillTurn: (wrap) => {
+      const turn = byTurn.get(Number(wrap.dataset.turnId));
+      if (turn) fillTurn(wrap, turn);
+    },
+    releaseTurn,
+    prepareTurn,
+  });
   log.addEventListener('scroll', () => {
     if (chat && chat.earlier && log.scrollTop < 2 * log.clientHeight) loadEarlier().catch(() => {});
   }, { passive: true });
@@ -217,6 +222,13 @@ function turnElement(turn) {
   const v = turn.versions[shownIndex(turn)];
   lazy.away(wrap, ((v.question && v.question.text) || '').length + ((v.answer && v.answer.text) || '').length);
   return wrap;
+}
+
+/** Renders the Markdown of a turn's shown answer ahead, for `fillAssistant` to put in. */
+function prepareTurn(wrap) {
+  const turn = byTurn.get(Number(wrap.dataset.turnId));
+  const m = turn && turn.versions[shownIndex(turn)].answer;
+  if (m && m.text && !prepared.has(m)) prepared.set(m, renderMarkdown(m.text));
 }
 
 /** Lets go of what a turn's answers hold before the turn is emptied (Copy table's observers). */
@@ -391,7 +403,9 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
   const docs = a.querySelector('.msg-docs');
   const chips = m.status === 'streaming' ? null : documentChips(m.document_ids, index, hooks.onPreview);
   docs.replaceChildren(...(chips ? [chips] : []));
-  if (!keepBody) renderInto(body, m.text || '');
+  if (!keepBody && prepared.has(m)) body.replaceChildren(prepared.get(m));
+  else if (!keepBody) renderInto(body, m.text || '');
+  prepared.delete(m);
   if (!same && m.status !== 'streaming') bodyTools(a, index);
   const status = a.querySelector('.msg-status');
   status.hidden = m.status !== 'streaming';

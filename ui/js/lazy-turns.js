@@ -6,7 +6,8 @@
 // screen, and emptied again once it is far away, unless it is busy: streaming, being edited,
 // or holding the keyboard focus.
 // What is on screen is filled in the scroll event itself, before the frame is painted; the
-// screens above and below follow, a turn per task. The turn at the middle of the screen keeps
+// screens above and below follow, a turn in two tasks (its Markdown parsed, then its articles
+// built and laid out), so a frame can come between. The turn at the middle of the screen keeps
 // its place while heights change, so the scrollbar does not jump.
 
 const NEAR = 1; // screens above and below drawn ahead
@@ -16,21 +17,30 @@ const MIN_PX = 80;
 let log = null;
 let fill = () => {};
 let release = () => {};
+let prepare = () => {};
 let pxPerChar = 0.5; // learnt from the turns drawn
 let drawnChars = 0;
 let drawnPx = 0;
 const drawn = new Set(); // wraps filled here or handed over with `filled`
 const heights = new Map(); // turn id → measured height (px); turn ids are message ids
-let aheadTimer = 0;
+let aheadRun = 0; // bumped to cancel the drawing ahead that is scheduled
+
+// What drawing turns cost, for benches: exposed on window only in a WebDriver session. `ms`:
+// main-thread time filling turns and laying them out, `max` the longest single fill, `times`
+// each fill's (the first 5000).
+export const turnStats = { turns: 0, ms: 0, max: 0, times: [] };
+if (globalThis.navigator && navigator.webdriver) window.__longwenTurns = turnStats;
 
 /**
  * `fillTurn(wrap)` builds a turn's articles with their answers drawn; `releaseTurn(wrap)` lets
- * go of what depends on them, just before they are taken out.
+ * go of what depends on them, just before they are taken out; `prepareTurn(wrap)` does what
+ * of `fillTurn` can be done ahead, out of the page (parsing its Markdown).
  */
-export function init(root, fillTurn, releaseTurn) {
+export function init(root, { fillTurn, releaseTurn, prepareTurn }) {
   log = root;
   fill = fillTurn;
   release = releaseTurn;
+  prepare = prepareTurn;
   log.addEventListener('scroll', () => update(), { passive: true });
   window.addEventListener('resize', () => update());
 }
@@ -38,7 +48,7 @@ export function init(root, fillTurn, releaseTurn) {
 /** Forgets every turn (the log was emptied). */
 export function reset() {
   drawn.clear();
-  clearTimeout(aheadTimer);
+  aheadRun += 1;
 }
 
 /** `wrap` waits empty until it comes near the screen; `chars` (its text's length) sizes it. */
@@ -52,6 +62,7 @@ function setAway(wrap, px) {
   wrap.replaceChildren();
   wrap.dataset.lazy = 'away';
   wrap.style.height = `${px}px`;
+  wrap._prepared = false;
   drawn.delete(wrap);
 }
 
@@ -68,6 +79,8 @@ export function show(wrap) {
 }
 
 function drawAll(wraps) {
+  if (!wraps.length) return;
+  const t0 = performance.now();
   for (const w of wraps) {
     filled(w);
     fill(w);
@@ -79,6 +92,11 @@ function drawAll(wraps) {
     drawnPx += w._chars ? h : 0;
   }
   if (drawnChars) pxPerChar = drawnPx / drawnChars;
+  const ms = performance.now() - t0;
+  turnStats.turns += wraps.length;
+  turnStats.ms += ms;
+  turnStats.max = Math.max(turnStats.max, ms);
+  if (turnStats.times.length < 5000) turnStats.times.push(ms);
 }
 
 /** The log's children overlapping [top, bottom] (viewport px): [first, last] or null. */
@@ -153,12 +171,11 @@ export function update() {
     if (!more.length) break;
     keepPlace(() => drawAll(more));
   }
-  clearTimeout(aheadTimer);
-  aheadTimer = setTimeout(drawAhead, 0);
+  afterFrame(drawAhead);
 }
 
-// One turn per task, the nearest first: a frame (or a click) can come between two, so
-// drawing the screens around never holds the page for several answers at once.
+// Half a turn per task, the nearest first: a frame (or a click) can come between two, so
+// drawing the screens around never holds the page for long.
 function drawAhead() {
   if (!log || !log.isConnected || !log.children.length) return;
   const view = log.getBoundingClientRect();
@@ -171,8 +188,26 @@ function drawAhead() {
     return Math.min(Math.abs(r.top - mid), Math.abs(r.bottom - mid));
   };
   const next = todo.reduce((best, w) => (distance(w) < distance(best) ? w : best));
-  keepPlace(() => drawAll([next]));
-  aheadTimer = setTimeout(drawAhead, 0);
+  if (next._prepared) keepPlace(() => drawAll([next]));
+  else {
+    prepare(next);
+    next._prepared = true;
+  }
+  afterFrame(drawAhead);
+}
+
+// Each step of drawing ahead waits for the frame after the last to be painted, so a scroll's
+// frame never waits for two. A timer stands in for frames that do not come (nothing changed).
+function afterFrame(f) {
+  const run = ++aheadRun;
+  let done = false;
+  const go = () => {
+    if (done || run !== aheadRun) return;
+    done = true;
+    f();
+  };
+  requestAnimationFrame(() => setTimeout(go, 0));
+  setTimeout(go, 100);
 }
 
 /** Runs `change`, then scrolls so that the top, the end, or the turn in the middle stays put. */
