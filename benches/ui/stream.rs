@@ -45,13 +45,16 @@ return true;
 "#;
 
 /// Keeps the article the next answer streams into, to know when it is settled: no longer busy
-/// (kept, or replaced by the stored message's article).
+/// (kept, or replaced by the stored message's article). It is in the new turn at the end of the
+/// log (counting articles would not do: turns far from the screen are emptied).
 const WATCH_LIVE: &str = "window.__live = null;
-     const before = document.querySelectorAll('[role=log] article[data-role=assistant]').length;
+     const log = document.querySelector('[role=log]');
+     const before = log.lastElementChild;
      new MutationObserver((_, o) => {
-       const all = document.querySelectorAll('[role=log] article[data-role=assistant]');
-       if (all.length > before) { window.__live = all[all.length - 1]; o.disconnect(); }
-     }).observe(document.querySelector('[role=log]'), { childList: true, subtree: true });
+       const t = log.lastElementChild;
+       const a = t && t !== before && t.matches('.turn') && t.querySelector('article[data-role=assistant]');
+       if (a) { window.__live = a; o.disconnect(); }
+     }).observe(log, { childList: true, subtree: true });
      return true;";
 
 const SETTLED: &str = "const a = window.__live;

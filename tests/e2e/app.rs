@@ -57,7 +57,7 @@ fn xpath_literal(s: &str) -> String {
 impl App {
     /// Types into the question box (by id: its label is translated) and sends with Enter.
     pub async fn type_into_question(&self, question: &str) -> Result<()> {
-        let before = self.assistant_count().await?;
+        self.mark_log_end().await?;
         let q = self
             .wait_xpath("the question box", "//textarea[@id='question']")
             .await?;
@@ -66,15 +66,7 @@ impl App {
             .map_err(|e| anyhow::anyhow!("typing the question: {e}"))?;
         self.js("document.getElementById('send').click(); return true;")
             .await?;
-        self.wait_js(
-            "the answer to start",
-            Duration::from_secs(10),
-            &format!(
-                "return document.querySelectorAll('[role=log] article[data-role=assistant]').length > {before};"
-            ),
-        )
-        .await?;
-        Ok(())
+        self.wait_new_turn().await
     }
 
     /// Ends the session (closes the app) and stops tauri-driver.
@@ -257,15 +249,30 @@ impl App {
         })
     }
 
-    /// Types a question and presses Send.
+    /// Types a question, presses Send, and waits for its answer to start.
     pub async fn ask(&self, question: &str) -> Result<()> {
-        let before = self.assistant_count().await?;
+        self.mark_log_end().await?;
         self.type_into("Question", question).await?;
         self.click("Send").await?;
+        self.wait_new_turn().await
+    }
+
+    /// Remembers the end of the log, for `wait_new_turn`.
+    async fn mark_log_end(&self) -> Result<()> {
+        self.js("window.__askedAfter = document.querySelector('[role=log]').lastElementChild; return true;")
+            .await?;
+        Ok(())
+    }
+
+    /// Waits for a new turn with its answer at the end of the log. (Not by counting answers:
+    /// in a long chat, turns far from the screen are emptied meanwhile.)
+    async fn wait_new_turn(&self) -> Result<()> {
         self.wait_js(
             "the answer to start",
             Duration::from_secs(10),
-            &format!("{LOG_FN} return answers().length > {before};"),
+            "const t = document.querySelector('[role=log]').lastElementChild;
+             return !!t && t !== window.__askedAfter && t.matches('.turn')
+               && !!t.querySelector('article[data-role=assistant]');",
         )
         .await?;
         Ok(())
