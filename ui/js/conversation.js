@@ -10,7 +10,7 @@
 import * as ipc from './ipc.js';
 import { t } from './i18n.js';
 import { $, el, button } from './dom.js';
-import { renderInto, renderMarkdown, interceptLinks } from './markdown.js';
+import { renderMarkdown, interceptLinks } from './markdown.js';
 import { errorBox, detailsBlock, confirmLink } from './dialogs.js';
 import { errorText, storedError } from './errors.js';
 import { welcomeView, keyBanner } from './welcome.js';
@@ -403,8 +403,7 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
   const docs = a.querySelector('.msg-docs');
   const chips = m.status === 'streaming' ? null : documentChips(m.document_ids, index, hooks.onPreview);
   docs.replaceChildren(...(chips ? [chips] : []));
-  if (!keepBody && prepared.has(m)) body.replaceChildren(prepared.get(m));
-  else if (!keepBody) renderInto(body, m.text || '');
+  if (!keepBody) body.replaceChildren(prepared.get(m) || renderMarkdown(m.text || ''));
   prepared.delete(m);
   if (!same && m.status !== 'streaming') bodyTools(a, index);
   const status = a.querySelector('.msg-status');

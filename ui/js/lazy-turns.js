@@ -25,10 +25,9 @@ const drawn = new Set(); // wraps filled here or handed over with `filled`
 const heights = new Map(); // turn id → measured height (px); turn ids are message ids
 let aheadRun = 0; // bumped to cancel the drawing ahead that is scheduled
 
-// What drawing turns cost, for benches: exposed on window only in a WebDriver session. `ms`:
-// main-thread time filling turns and laying them out, `max` the longest single fill, `times`
-// each fill's (the first 5000).
-export const turnStats = { turns: 0, ms: 0, max: 0, times: [] };
+// What drawing turns cost, for benches: exposed on window only in a WebDriver session. `times`:
+// main-thread ms of each fill, laid out (the first 5000).
+export const turnStats = { times: [] };
 if (globalThis.navigator && navigator.webdriver) window.__longwenTurns = turnStats;
 
 /**
@@ -92,11 +91,7 @@ function drawAll(wraps) {
     drawnPx += w._chars ? h : 0;
   }
   if (drawnChars) pxPerChar = drawnPx / drawnChars;
-  const ms = performance.now() - t0;
-  turnStats.turns += wraps.length;
-  turnStats.ms += ms;
-  turnStats.max = Math.max(turnStats.max, ms);
-  if (turnStats.times.length < 5000) turnStats.times.push(ms);
+  if (turnStats.times.length < 5000) turnStats.times.push(performance.now() - t0);
 }
 
 /** The log's children overlapping [top, bottom] (viewport px): [first, last] or null. */

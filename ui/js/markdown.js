@@ -78,11 +78,6 @@ export function renderMarkdown(text) {
   return DOMPurify.sanitize(html, PURIFY);
 }
 
-/** Replaces the children of `el` with the rendered Markdown. */
-export function renderInto(el, text) {
-  el.replaceChildren(renderMarkdown(text));
-}
-
 /**
  * Intercepts clicks on links under `root`: only http(s), and only after `confirm(url)`
  * resolves true, then `open(url)`.

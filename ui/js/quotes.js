@@ -32,10 +32,11 @@ export function attach(article, m, { nameOf, open }) {
     return;
   }
   ipc.answerQuotes(m.id).then((list) => {
-    looked.set(m.id, { text: m.text, list: list || [] });
+    const entry = { text: m.text, list: list || [] };
+    looked.set(m.id, entry);
     const now = article._message;
     if (!article.isConnected || !now || now.id !== m.id || now.text !== m.text) return;
-    apply(article, now, looked.get(m.id).list, nameOf, open);
+    apply(article, now, entry.list, nameOf, open);
   }).catch((e) => console.error('answer_quotes', e));
 }
 
