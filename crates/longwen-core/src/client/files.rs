@@ -19,22 +19,69 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// Bytes read from disk at a time for an upload (fewer hops through the blocking pool than
-/// 64 KiB, still a fine-grained progress).
+/// Bytes read from disk at a time for an upload (still a fine-grained progress).
 const UPLOAD_CHUNK: usize = 256 * 1024;
+/// Chunks read ahead of the sending.
+const READ_AHEAD: usize = 8;
 
-/// SHA-256 of what was sent: the first `total` bytes of the chunks (what a complete upload
-/// sends); None when the body was dropped before.
-fn hash_chunks(mut rx: tokio::sync::mpsc::Receiver<bytes::Bytes>, total: u64) -> Option<String> {
-    let mut hasher = Sha256::new();
-    let mut hashed = 0u64;
-    while hashed < total {
-        let b = rx.blocking_recv()?;
-        let take = b.len().min((total - hashed) as usize);
-        hashed += take as u64;
-        hasher.update(&b[..take]);
-    }
-    Some(hex::encode(hasher.finalize()))
+type Chunks = tokio::sync::mpsc::Receiver<std::io::Result<bytes::Bytes>>;
+type Publish = std::sync::Arc<watch::Sender<Option<String>>>;
+
+/// A blocking read of the file to upload, chunk by chunk, on a thread of its own: one read
+/// per chunk and one hand-over, where an async file read cost a trip through the blocking pool
+/// per chunk and hashing on a further thread another. With `hash`, the first `total` bytes
+/// are hashed as they are read, and the hash is published (to `publish`, if given) before the
+/// chunk that completes them is handed over. The thread ends when the body is dropped; its
+/// result is the hash, or None (not asked, or not all read).
+fn read_chunks(
+    mut file: std::fs::File,
+    total: u64,
+    hash: bool,
+    publish: Option<Publish>,
+) -> (Chunks, tokio::task::JoinHandle<Option<String>>) {
+    use std::io::Read;
+    let (to_body, chunks) = tokio::sync::mpsc::channel(READ_AHEAD);
+    let reading = tokio::task::spawn_blocking(move || {
+        let mut hasher = hash.then(Sha256::new);
+        let mut hashed = 0u64;
+        let mut sha = None;
+        let mut held = None;
+        loop {
+            // Out before the chunk that completes the hashed bytes is handed over.
+            if hashed == total {
+                if let Some(h) = hasher.take() {
+                    let done = hex::encode(h.finalize());
+                    if let Some(to) = &publish {
+                        to.send_replace(Some(done.clone()));
+                    }
+                    sha = Some(done);
+                }
+            }
+            if let Some(b) = held.take() {
+                if to_body.blocking_send(Ok(b)).is_err() {
+                    return None;
+                }
+            }
+            let mut buf = bytes::BytesMut::zeroed(UPLOAD_CHUNK);
+            let n = match file.read(&mut buf) {
+                Ok(0) => return sha,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let _ = to_body.blocking_send(Err(e));
+                    return None;
+                }
+            };
+            buf.truncate(n);
+            if let Some(h) = hasher.as_mut() {
+                let take = n.min((total - hashed) as usize);
+                h.update(&buf[..take]);
+                hashed += take as u64;
+            }
+            held = Some(buf.freeze());
+        }
+    });
+    (chunks, reading)
 }
 
 /// What holds a gated upload's last chunk back, and where its hash goes once the rest is read.
@@ -242,27 +289,16 @@ impl Client {
         progress(0, total);
 
         // Streamed from disk, counting what hyper has pulled. When the hash is to be checked
-        // or given out, each chunk is hashed on a thread of its own, beside the sending.
+        // or given out, the reading thread hashes each chunk as it reads it.
         let (tx, sent) = watch::channel(0u64);
         let mut read = 0u64;
         let mut passed = 0u64;
-        let (chunks, hashing) = match (sent_check, &gate) {
-            (Some(SentCheck::Hash(_)), _) | (_, Some(_)) => {
-                let (chunks, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(32);
-                let publish = gate.as_ref().map(|g| g.hashed.clone());
-                let hashing = tokio::task::spawn_blocking(move || {
-                    let sha = hash_chunks(rx, total);
-                    if let (Some(to), Some(sha)) = (publish, &sha) {
-                        to.send_replace(Some(sha.clone()));
-                    }
-                    sha
-                });
-                (Some(chunks), Some(hashing))
-            }
-            _ => (None, None),
-        };
+        let hash = matches!(sent_check, Some(SentCheck::Hash(_))) || gate.is_some();
+        let publish = gate.as_ref().map(|g| g.hashed.clone());
+        let file = file.into_std().await;
+        let (mut chunks, hashing) = read_chunks(file, total, hash, publish);
         let gate = gate.map(|g| g.opens);
-        let body = tokio_util::io::ReaderStream::with_capacity(file, UPLOAD_CHUNK)
+        let body = futures_util::stream::poll_fn(move |cx| chunks.poll_recv(cx))
             .map(move |r| {
                 if let Ok(b) = &r {
                     read += b.len() as u64;
@@ -271,15 +307,10 @@ impl Client {
                 r
             })
             .then(move |r| {
-                let chunks = chunks.clone();
                 passed += r.as_ref().map_or(0, |b| b.len() as u64);
-                // The chunk that completes the body waits for the gate.
+                // The chunk that completes the body waits for the gate (its hash is out by then).
                 let gate = gate.clone().filter(|_| passed >= total);
                 async move {
-                    // Hashed first: the gate waits on a claim named by the hash.
-                    if let (Ok(b), Some(chunks)) = (&r, chunks) {
-                        let _ = chunks.send(b.clone()).await;
-                    }
                     if let (Ok(_), Some(mut gate)) = (&r, gate) {
                         if gate.wait_for(|go| *go).await.is_err() {
                             return Err(std::io::Error::other("upload abandoned"));
@@ -334,12 +365,12 @@ impl Client {
         let file: RemoteFile = transfer
             .run(read_json(resp, cfg.max_json_bytes, |e| self.net_error(e)))
             .await??;
-        let same = match (sent_check, hashing, sent_file) {
-            (Some(SentCheck::Hash(expected)), Some(hashing), _) => {
+        let same = match (sent_check, sent_file) {
+            (Some(SentCheck::Hash(expected)), _) => {
                 hashing.await.map_err(Error::internal)?.as_deref() == Some(expected)
             }
-            (Some(SentCheck::Stamp(before)), _, Some(f)) => before.matches(&f),
-            (None, _, _) => true,
+            (Some(SentCheck::Stamp(before)), Some(f)) => before.matches(&f),
+            (None, _) => true,
             _ => false,
         };
         if !same {
