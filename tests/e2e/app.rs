@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 
 use crate::harness::{repo_root, STEP};
 
+/// How long one script may run before it counts as failed.
+const SCRIPT_LIMIT: Duration = Duration::from_secs(120);
+/// How often a long `wait_js` reports that it is still waiting.
+const WAIT_WORD_EVERY: Duration = Duration::from_secs(60);
+
 pub struct App {
     pub client: Client,
     pub(crate) driver: Option<Child>,
@@ -88,25 +93,42 @@ impl App {
             .collect()
     }
 
+    /// Runs a script; one that has not returned in `SCRIPT_LIMIT` fails (a webview that stopped
+    /// answering must end the test or bench with a message, not hang it).
     pub async fn js(&self, script: &str) -> Result<Value> {
-        self.client
-            .execute(script, vec![])
+        tokio::time::timeout(SCRIPT_LIMIT, self.client.execute(script, vec![]))
             .await
+            .map_err(|_| anyhow!("script did not return in {SCRIPT_LIMIT:?}\n{script}"))?
             .map_err(|e| anyhow!("script failed: {e}\n{script}"))
     }
 
     /// Polls a script until it returns something truthy; returns that value.
     pub async fn wait_js(&self, what: &str, timeout: Duration, script: &str) -> Result<Value> {
-        let deadline = Instant::now() + timeout;
+        let started = Instant::now();
+        let deadline = started + timeout;
+        let mut next_word = started + WAIT_WORD_EVERY;
         loop {
-            let last = match self.client.execute(script, vec![]).await {
-                Ok(v) if truthy(&v) => return Ok(v),
-                Ok(v) => v,
-                Err(e) => json!(format!("error: {e}")),
+            // Each try is bounded by the time left too (at least a second), so a script that
+            // never returns still ends the wait at its deadline.
+            let left = deadline.saturating_duration_since(Instant::now());
+            let attempt = self.client.execute(script, vec![]);
+            let last = match tokio::time::timeout(left.max(Duration::from_secs(1)), attempt).await {
+                Ok(Ok(v)) if truthy(&v) => return Ok(v),
+                Ok(Ok(v)) => v,
+                Ok(Err(e)) => json!(format!("error: {e}")),
+                Err(_) => json!("the script did not return"),
             };
             if Instant::now() > deadline {
                 let _ = self.save_failure(what).await;
                 bail!("timed out after {timeout:?} waiting for {what} (last: {last})");
+            }
+            // A long wait says so now and then, so a stuck run shows where it is.
+            if Instant::now() >= next_word {
+                next_word += WAIT_WORD_EVERY;
+                eprintln!(
+                    "still waiting for {what} after {:?} (last: {last})",
+                    started.elapsed()
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
