@@ -77,6 +77,22 @@ pub async fn open_with_one_document_gets_a_streamed_answer(suite: &Suite) -> Res
     ] {
         ensure!(text.contains(needle), "answer lacks {needle:?}: {text}");
     }
+    // Screen readers: the log is not live (turns drawn on scroll would be read out), and the
+    // finished answer is read from a status line instead.
+    let heard = app
+        .wait_js(
+            "the answer announced",
+            Duration::from_secs(10),
+            "const s = document.getElementById('answer-status');
+             const log = document.querySelector('[role=log]');
+             return log.getAttribute('aria-live') === 'off' && s.getAttribute('role') === 'status' && s.textContent;",
+        )
+        .await?;
+    let heard = heard.as_str().unwrap_or_default();
+    ensure!(
+        heard.starts_with("Longwen") && heard.contains(CONTRACT) && !heard.contains("Regenerate"),
+        "announced: {heard}"
+    );
     app.quit().await
 }
 

@@ -191,8 +191,9 @@ async function stream(chatId, a, start, question, wrap) {
   };
   running = run;
   settles.drop();
-  // Screen readers: announce the answer once it is complete, not every frame of it.
+  // Busy while it streams (kept drawn, and read out once it ends: `announce`).
   a.setAttribute('aria-busy', 'true');
+  $('answer-status').textContent = '';
   renderer.onRender = () => view.scrollToEnd(false);
   updateComposer();
   tick(run);
@@ -235,6 +236,7 @@ async function stream(chatId, a, start, question, wrap) {
     return;
   }
   await finish(run, answer, error, question);
+  announce(a);
   running = null;
   updateComposer();
   // Keep our copy of the chat in step, then let the sidebar refresh. A copy asked for before
@@ -266,6 +268,17 @@ async function finish(run, answer, error, question) {
     const box = a.querySelector('.error-box') || a.querySelector('.msg-foot');
     if (box) box.scrollIntoView({ block: 'nearest' });
   }
+}
+
+/**
+ * Screen readers hear the answer once it has ended, with how it ended (a badge, an error), from
+ * a status line: the log itself is not live, or every turn drawn on scroll would be read out.
+ */
+function announce(a) {
+  const extra = a.querySelector('.msg-extra').cloneNode(true);
+  for (const n of extra.querySelectorAll('button, details')) n.remove();
+  const parts = [t('conv.assistant'), a.querySelector('.msg-body').textContent, extra.textContent];
+  $('answer-status').textContent = parts.map((p) => p.trim()).filter(Boolean).join('\n');
 }
 
 function tick(run) {
