@@ -243,6 +243,16 @@ pub async fn refused_key_points_to_settings(suite: &Suite) -> Result<()> {
     let answer = app.wait_answer(&["error"]).await?;
     let all = answer["all"].as_str().unwrap_or_default();
     ensure!(all.contains("refused the API Key"), "error text: {all}");
+    // Read to screen readers once, from the status line. The box in the log is not an alert:
+    // it would be read again each time its turn is drawn.
+    app.wait_js(
+        "the error announced",
+        Duration::from_secs(10),
+        "const s = document.getElementById('answer-status').textContent;
+         const box = [...document.querySelectorAll('[role=log] .error-box')].pop();
+         return box && !box.hasAttribute('role') && s.includes('refused the API Key') && !s.includes('Open settings');",
+    )
+    .await?;
     app.click("Open settings").await?;
     app.wait_js(
         "the settings dialog",

@@ -275,9 +275,9 @@ async function finish(run, answer, error, question) {
  * a status line: the log itself is not live, or every turn drawn on scroll would be read out.
  */
 function announce(a) {
-  const extra = a.querySelector('.msg-extra').cloneNode(true);
-  for (const n of extra.querySelectorAll('button, details')) n.remove();
-  const parts = [t('conv.assistant'), a.querySelector('.msg-body').textContent, extra.textContent];
+  const ended = a.querySelectorAll('.msg-extra :is(.badge, .msg-error-text, .error-message)');
+  // innerText: its line breaks keep list items and paragraphs apart when read.
+  const parts = [t('conv.assistant'), a.querySelector('.msg-body').innerText, ...[...ended].map((n) => n.textContent)];
   $('answer-status').textContent = parts.map((p) => p.trim()).filter(Boolean).join('\n');
 }
 

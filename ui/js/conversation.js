@@ -429,6 +429,8 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
         hooks.onRegenerate(a);
       },
     });
+    // Not an alert: it would be read out each time the turn is drawn (`announce` reads it once).
+    box.removeAttribute('role');
     const row = box.querySelector('.error-actions');
     if (err && err.kind === 'file_invalid' && row) {
       row.appendChild(asText.offerButton(currentChatId(), () => hooks.onRegenerate(a)));
