@@ -316,7 +316,8 @@ impl App {
         .await
     }
 
-    /// Waits until the last answer has one of `statuses`.
+    /// Waits until the last answer has one of `statuses` and has settled (no longer `aria-busy`:
+    /// the stored message is in and its turn will not be drawn again under a click).
     pub async fn wait_answer(&self, statuses: &[&str]) -> Result<Value> {
         let list = serde_json::to_string(statuses)?;
         self.wait_js(
@@ -324,7 +325,7 @@ impl App {
             STEP,
             &format!(
                 "{LOG_FN} const a = answers(); const l = a[a.length - 1];
-                 return l && {list}.includes(l.status) ? l : null;"
+                 return l && !l.busy && {list}.includes(l.status) ? l : null;"
             ),
         )
         .await
@@ -363,6 +364,7 @@ function answers() {
       const body = a.querySelector('.msg-body');
       return {
         status: a.dataset.status || '',
+        busy: a.getAttribute('aria-busy') === 'true',
         text: (body ? body.textContent : a.textContent).replace(/\s+/g, ' ').trim(),
         all: a.textContent.replace(/\s+/g, ' ').trim(),
       };
