@@ -292,33 +292,27 @@ impl Client {
         // or given out, the reading thread hashes each chunk as it reads it.
         let (tx, sent) = watch::channel(0u64);
         let mut read = 0u64;
-        let mut passed = 0u64;
         let hash = matches!(sent_check, Some(SentCheck::Hash(_))) || gate.is_some();
         let publish = gate.as_ref().map(|g| g.hashed.clone());
         let file = file.into_std().await;
         let (mut chunks, hashing) = read_chunks(file, total, hash, publish);
         let gate = gate.map(|g| g.opens);
-        let body = futures_util::stream::poll_fn(move |cx| chunks.poll_recv(cx))
-            .map(move |r| {
-                if let Ok(b) = &r {
-                    read += b.len() as u64;
-                    let _ = tx.send(read);
+        let body = futures_util::stream::poll_fn(move |cx| chunks.poll_recv(cx)).then(move |r| {
+            if let Ok(b) = &r {
+                read += b.len() as u64;
+                let _ = tx.send(read);
+            }
+            // The chunk that completes the body waits for the gate (its hash is out by then).
+            let gate = gate.clone().filter(|_| read >= total);
+            async move {
+                if let (Ok(_), Some(mut gate)) = (&r, gate) {
+                    if gate.wait_for(|go| *go).await.is_err() {
+                        return Err(std::io::Error::other("upload abandoned"));
+                    }
                 }
                 r
-            })
-            .then(move |r| {
-                passed += r.as_ref().map_or(0, |b| b.len() as u64);
-                // The chunk that completes the body waits for the gate (its hash is out by then).
-                let gate = gate.clone().filter(|_| passed >= total);
-                async move {
-                    if let (Ok(_), Some(mut gate)) = (&r, gate) {
-                        if gate.wait_for(|go| *go).await.is_err() {
-                            return Err(std::io::Error::other("upload abandoned"));
-                        }
-                    }
-                    r
-                }
-            });
+            }
+        });
         let mime = mime_guess::from_path(filename).first_or_octet_stream();
         // reqwest 0.12 writes `filename="…"` as raw UTF-8 (quotes and backslashes escaped), as
         // the Python SDK does; the test checks it arrives intact. Its escape of a line break
