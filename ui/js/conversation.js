@@ -421,6 +421,7 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
     const d = detailsBlock(err);
     if (d) extra.appendChild(d);
   } else if (m.status === 'error') {
+    // Not an alert: it would be read out each time the turn is drawn (`announce` reads it once).
     const box = errorBox(err, {
       open_settings: () => hooks.onOpenSettings(),
       retry: () => hooks.onRegenerate(a),
@@ -428,9 +429,7 @@ export function fillAssistant(a, m, { keepBody = false } = {}) {
         await ipc.confirmEndpoint().catch(() => {});
         hooks.onRegenerate(a);
       },
-    });
-    // Not an alert: it would be read out each time the turn is drawn (`announce` reads it once).
-    box.removeAttribute('role');
+    }, { alert: false });
     const row = box.querySelector('.error-actions');
     if (err && err.kind === 'file_invalid' && row) {
       row.appendChild(asText.offerButton(currentChatId(), () => hooks.onRegenerate(a)));

@@ -75,9 +75,9 @@ const ACTION_LABEL = {
  * (when a handler for it is given) and the request id / detail under a collapsed "Details".
  * `handlers` maps action names to functions.
  */
-export function errorBox(err, handlers = {}, { compact = false, skipActions = [] } = {}) {
+export function errorBox(err, handlers = {}, { compact = false, skipActions = [], alert = true } = {}) {
   const box = el('div', compact ? 'error-box compact' : 'error-box');
-  box.setAttribute('role', 'alert');
+  if (alert) box.setAttribute('role', 'alert');
   box.appendChild(el('p', 'error-message', errorText(err)));
 
   const action = errorAction(err);
