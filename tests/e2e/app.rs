@@ -15,6 +15,9 @@ use crate::harness::{repo_root, STEP};
 const SCRIPT_LIMIT: Duration = Duration::from_secs(120);
 /// How often a long `wait_js` reports that it is still waiting.
 const WAIT_WORD_EVERY: Duration = Duration::from_secs(60);
+/// Scrolls `arguments[0]` just far enough to show it whole, in every scrolling pane around it.
+const NEAREST: &str =
+    "arguments[0].scrollIntoView({block: 'nearest', inline: 'nearest'}); return true;";
 
 pub struct App {
     pub client: Client,
@@ -180,6 +183,14 @@ impl App {
             if let Ok(found) = self.client.find_all(Locator::XPath(xpath)).await {
                 for e in found {
                     if e.is_displayed().await.unwrap_or(false) {
+                        // WebKitWebDriver does not scroll an element that a scrolling pane cuts
+                        // in part, and then finds no point of it to click
+                        // (ElementNotInteractable). A person would scroll it into view first.
+                        let args = vec![serde_json::to_value(&e)?];
+                        self.client
+                            .execute(NEAREST, args)
+                            .await
+                            .map_err(|err| anyhow!("scrolling {what} into view: {err}"))?;
                         return Ok(e);
                     }
                 }
@@ -219,7 +230,8 @@ impl App {
             .await?
             .click()
             .await
-            .map_err(|e| anyhow!("clicking {name:?}: {e}"))
+            // Debug: WebKitWebDriver often leaves the message empty; the kind names the cause.
+            .map_err(|e| anyhow!("clicking {name:?}: {e:?}"))
     }
 
     /// Closes the settings dialog with its close button and waits until it is closed.
