@@ -186,12 +186,11 @@ impl App {
                         // WebKitWebDriver does not scroll an element that a scrolling pane cuts
                         // in part, and then finds no point of it to click
                         // (ElementNotInteractable). A person would scroll it into view first.
+                        // It fails when the element was redrawn since: look again.
                         let args = vec![serde_json::to_value(&e)?];
-                        self.client
-                            .execute(NEAREST, args)
-                            .await
-                            .map_err(|err| anyhow!("scrolling {what} into view: {err}"))?;
-                        return Ok(e);
+                        if self.client.execute(NEAREST, args).await.is_ok() {
+                            return Ok(e);
+                        }
                     }
                 }
             }
