@@ -18,6 +18,7 @@ mod crash;
 mod crashkit;
 mod desktop;
 mod flows;
+mod follow;
 mod harness;
 mod leaks;
 mod library;
@@ -67,6 +68,7 @@ use flows::{
     long_paste_is_uploaded_as_a_file, regenerate_streams_the_answer_again_in_place,
     settings_test_connection_and_remove_key,
 };
+use follow::streaming_follows_until_the_person_scrolls_up;
 use harness::{App, Launch, Suite, KEYRING_SERVICE, KEYRING_USER};
 use leaks::key_leaks_nowhere_after_a_session_with_faults;
 use library::{
@@ -180,6 +182,7 @@ fn main() {
             a_ram_users_key_can_send_the_text_instead,
             long_conversation_draws_only_what_is_on_screen,
             streaming_parses_each_finished_block_once,
+            streaming_follows_until_the_person_scrolls_up,
         ];
         let mut failed = Vec::new();
         let mut ran = 0;

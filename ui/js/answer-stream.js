@@ -10,6 +10,7 @@ import { confirmDialog } from './dialogs.js';
 import * as view from './conversation.js';
 import * as edit from './composer-edit.js';
 import { latestOnly } from './latest.js';
+import * as follow from './follow.js';
 
 let running = null; // the answer in flight
 const settles = latestOnly(); // the chat read again once an answer ends
@@ -130,7 +131,7 @@ export async function send(question, { fromBox = false } = {}) {
   }
   view.clearEmpty();
   const { wrap, answer } = view.newTurn(question);
-  view.scrollToEnd(true);
+  follow.scrollToEnd(true);
   const chatId = chat.summary.id;
   await stream(chatId, answer, (onEvent) => ipc.ask(chatId, question, onEvent), fromBox ? question : null, wrap);
 }
@@ -194,7 +195,7 @@ async function stream(chatId, a, start, question, wrap) {
   // Busy while it streams (kept drawn, and read out once it ends: `announce`).
   a.setAttribute('aria-busy', 'true');
   $('answer-status').textContent = '';
-  renderer.onRender = () => view.scrollToEnd(false);
+  renderer.onRender = () => follow.scrollToEnd(false);
   updateComposer();
   tick(run);
   run.timer = setInterval(() => tick(run), 500);
@@ -247,6 +248,8 @@ async function stream(chatId, a, start, question, wrap) {
     // When nothing was stored (refused), the refusal stays in view instead of the turn.
     if (!running && newest()) view.settleTurn(fresh, answer ? wrap : null);
   } catch { /* the view we have is good enough */ }
+  // Its badge and buttons came last: a log that follows shows them too.
+  if (!running) follow.scrollToEnd(false);
   // Busy until the answer is final: its last blocks are drawn in slices after the stream ends.
   a.removeAttribute('aria-busy');
   hooks.onAnswered();

@@ -21,6 +21,7 @@ import * as quotes from './quotes.js';
 import * as costLine from './cost-line.js';
 import * as asText from './as-text.js';
 import * as lazy from './lazy-turns.js';
+import * as follow from './follow.js';
 
 let chat = null; // {summary, documents, messages, documents_read}
 let turns = []; // buildTurns(chat.messages)
@@ -45,6 +46,7 @@ export function init(h) {
   hooks = { ...hooks, ...h };
   const log = $('conversation');
   interceptLinks(log, confirmLink, (url) => ipc.openLink(url).catch(() => {}));
+  follow.init(log);
   lazy.init(log, {
     fillTurn: (wrap) => {
       const turn = byTurn.get(Number(wrap.dataset.turnId));
@@ -115,6 +117,7 @@ export function showMessage(id) {
   const wrap = found && $('conversation').querySelector(`:scope > .turn[data-turn-id="${found.turn.turnId}"]`);
   if (!wrap) return null;
   lazy.show(wrap);
+  follow.stop(); // shown on request: a streaming answer must not pull the log away from it
   return wrap.querySelector(`article[data-message-id="${Number(id)}"]`);
 }
 
@@ -212,7 +215,7 @@ function renderAll() {
   showEarlier();
   log.scrollTop = log.scrollHeight;
   lazy.update();
-  scrollToEnd(true);
+  follow.scrollToEnd(true);
 }
 
 /** A turn's wrap, empty until it comes near the screen. */
@@ -472,16 +475,6 @@ function badge(kind, text) {
   b.appendChild(el('span', 'badge-dot')).setAttribute('aria-hidden', 'true');
   b.appendChild(document.createTextNode(text));
   return b;
-}
-
-export function scrollToEnd(force) {
-  const log = $('conversation');
-  const near = log.scrollHeight - log.scrollTop - log.clientHeight < 120;
-  if (force || near) {
-    log.scrollTop = log.scrollHeight;
-    // Fonts and late layout can grow the content after this frame.
-    if (force) requestAnimationFrame(() => { log.scrollTop = log.scrollHeight; });
-  }
 }
 
 /** The line above the question box (`cost-line.js`): estimate again. */
