@@ -19,12 +19,11 @@ export function stop() {
 
 export function init(root) {
   log = root;
-  const away = stop;
-  log.addEventListener('wheel', (e) => { if (e.deltaY < 0) away(); }, { passive: true });
-  log.addEventListener('touchmove', away, { passive: true });
-  log.addEventListener('keydown', (e) => { if (UP_KEYS.has(e.key)) away(); });
+  log.addEventListener('wheel', (e) => { if (e.deltaY < 0) stop(); }, { passive: true });
+  log.addEventListener('touchmove', stop, { passive: true });
+  log.addEventListener('keydown', (e) => { if (UP_KEYS.has(e.key)) stop(); });
   // A press on the log itself, not on a message in it, is on its scrollbar.
-  log.addEventListener('pointerdown', (e) => { if (e.target === log) away(); });
+  log.addEventListener('pointerdown', (e) => { if (e.target === log) stop(); });
   log.addEventListener('scroll', () => { if (atEnd()) following = true; }, { passive: true });
 }
 
