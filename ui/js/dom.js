@@ -1,4 +1,4 @@
-// The few DOM helpers every view uses: find by id, make an element, make a button.
+// The few DOM helpers every view uses: find by id, make an element, make a button, and whether a pane shows its end.
 
 export const $ = (id) => document.getElementById(id);
 
@@ -29,4 +29,9 @@ export function iconButton(label, icon, cls, onClick) {
   b.appendChild(i);
   b.addEventListener('click', onClick);
   return b;
+}
+
+/** Whether the scrolling pane `pane` shows its last pixel (within 2 px, for fractional zoom). */
+export function atScrollEnd(pane) {
+  return pane.scrollHeight - pane.scrollTop - pane.clientHeight < 2;
 }

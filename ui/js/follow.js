@@ -3,14 +3,12 @@
 // follows again. Following is a person's choice, not a distance: a burst after a stall can
 // add many screens in one frame, and that must not stop it.
 
+import { atScrollEnd } from './dom.js';
+
 const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 
 let log = null;
 let following = true;
-
-function atEnd() {
-  return log.scrollHeight - log.scrollTop - log.clientHeight < 2;
-}
 
 /** Stops following (the log is taken somewhere on the person's request). */
 export function stop() {
@@ -24,7 +22,7 @@ export function init(root) {
   log.addEventListener('keydown', (e) => { if (UP_KEYS.has(e.key)) stop(); });
   // A press on the log itself, not on a message in it, is on its scrollbar.
   log.addEventListener('pointerdown', (e) => { if (e.target === log) stop(); });
-  log.addEventListener('scroll', () => { if (atEnd()) following = true; }, { passive: true });
+  log.addEventListener('scroll', () => { if (atScrollEnd(log)) following = true; }, { passive: true });
 }
 
 /** Scrolls to the end if the log follows; `force` (a question just asked, a chat opened) follows again. */

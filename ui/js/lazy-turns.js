@@ -10,6 +10,8 @@
 // built and laid out), so a frame can come between. The turn at the middle of the screen keeps
 // its place while heights change, so the scrollbar does not jump.
 
+import { atScrollEnd } from './dom.js';
+
 const NEAR = 1; // screens above and below drawn ahead
 const FAR = 3; // screens away before a drawn turn is emptied again
 const MIN_PX = 80;
@@ -208,7 +210,7 @@ function afterFrame(f) {
 /** Runs `change`, then scrolls so that the top, the end, or the turn in the middle stays put. */
 function keepPlace(change) {
   const atStart = log.scrollTop <= 0;
-  const atEnd = !atStart && log.scrollHeight - log.scrollTop - log.clientHeight < 2;
+  const atEnd = !atStart && atScrollEnd(log);
   const view = log.getBoundingClientRect();
   const mid = (view.top + view.bottom) / 2;
   const r = range(mid, mid + 1);
